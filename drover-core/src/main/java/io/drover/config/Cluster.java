@@ -1,0 +1,26 @@
+package io.drover.config;
+
+import io.drover.render.FirstBoot;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A set of identical servers: same image, same first-boot config (templated per server), same role.
+ *
+ * @param image the image reference, resolved by the provider
+ * @param maxUnavailable how many servers a rolling replacement may take down at once
+ * @param dependsOn clusters that must be applied first (also implied by {@code ${clusters.X...}} references)
+ * @param etcd options of a {@code role: etcd} cluster, {@link EtcdOptions#DEFAULT} otherwise
+ * @param providerOptions the cluster's {@code provider:} block, validated against the provider's cluster settings
+ * @param antiAffinity spread servers over distinct hosts where the cloud can
+ */
+public record Cluster(
+        String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,
+        EtcdOptions etcd, HealthCheck health, FirstBoot firstBoot, Map<String, Object> providerOptions,
+        boolean antiAffinity, SourcePosition position) {
+
+    public Cluster {
+        dependsOn = List.copyOf(dependsOn);
+        providerOptions = Map.copyOf(providerOptions);
+    }
+}

@@ -1,0 +1,15 @@
+package io.drover.spi;
+
+/** The labels the engine puts on every server so that reality can be matched back to the herd file. */
+public final class Tags {
+    /** The herd's name. */
+    public static final String HERD = "drover-herd";
+    /** The cluster's name. */
+    public static final String CLUSTER = "drover-cluster";
+    /** The resource address, e.g. {@code etcd[0]}. */
+    public static final String RESOURCE = "drover-resource";
+    /** The digest of image + first-boot config + role the server was created from. */
+    public static final String DIGEST = "drover-digest";
+
+    private Tags() {}
+}
