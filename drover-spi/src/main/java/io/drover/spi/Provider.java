@@ -23,6 +23,19 @@ public interface Provider extends AutoCloseable {
      */
     Instance create(LaunchRequest request) throws ProviderException;
 
+    /**
+     * Gives a server its network identity before it is created, so that its peers' first-boot configs can
+     * name it (a static etcd {@code --initial-cluster}). A later {@link #create} of the same name uses it.
+     * Providers that cannot do this return empty, and the engine grows such clusters one member at a time.
+     */
+    default java.util.Optional<Endpoint> reserve(String cluster, String name, java.util.Map<String, String> tags)
+            throws ProviderException {
+        return java.util.Optional.empty();
+    }
+
+    /** Gives back a reservation that will not be used (idempotent). */
+    default void release(String name) throws ProviderException {}
+
     /** Every server of this herd that really exists, whatever Drover's state says. */
     List<Instance> list() throws ProviderException;
 

@@ -10,6 +10,8 @@ public final class Tags {
     public static final String RESOURCE = "drover-resource";
     /** The digest of image + first-boot config + role the server was created from. */
     public static final String DIGEST = "drover-digest";
+    /** The image digest part of {@link #DIGEST}, to explain a replacement after adoption. */
+    public static final String IMAGE_DIGEST = "drover-image";
 
     private Tags() {}
 }

@@ -1,0 +1,166 @@
+package io.drover.engine;
+
+import io.drover.apply.Applier;
+import io.drover.apply.ApplyResult;
+import io.drover.apply.EventSink;
+import io.drover.apply.Launcher;
+import io.drover.apply.StateKeeper;
+import io.drover.config.Cluster;
+import io.drover.config.Herd;
+import io.drover.config.Output;
+import io.drover.config.Template;
+import io.drover.health.HealthProbe;
+import io.drover.plan.ClusterTemplate;
+import io.drover.plan.Identity;
+import io.drover.plan.Plan;
+import io.drover.plan.Planner;
+import io.drover.render.FirstBoot;
+import io.drover.render.ignition.IgnitionRenderer;
+import io.drover.render.ignition.IgnitionVersion;
+import io.drover.roles.EtcdMembership;
+import io.drover.roles.EtcdRole;
+import io.drover.roles.Role;
+import io.drover.spi.Image;
+import io.drover.spi.Provider;
+import io.drover.spi.ProviderContext;
+import io.drover.spi.ProviderException;
+import io.drover.spi.ProviderFactory;
+import io.drover.spi.UserData;
+import io.drover.state.State;
+import io.drover.state.StateException;
+import io.drover.state.StateStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One herd, its provider and its state, wired together for one command: refresh + plan, apply, outputs.
+ * The engine never knows which cloud it talks to; it only sees the {@link Provider} SPI.
+ */
+public final class Engine implements AutoCloseable {
+
+    /** Engine knobs a command may set. */
+    public record Settings(int parallelism, Duration membershipDeadline) {
+        public static final Settings DEFAULT = new Settings(10, Duration.ofSeconds(60));
+    }
+
+    private final Herd herd;
+    private final ProviderFactory factory;
+    private final StateStore store;
+    private final Map<String, String> environment;
+    private final EventSink events;
+    private final Settings settings;
+    private Provider provider;
+
+    public Engine(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, EventSink events, Settings settings) {
+        this.herd = herd;
+        this.factory = factory;
+        this.store = store;
+        this.environment = Map.copyOf(environment);
+        this.events = events;
+        this.settings = settings;
+    }
+
+    /** Where a herd keeps its local files: {@code .drover/} next to the herd file. */
+    public static Path workDir(Herd herd) {
+        return herd.directory().resolve(".drover");
+    }
+
+    public Herd herd() {
+        return herd;
+    }
+
+    public synchronized Provider provider() throws ProviderException {
+        if (provider == null) {
+            provider = factory.open(new ProviderContext(herd.name(), herd.provider().settings(), workDir(herd), environment));
+        }
+        return provider;
+    }
+
+    /** The recorded state, or an empty one for a herd never applied. */
+    public State state() throws StateException {
+        State state = store.read().orElseGet(() -> State.empty(herd.name()));
+        if (!state.herd().equals(herd.name()) && !state.isEmpty()) {
+            throw new StateException("the state at " + store.describe() + " belongs to herd '" + state.herd()
+                    + "', not '" + herd.name() + "' (rename the herd back, or use another directory)");
+        }
+        return state;
+    }
+
+    /** Refreshes against reality and plans. */
+    public Plan plan(Planner.Options options) throws ProviderException, StateException {
+        State state = state();
+        Map<String, ClusterTemplate> templates = options.destroy() ? Map.of() : templates();
+        return new Planner().plan(herd, templates, state, provider().list(), options);
+    }
+
+    /** Each cluster's image, resolved once, and identity digest. */
+    public Map<String, ClusterTemplate> templates() throws ProviderException {
+        Map<String, Image> images = new HashMap<>();
+        Map<String, ClusterTemplate> templates = new LinkedHashMap<>();
+        for (Cluster c : herd.clusters().values()) {
+            Image image = images.get(c.image());
+            if (image == null) {
+                image = provider().resolveImage(c.image());
+                images.put(c.image(), image);
+            }
+            templates.put(c.name(), new ClusterTemplate(c, image, Identity.digest(herd, c, image, Map.of())));
+        }
+        return templates;
+    }
+
+    public ApplyResult apply(Plan plan) throws Exception {
+        StateKeeper keeper = new StateKeeper(store, plan.prior());
+        Map<String, Role> roles = new HashMap<>();
+        for (Cluster c : herd.clusters().values()) {
+            roles.put(c.name(), role(c));
+        }
+        try (HealthProbe probe = new HealthProbe()) {
+            Applier applier = new Applier(provider(), keeper, events, roles, launcher(), probe, settings.parallelism());
+            ApplyResult result = applier.apply(plan);
+            State withOutputs = keeper.update(s -> s.withOutputs(outputs(s)));
+            return new ApplyResult(withOutputs, result.done(), result.failures(), result.skipped());
+        }
+    }
+
+    private Role role(Cluster c) {
+        return switch (c.role()) {
+            case PLAIN -> Role.PLAIN;
+            case ETCD -> new EtcdRole(herd.name(), c, settings.membershipDeadline(), EtcdMembership.ClientCustomizer.NONE);
+        };
+    }
+
+    /** Renders a server's user data: the cluster's first-boot config plus its role's, templates resolved. */
+    private Launcher launcher() {
+        IgnitionRenderer ignition = new IgnitionRenderer(IgnitionVersion.V3_3);
+        return (template, self, slot, roleAdditions, state) -> {
+            Cluster c = template.cluster();
+            var scope = TemplateScope.server(herd, c, self, slot, state);
+            FirstBoot resolved = c.firstBoot().mapStrings(s -> Template.resolve(s, scope)).plus(roleAdditions);
+            return new UserData(UserData.IGNITION, ignition.render(resolved));
+        };
+    }
+
+    /** The herd's outputs computed from a state. */
+    public Map<String, String> outputs(State state) {
+        Map<String, String> values = new LinkedHashMap<>();
+        var scope = TemplateScope.herd(herd, state);
+        for (Output o : herd.outputs().values()) {
+            values.put(o.name(), Template.resolve(o.value(), ref -> {
+                String v = scope.apply(ref);
+                return v == null ? "" : v;
+            }));
+        }
+        return values;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (provider != null) {
+            provider.close();
+            provider = null;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.drover.engine;
+
+import io.drover.config.Cluster;
+import io.drover.config.Herd;
+import io.drover.config.Role;
+import io.drover.spi.Endpoint;
+import io.drover.state.ServerRecord;
+import io.drover.state.State;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Answers template references ({@code ${server.ip}}, {@code ${clusters.etcd.endpoints}}, ...) from the model. */
+public final class TemplateScope {
+    private TemplateScope() {}
+
+    /** References valid anywhere: variables, the herd, and other clusters' servers as recorded. */
+    public static Function<String, String> herd(Herd herd, State state) {
+        return ref -> {
+            if (ref.startsWith("var.")) {
+                return herd.variables().get(ref.substring(4));
+            }
+            if (ref.equals("herd.name")) {
+                return herd.name();
+            }
+            if (ref.startsWith("clusters.")) {
+                String[] p = ref.split("\\.");
+                Cluster c = p.length == 3 ? herd.clusters().get(p[1]) : null;
+                return c == null ? null : clusterValue(c, live(state, c.name()), p[2]);
+            }
+            return null;
+        };
+    }
+
+    /** References valid inside a cluster's first-boot config, for one server about to boot. */
+    public static Function<String, String> server(Herd herd, Cluster cluster, Endpoint self, int slot, State state) {
+        Function<String, String> outer = herd(herd, state);
+        return ref -> switch (ref) {
+            case "server.name" -> self.name();
+            case "server.ip" -> self.ip();
+            case "server.index" -> Integer.toString(slot);
+            case "cluster.name" -> cluster.name();
+            case "cluster.size" -> Integer.toString(cluster.size());
+            case "cluster.ips" -> clusterValue(cluster, live(state, cluster.name()), "ips");
+            case "cluster.peers" -> live(state, cluster.name()).stream()
+                    .map(r -> r.name() + "=http://" + r.ip() + ":" + cluster.etcd().peerPort()).collect(Collectors.joining(","));
+            default -> outer.apply(ref);
+        };
+    }
+
+    private static List<ServerRecord> live(State state, String cluster) {
+        return state.cluster(cluster).stream().filter(r -> !r.tainted() && r.ip() != null).toList();
+    }
+
+    private static String clusterValue(Cluster c, List<ServerRecord> servers, String attribute) {
+        return switch (attribute) {
+            case "ips" -> servers.stream().map(ServerRecord::ip).collect(Collectors.joining(","));
+            case "names" -> servers.stream().map(ServerRecord::name).collect(Collectors.joining(","));
+            case "endpoints" -> servers.stream().map(r -> endpoint(c, r.ip())).collect(Collectors.joining(","));
+            default -> null;
+        };
+    }
+
+    /** How clients reach a server of this cluster: etcd's client URL, the HTTP health port, or the bare address. */
+    static String endpoint(Cluster c, String ip) {
+        if (c.role() == Role.ETCD) {
+            return "http://" + ip + ":" + c.etcd().clientPort();
+        }
+        return c.health().port() > 0 ? ip + ":" + c.health().port() : ip;
+    }
+}

@@ -1,0 +1,31 @@
+package io.drover.plan;
+
+/** What a change does to one server slot. */
+public enum Action {
+    /** A new server for an empty slot. */
+    CREATE("+", "create"),
+    /** A new server, then the old one goes (create-before-destroy while the old one still runs). */
+    REPLACE("-/+", "replace"),
+    /** The server goes. */
+    DELETE("-", "destroy"),
+    /** A server found running but missing from the state (a crash before the state was saved) is recorded. */
+    ADOPT("<=", "adopt"),
+    /** Nothing to do. */
+    NO_OP(" ", "keep");
+
+    private final String symbol;
+    private final String verb;
+
+    Action(String symbol, String verb) {
+        this.symbol = symbol;
+        this.verb = verb;
+    }
+
+    public String symbol() {
+        return symbol;
+    }
+
+    public String verb() {
+        return verb;
+    }
+}

@@ -1,0 +1,36 @@
+package io.drover.plan;
+
+import io.drover.state.State;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an apply will do, computed from the herd file, the recorded state and reality.
+ *
+ * @param prior the recorded state, refreshed against reality (adopted servers added); apply starts from it
+ * @param changes one per slot that exists in the herd file, the state or reality, in cluster then slot order
+ * @param clusters the cluster templates (identity, image) the plan was made for
+ * @param removedClusters clusters in the state or in reality that the herd file no longer has
+ * @param destroy whether this is a plan to destroy the whole herd
+ */
+public record Plan(String herd, State prior, List<Change> changes, Map<String, ClusterTemplate> clusters,
+        List<String> removedClusters, boolean destroy) {
+
+    public Plan {
+        changes = List.copyOf(changes);
+        clusters = Map.copyOf(clusters);
+        removedClusters = List.copyOf(removedClusters);
+    }
+
+    public boolean hasChanges() {
+        return changes.stream().anyMatch(c -> !c.isNoOp()) || !removedClusters.isEmpty();
+    }
+
+    public long count(Action action) {
+        return changes.stream().filter(c -> c.action() == action).count();
+    }
+
+    public List<Change> changesOf(String cluster) {
+        return changes.stream().filter(c -> c.cluster().equals(cluster)).toList();
+    }
+}

@@ -1,0 +1,29 @@
+package io.drover.plan;
+
+/** Why a change is proposed; shown next to it. */
+public enum Reason {
+    NEW("new slot"),
+    UP_TO_DATE("up to date"),
+    MISSING("its server is gone"),
+    IMAGE_CHANGED("image changed"),
+    CONFIG_CHANGED("first-boot config or role changed"),
+    DRIFT("the running server differs from what was recorded"),
+    TAINTED("it never became healthy"),
+    UNHEALTHY("it failed its health checks"),
+    SCALE_DOWN("slot beyond the cluster's size"),
+    CLUSTER_REMOVED("its cluster was removed from the herd file"),
+    DUPLICATE("another server fills the same slot"),
+    ORPHAN("found running, tagged with this herd, but belongs to no slot"),
+    ADOPTED("found running but missing from the state"),
+    DESTROY("destroy");
+
+    private final String text;
+
+    Reason(String text) {
+        this.text = text;
+    }
+
+    public String text() {
+        return text;
+    }
+}

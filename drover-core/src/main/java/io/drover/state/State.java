@@ -1,0 +1,70 @@
+package io.drover.state;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What Drover knows it owns: one immutable snapshot, written after every step of an apply.
+ *
+ * @param lineage a random id given when the herd is first applied; a state of another lineage is refused
+ * @param serial increases with every write, so a stale writer can be told apart
+ * @param secrets generated material kept across runs (PKI keys); never printed
+ */
+public record State(
+        int formatVersion, String lineage, long serial, String herd, List<ServerRecord> servers,
+        Map<String, String> outputs, Map<String, String> secrets) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public State {
+        servers = servers.stream().sorted(Comparator.comparing(ServerRecord::cluster)
+                .thenComparingInt(ServerRecord::slot).thenComparingInt(ServerRecord::generation)).toList();
+        outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        secrets = Map.copyOf(secrets);
+    }
+
+    public static State empty(String herd) {
+        return new State(FORMAT_VERSION, UUID.randomUUID().toString(), 0, herd, List.of(), Map.of(), Map.of());
+    }
+
+    public boolean isEmpty() {
+        return servers.isEmpty();
+    }
+
+    public Optional<ServerRecord> server(String name) {
+        return servers.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public List<ServerRecord> cluster(String cluster) {
+        return servers.stream().filter(s -> s.cluster().equals(cluster)).toList();
+    }
+
+    /** A copy with {@code record} added or, if a server of the same name exists, put in its place. */
+    public State with(ServerRecord record) {
+        List<ServerRecord> copy = new ArrayList<>(servers.stream().filter(s -> !s.name().equals(record.name())).toList());
+        copy.add(record);
+        return new State(formatVersion, lineage, serial, herd, copy, outputs, secrets);
+    }
+
+    public State without(String name) {
+        return new State(formatVersion, lineage, serial, herd,
+                servers.stream().filter(s -> !s.name().equals(name)).toList(), outputs, secrets);
+    }
+
+    public State withOutputs(Map<String, String> newOutputs) {
+        return new State(formatVersion, lineage, serial, herd, servers, newOutputs, secrets);
+    }
+
+    public State withSecrets(Map<String, String> newSecrets) {
+        return new State(formatVersion, lineage, serial, herd, servers, outputs, newSecrets);
+    }
+
+    public State nextSerial() {
+        return new State(formatVersion, lineage, serial + 1, herd, servers, outputs, secrets);
+    }
+}

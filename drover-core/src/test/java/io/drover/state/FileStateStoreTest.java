@@ -1,0 +1,96 @@
+package io.drover.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileStateStoreTest {
+    @TempDir
+    Path dir;
+
+    private static ServerRecord server(String name) {
+        return new ServerRecord("web[0]", "web", 0, 1, name, "id-" + name, "127.0.0.9", "sha256:x", "sha256:i",
+                Instant.parse("2026-01-01T00:00:00Z"), false, Map.of("k", "v"));
+    }
+
+    @Test
+    void absentStateReadsAsEmpty() throws Exception {
+        assertThat(new FileStateStore(dir).read()).isEmpty();
+    }
+
+    @Test
+    void writtenStateReadsBackEqual() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        State state = State.empty("h").with(server("web-0-1")).withOutputs(Map.of("a", "b")).nextSerial();
+        store.write(state);
+        assertThat(store.read()).contains(state);
+    }
+
+    @Test
+    void previousVersionIsKeptAsBackup() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        State first = State.empty("h").with(server("web-0-1")).nextSerial();
+        store.write(first);
+        store.write(first.without("web-0-1").nextSerial());
+
+        State backup = new StateCodec().decode(Files.readAllBytes(dir.resolve("state.json.backup")), "backup");
+        assertThat(backup).isEqualTo(first);
+        assertThat(store.read().orElseThrow().servers()).isEmpty();
+    }
+
+    @Test
+    void noTemporaryFileIsLeftBehind() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        store.write(State.empty("h"));
+        store.write(State.empty("h").nextSerial());
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("state.json.tmp", "state.json.backup.tmp");
+        }
+    }
+
+    @Test
+    void corruptStateIsReportedWithTheWayOut() throws Exception {
+        Files.writeString(dir.resolve("state.json"), "{not json");
+        assertThatThrownBy(() -> new FileStateStore(dir).read())
+                .isInstanceOf(StateException.class)
+                .hasMessageContaining("not valid JSON")
+                .hasMessageContaining("backup");
+    }
+
+    @Test
+    void secondLockerIsRefusedAtOnceAndToldWhoHoldsIt() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        try (StateLock held = store.lock("apply")) {
+            assertThatThrownBy(() -> store.lock("destroy"))
+                    .isInstanceOf(LockHeldException.class)
+                    .hasMessageContaining("'drover apply'")
+                    .hasMessageContaining("pid " + ProcessHandle.current().pid());
+        }
+        try (StateLock again = store.lock("destroy")) {
+            assertThat(again).isNotNull();
+        }
+    }
+
+    @Test
+    void lockIsHeldAgainstAnotherProcess() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        try (StateLock held = store.lock("apply")) {
+            assertThat(tryLockFromAnotherProcess()).isNotZero();
+        }
+        assertThat(tryLockFromAnotherProcess()).isZero();
+    }
+
+    /** The JDK locks with fcntl(2); python's lockf takes the same kind of lock from a separate process. */
+    private int tryLockFromAnotherProcess() throws Exception {
+        Process p = new ProcessBuilder("python3", "-c",
+                "import fcntl,sys; f=open(sys.argv[1],'a'); fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)",
+                dir.resolve("lock").toString()).redirectErrorStream(true).start();
+        return p.waitFor();
+    }
+}
