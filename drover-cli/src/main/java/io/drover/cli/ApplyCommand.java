@@ -1,0 +1,97 @@
+package io.drover.cli;
+
+import io.drover.apply.ApplyResult;
+import io.drover.engine.Engine;
+import io.drover.plan.Plan;
+import io.drover.plan.Planner;
+import io.drover.state.StateLock;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "apply", description = "Make the herd match its file: create, replace (rolling, create before destroy) and destroy servers.")
+final class ApplyCommand implements Callable<Integer> {
+    @Mixin
+    HerdOptions options;
+
+    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
+    boolean autoApprove;
+
+    @Option(names = "--parallelism", paramLabel = "N", description = "How many steps may run at once (default: ${DEFAULT-VALUE}).")
+    int parallelism = 10;
+
+    @Override
+    public Integer call() throws Exception {
+        return run(options, autoApprove, parallelism, false);
+    }
+
+    /** Shared by apply and destroy: lock, plan, show, confirm, apply, report. */
+    static int run(HerdOptions options, boolean autoApprove, int parallelism, boolean destroy) throws Exception {
+        if (parallelism < 1) {
+            throw new UserError("--parallelism must be at least 1, got " + parallelism);
+        }
+        Session session = Session.open(options);
+        Style style = Style.detect(options.noColor);
+        ProgressView progress = new ProgressView(System.out, style, options.json);
+        try (StateLock lock = session.store.lock(destroy ? "destroy" : "apply");
+                Engine engine = session.engine(progress, new Engine.Settings(parallelism, Duration.ofSeconds(60)))) {
+            Plan plan = engine.plan(destroy ? Planner.Options.DESTROY : Planner.Options.APPLY);
+            if (!options.json) {
+                PlanView.human(plan, style, System.out);
+            }
+            if (!plan.hasChanges()) {
+                if (options.json) {
+                    System.out.println(Json.write(Map.of("type", "summary", "changes", 0, "outputs", engine.state().outputs())));
+                } else {
+                    printOutputs(engine.state().outputs(), style);
+                }
+                return ExitCodes.OK;
+            }
+            if (!autoApprove && !confirm(destroy)) {
+                System.out.println((destroy ? "Destroy" : "Apply") + " cancelled.");
+                return ExitCodes.ERROR;
+            }
+            ApplyResult result = engine.apply(plan);
+            if (options.json) {
+                System.out.println(Json.write(Map.of("type", "summary", "ok", result.ok(), "done", result.done(),
+                        "failures", result.failures(), "outputs", result.state().outputs())));
+            } else {
+                System.out.println();
+                if (result.ok()) {
+                    System.out.println(style.green(style.bold((destroy ? "Destroy" : "Apply") + " complete!")) + " " + PlanView.summary(plan));
+                    printOutputs(result.state().outputs(), style);
+                } else {
+                    System.out.println(style.red(style.bold((destroy ? "Destroy" : "Apply") + " failed:")));
+                    result.failures().forEach(f -> System.out.println("  " + f));
+                    System.out.println("The state records every step that completed; run the command again to finish.");
+                }
+            }
+            return result.ok() ? ExitCodes.OK : ExitCodes.ERROR;
+        }
+    }
+
+    private static boolean confirm(boolean destroy) throws Exception {
+        if (System.console() == null) {
+            throw new UserError("not running in a terminal, so there is nobody to confirm: add --auto-approve");
+        }
+        System.out.print("\n" + (destroy ? "Destroy every server of this herd? " : "Apply these changes? ") + "Only 'yes' is accepted: ");
+        System.out.flush();
+        String answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        return "yes".equals(answer == null ? null : answer.strip());
+    }
+
+    static void printOutputs(Map<String, String> outputs, Style style) {
+        if (outputs.isEmpty()) {
+            return;
+        }
+        System.out.println();
+        System.out.println(style.bold("Outputs:"));
+        outputs.forEach((k, v) -> System.out.println("  " + k + " = " + v));
+    }
+}

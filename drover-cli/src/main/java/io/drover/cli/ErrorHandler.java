@@ -1,0 +1,47 @@
+package io.drover.cli;
+
+import io.drover.config.ConfigException;
+import io.drover.config.Problem;
+import io.drover.roles.EtcdException;
+import io.drover.spi.ProviderException;
+import io.drover.state.StateException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Turns every failure into one clear message on stderr and an exit code; a stack trace only with
+ * {@code --debug}, because users need to know what to fix, not where in Drover it was noticed.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        boolean debug = parsed.hasMatchedOption("--debug")
+                || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
+        int code = ExitCodes.ERROR;
+        switch (e) {
+            case ConfigException c -> {
+                for (Problem p : c.problems()) {
+                    err.println(p);
+                }
+                err.println(c.problems().size() == 1 ? "1 problem in the herd file." : c.problems().size() + " problems in the herd file.");
+                code = ExitCodes.INVALID_OR_CHANGES;
+            }
+            case UserError u -> {
+                err.println("drover: " + u.getMessage());
+                code = u.exitCode();
+            }
+            case ProviderException p -> err.println("drover: provider error: " + p.getMessage());
+            case StateException s -> err.println("drover: state error: " + s.getMessage());
+            case EtcdException x -> err.println("drover: etcd: " + x.getMessage());
+            default -> err.println("drover: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + (debug ? "" : " (run again with --debug for details, and please report it)"));
+        }
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+}

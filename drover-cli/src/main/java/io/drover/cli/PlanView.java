@@ -1,0 +1,75 @@
+package io.drover.cli;
+
+import io.drover.plan.Action;
+import io.drover.plan.Change;
+import io.drover.plan.Plan;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A plan as people read it (a coloured +/-/~ diff) and as machines read it (JSON). */
+final class PlanView {
+    private PlanView() {}
+
+    static void human(Plan plan, Style style, PrintStream out) {
+        List<Change> visible = plan.changes().stream().filter(c -> !c.isNoOp()).toList();
+        if (!plan.hasChanges()) {
+            out.println(style.green("No changes.") + " Herd '" + plan.herd() + "' matches its file ("
+                    + plan.changes().size() + " server" + (plan.changes().size() == 1 ? "" : "s") + " up to date).");
+            return;
+        }
+        out.println("Drover will make these changes to herd '" + plan.herd() + "':");
+        out.println();
+        for (Change c : visible) {
+            String symbol = String.format("%3s", c.action().symbol());
+            String line = symbol + " " + c.resource();
+            String server = c.before() == null ? "" : " " + c.before().name();
+            String text = switch (c.action()) {
+                case CREATE -> style.green(line) + "  will be created";
+                case REPLACE -> style.yellow(line) + server + "  will be replaced, create before destroy";
+                case DELETE -> style.red(line) + server + "  will be destroyed";
+                case ADOPT -> style.cyan(line) + server + "  will be adopted into the state";
+                case NO_OP -> line;
+            };
+            out.println(text + style.dim("  (" + c.reason().text() + ")"));
+        }
+        out.println();
+        out.println(style.bold("Plan: " + summary(plan)));
+    }
+
+    static String summary(Plan plan) {
+        return plan.count(Action.CREATE) + " to create, " + plan.count(Action.REPLACE) + " to replace, "
+                + plan.count(Action.DELETE) + " to destroy" + (plan.count(Action.ADOPT) > 0 ? ", " + plan.count(Action.ADOPT) + " to adopt" : "")
+                + ", " + plan.count(Action.NO_OP) + " unchanged.";
+    }
+
+    static Map<String, Object> json(Plan plan) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("herd", plan.herd());
+        root.put("destroy", plan.destroy());
+        root.put("hasChanges", plan.hasChanges());
+        List<Map<String, Object>> changes = new ArrayList<>();
+        for (Change c : plan.changes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("resource", c.resource());
+            m.put("cluster", c.cluster());
+            m.put("slot", c.slot());
+            m.put("action", c.action().verb());
+            m.put("reason", c.reason().name().toLowerCase());
+            m.put("reasonText", c.reason().text());
+            m.put("server", c.before() == null ? null : c.before().name());
+            m.put("currentDigest", c.before() == null ? null : c.before().digest());
+            m.put("desiredDigest", c.desiredDigest());
+            changes.add(m);
+        }
+        root.put("changes", changes);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (Action a : Action.values()) {
+            summary.put(a.verb(), plan.count(a));
+        }
+        root.put("summary", summary);
+        return root;
+    }
+}

@@ -1,0 +1,36 @@
+package io.drover.cli;
+
+import io.drover.apply.EventSink;
+import io.drover.config.ConfigException;
+import io.drover.config.Herd;
+import io.drover.config.HerdLoader;
+import io.drover.engine.Engine;
+import io.drover.providers.ProviderCatalog;
+import io.drover.spi.ProviderFactory;
+import io.drover.state.FileStateStore;
+import io.drover.state.StateStore;
+
+/** What a command needs: the herd file loaded and validated, its provider, its state store. */
+final class Session {
+    final Herd herd;
+    final ProviderFactory factory;
+    final StateStore store;
+
+    private Session(Herd herd, ProviderFactory factory, StateStore store) {
+        this.herd = herd;
+        this.factory = factory;
+        this.store = store;
+    }
+
+    static Session open(HerdOptions options) throws ConfigException {
+        ProviderCatalog catalog = ProviderCatalog.fromClassPath();
+        Herd herd = new HerdLoader(catalog.all()).load(options.file);
+        ProviderFactory factory = catalog.find(herd.provider().type())
+                .orElseThrow(() -> new UserError("provider '" + herd.provider().type() + "' is not installed"));
+        return new Session(herd, factory, new FileStateStore(Engine.workDir(herd)));
+    }
+
+    Engine engine(EventSink events, Engine.Settings settings) {
+        return new Engine(herd, factory, store, System.getenv(), events, settings);
+    }
+}
