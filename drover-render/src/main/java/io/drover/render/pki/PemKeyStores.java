@@ -1,0 +1,82 @@
+package io.drover.render.pki;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * JDK TLS from PEM text, with key stores that live only in memory: nothing is written to disk and no keystore
+ * password has to be managed. The engine uses it to talk TLS to etcd.
+ */
+public final class PemKeyStores {
+    // The in-memory store is never saved, so its password protects nothing; the KeyManagerFactory still wants one.
+    private static final char[] TRANSIENT_PASSWORD = "drover".toCharArray();
+
+    private PemKeyStores() {}
+
+    /** Presents {@code identity} (with its CA certificate as chain) to the other side. */
+    public static KeyManager[] keyManagers(IssuedCertificate identity) {
+        try {
+            X509Certificate leaf = Pems.certificate(identity.certificatePem());
+            X509Certificate ca = Pems.certificate(identity.caCertificatePem());
+            KeyStore store = emptyStore();
+            store.setKeyEntry("identity", Pems.privateKey(identity.privateKeyPem()), TRANSIENT_PASSWORD,
+                    new Certificate[] {leaf, ca});
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, TRANSIENT_PASSWORD);
+            return factory.getKeyManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot use the certificate and key for TLS: " + e.getMessage(), e);
+        }
+    }
+
+    /** Trusts exactly the certificates signed by the CA in {@code caCertificatePem}, not the JDK's public CAs. */
+    public static TrustManager[] trustManagers(String caCertificatePem) {
+        try {
+            KeyStore store = emptyStore();
+            store.setCertificateEntry("ca", Pems.certificate(caCertificatePem));
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory.getTrustManagers();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot trust the CA certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /** TLS that presents {@code identity} and trusts its CA: for either end of a mutually authenticated link. */
+    public static SSLContext sslContext(IssuedCertificate identity) {
+        return context(keyManagers(identity), trustManagers(identity.caCertificatePem()));
+    }
+
+    /** TLS that trusts {@code caCertificatePem} and presents no certificate. */
+    public static SSLContext sslContext(String caCertificatePem) {
+        return context(null, trustManagers(caCertificatePem));
+    }
+
+    private static SSLContext context(KeyManager[] keyManagers, TrustManager[] trustManagers) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers, trustManagers, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("The JDK has no TLS", e);
+        }
+    }
+
+    private static KeyStore emptyStore() throws GeneralSecurityException {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            return store;
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.drover.render.pki;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/** PEM text to and from JDK key and certificate objects. */
+final class Pems {
+    private Pems() {}
+
+    static String encode(String label, byte[] der) {
+        String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+        return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
+    }
+
+    static String certificate(X509Certificate certificate) {
+        try {
+            return encode("CERTIFICATE", certificate.getEncoded());
+        } catch (CertificateException e) {
+            throw new IllegalStateException("Could not encode a certificate the JDK just parsed", e);
+        }
+    }
+
+    /** PKCS#8, which every TLS stack (Go's etcd, OpenSSL, the JDK) reads. */
+    static String privateKey(PrivateKey key) {
+        return encode("PRIVATE KEY", key.getEncoded());
+    }
+
+    static X509Certificate certificate(String pem) {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            byte[] bytes = pem.getBytes(StandardCharsets.US_ASCII);
+            var certificate = factory.generateCertificate(new ByteArrayInputStream(bytes));
+            return (X509Certificate) certificate;
+        } catch (CertificateException | RuntimeException e) {
+            throw new IllegalArgumentException("Not a PEM certificate (expected -----BEGIN CERTIFICATE-----): " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads PKCS#8 ({@code PRIVATE KEY}) and, for keys made by OpenSSL or cfssl, SEC1 ({@code EC PRIVATE KEY}). */
+    static PrivateKey privateKey(String pem) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object object = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (object instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
+            }
+            if (object instanceof PEMKeyPair pair) {
+                return converter.getPrivateKey(pair.getPrivateKeyInfo()); // the public half is optional in SEC1
+            }
+            throw new IllegalArgumentException("Not an unencrypted PEM private key (expected -----BEGIN PRIVATE KEY-----)");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Not a readable PEM private key: " + e.getMessage(), e);
+        }
+    }
+}
