@@ -1,0 +1,248 @@
+package io.drover.config;
+
+import io.drover.config.References.ClusterRef;
+import io.drover.config.YamlNode.Entry;
+import io.drover.config.YamlNode.YamlMap;
+import io.drover.render.FirstBoot;
+import io.drover.spi.ProviderFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the clusters of a herd file: size and role rules, etcd options, health check, provider options and
+ * first-boot config, and the dependencies between clusters (declared, or implied by references).
+ */
+final class ClusterReader {
+    static final Pattern CLUSTER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
+    static final Pattern ETCD_FLAG_NAME = Pattern.compile("[a-z][a-z0-9-]*");
+    /** Flags Drover derives from the cluster itself; a user value would break membership management. */
+    static final Set<String> RESERVED_ETCD_FLAGS = Set.of(
+            "name", "data-dir", "listen-client-urls", "advertise-client-urls", "listen-peer-urls",
+            "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-state", "initial-cluster-token");
+
+    private final Path directory;
+    private final List<String> lines;
+    private final References references;
+    private final ProviderFactory factory;
+    private final Problems problems;
+    /** Cluster name to the clusters it depends on, with where each dependency was written. */
+    private final Map<String, List<ClusterRef>> dependencies = new LinkedHashMap<>();
+
+    /**
+     * @param directory the herd file's directory ({@code contents.local} paths are relative to it)
+     * @param factory the herd's provider, or {@code null} when unknown (cluster provider options are then not checked)
+     */
+    ClusterReader(Path directory, List<String> lines, References references, ProviderFactory factory, Problems problems) {
+        this.directory = directory;
+        this.lines = lines;
+        this.references = references;
+        this.factory = factory;
+        this.problems = problems;
+    }
+
+    /** The dependencies of every cluster read so far, in declared order. */
+    Map<String, List<ClusterRef>> dependencies() {
+        return java.util.Collections.unmodifiableMap(dependencies);
+    }
+
+    /** Reads one entry of {@code clusters:}; {@code null} when it has problems. */
+    Cluster read(Entry entry) {
+        String name = entry.key();
+        if (!CLUSTER_NAME.matcher(name).matches()) {
+            problems.add(entry.keyPosition(), "bad cluster name '" + name + "'",
+                    "use 1 to 30 lowercase letters, digits and '-', starting with a letter, e.g. web");
+        }
+        MapReader c = MapReader.of(entry, "cluster '" + name + "'", Shape.Herd.CLUSTER, problems);
+        if (c == null) {
+            return null;
+        }
+        Role role = role(c);
+        Long size = c.integer("size", 1, 1000, true);
+        if (size != null && role == Role.ETCD) {
+            SourcePosition at = c.entry("size").value().position();
+            if (size > 9) {
+                problems.add(at, "an etcd cluster can have at most 9 members, got " + size, "use 3 or 5 (7 at most for large clusters)");
+            } else if (size % 2 == 0) {
+                problems.add(at, "an etcd cluster needs an odd size, got " + size,
+                        "use 3 or 5: an even member count adds no fault tolerance");
+            }
+        }
+        String image = c.requiredString("image", "IMAGE");
+        Long maxUnavailable = c.integer("maxUnavailable", 1, Long.MAX_VALUE, false);
+        if (maxUnavailable != null && size != null && maxUnavailable > size) {
+            problems.add(c.entry("maxUnavailable").value().position(),
+                    "maxUnavailable (" + maxUnavailable + ") is larger than size (" + size + ")", "set maxUnavailable to at most " + size);
+        }
+        List<ClusterRef> deps = new ArrayList<>(dependsOn(c));
+        Boolean antiAffinity = c.bool("antiAffinity");
+        EtcdOptions etcd = etcd(c, role);
+        HealthCheck health = health(c, role);
+        // Absent, the block is still checked: the provider may require cluster options (flavor, network).
+        Entry providerEntry = c.entry("provider");
+        YamlMap options = providerEntry == null ? null : MapReader.asMap(providerEntry.value(), "provider", problems);
+        Map<String, Object> providerOptions = Map.of();
+        if (factory != null && (providerEntry == null || options != null)) {
+            providerOptions = new SettingsReader(problems).read(options, providerEntry == null ? entry.keyPosition() : providerEntry.keyPosition(),
+                    "the provider options of cluster '" + name + "'", factory.clusterSettings(), Set.of());
+        }
+        FirstBoot firstBoot = FirstBoot.EMPTY;
+        Entry firstBootEntry = c.entry("firstBoot");
+        if (firstBootEntry != null) {
+            MapReader fb = MapReader.of(firstBootEntry, "firstBoot", Shape.Herd.FIRST_BOOT, problems);
+            if (fb != null) {
+                FirstBootReader reader = new FirstBootReader(directory, lines, references, problems);
+                firstBoot = reader.read(fb);
+                deps.addAll(reader.clusterRefs());
+            }
+        }
+        dependencies.put(name, deps);
+        if (size == null || image == null || etcd == null || health == null) {
+            return null;
+        }
+        List<String> dependsOn = deps.stream().map(ClusterRef::cluster).distinct().toList();
+        return new Cluster(name, size.intValue(), role, image, maxUnavailable == null ? 1 : maxUnavailable.intValue(), dependsOn,
+                etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition());
+    }
+
+    private Role role(MapReader c) {
+        String role = c.string("role");
+        if (role == null) {
+            return Role.PLAIN;
+        }
+        return switch (role) {
+            case "plain" -> Role.PLAIN;
+            case "etcd" -> Role.ETCD;
+            default -> {
+                problems.add(c.entry("role").value().position(), "unknown role '" + role + "'",
+                        Problems.suggest(role, List.of("plain", "etcd")) + " (roles: plain, etcd)");
+                yield Role.PLAIN;
+            }
+        };
+    }
+
+    private List<ClusterRef> dependsOn(MapReader c) {
+        List<ClusterRef> deps = new ArrayList<>();
+        var list = c.list("dependsOn");
+        if (list == null) {
+            return deps;
+        }
+        Set<String> known = references.clusters();
+        for (YamlNode item : list.items()) {
+            String dep = MapReader.asString(item, "dependsOn item", problems);
+            if (dep == null) {
+                continue;
+            }
+            if (!known.contains(dep)) {
+                problems.add(item.position(), "dependsOn names unknown cluster '" + dep + "'", Problems.suggest(dep, known));
+            } else {
+                deps.add(new ClusterRef(dep, item.position()));
+            }
+        }
+        return deps;
+    }
+
+    private EtcdOptions etcd(MapReader c, Role role) {
+        Entry entry = c.entry("etcd");
+        if (entry == null) {
+            return EtcdOptions.DEFAULT;
+        }
+        if (role != Role.ETCD) {
+            problems.add(entry.keyPosition(), "an 'etcd:' block is only allowed in a cluster with role: etcd",
+                    "add 'role: etcd' to the cluster, or remove the etcd block");
+        }
+        MapReader etcd = MapReader.of(entry, "etcd", Shape.Herd.ETCD, problems);
+        if (etcd == null) {
+            return null;
+        }
+        Long client = etcd.integer("clientPort", 1, 65535, false);
+        Long peer = etcd.integer("peerPort", 1, 65535, false);
+        int clientPort = client == null ? EtcdOptions.DEFAULT.clientPort() : client.intValue();
+        int peerPort = peer == null ? EtcdOptions.DEFAULT.peerPort() : peer.intValue();
+        if (clientPort == peerPort) {
+            Entry at = etcd.has("peerPort") ? etcd.entry("peerPort") : etcd.entry("clientPort");
+            problems.add(at == null ? entry.keyPosition() : at.value().position(),
+                    "clientPort and peerPort must differ, both are " + clientPort, "e.g. clientPort: 2379 and peerPort: 2380");
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        Entry flagsEntry = etcd.entry("flags");
+        YamlMap flagMap = flagsEntry == null ? null : MapReader.asMap(flagsEntry.value(), "flags", problems);
+        if (flagMap != null) {
+            for (Entry flag : flagMap.entries().values()) {
+                String flagName = flag.key();
+                if (RESERVED_ETCD_FLAGS.contains(flagName.replaceFirst("^-+", ""))) {
+                    problems.add(flag.keyPosition(), "etcd flag '" + flagName + "' is set by Drover",
+                            "remove it: Drover sets name, data dir, URLs and initial cluster for every member");
+                } else if (!ETCD_FLAG_NAME.matcher(flagName).matches()) {
+                    problems.add(flag.keyPosition(), "bad etcd flag name '" + flagName + "'",
+                            "write the flag without leading dashes, in lowercase, e.g. heartbeat-interval");
+                } else {
+                    String value = MapReader.asString(flag.value(), flagName, problems);
+                    if (value != null) {
+                        flags.put(flagName, value);
+                    }
+                }
+            }
+        }
+        return new EtcdOptions(clientPort, peerPort, flags);
+    }
+
+    private HealthCheck health(MapReader c, Role role) {
+        HealthCheck defaults = HealthCheck.defaultFor(role);
+        Entry entry = c.entry("health");
+        if (entry == null) {
+            return defaults;
+        }
+        MapReader h = MapReader.of(entry, "health", Shape.Herd.HEALTH, problems);
+        if (h == null) {
+            return null;
+        }
+        HealthCheck.Type type = defaults.type();
+        String typeName = h.string("type");
+        boolean typeKnown = true;
+        if (typeName != null) {
+            List<String> names = List.of("etcd", "http", "tcp", "process");
+            if (!names.contains(typeName)) {
+                problems.add(h.entry("type").value().position(), "unknown health check type '" + typeName + "'",
+                        Problems.suggest(typeName, names) + " (types: etcd, http, tcp, process)");
+                typeKnown = false;
+            } else {
+                type = HealthCheck.Type.valueOf(typeName.toUpperCase(java.util.Locale.ROOT));
+                if (type == HealthCheck.Type.ETCD && role != Role.ETCD) {
+                    problems.add(h.entry("type").value().position(), "health type etcd needs a cluster with role: etcd",
+                            "use http, tcp or process, or set role: etcd");
+                }
+            }
+        }
+        boolean network = type == HealthCheck.Type.HTTP || type == HealthCheck.Type.TCP;
+        Long port = h.integer("port", 1, 65535, false);
+        if (!typeKnown) {
+            // which keys apply depends on the type: checking them against a guess would only add noise
+        } else if (network && port == null && !h.has("port")) {
+            problems.add(entry.keyPosition(), "a " + typeName + " health check needs a port", "add 'port: 8080' under health");
+        } else if (!network && h.has("port")) {
+            problems.add(h.entry("port").keyPosition(), "'port' is only used by http and tcp health checks",
+                    "remove it, or set type: http or tcp");
+        }
+        String path = h.string("path");
+        if (path != null && typeKnown) {
+            if (type != HealthCheck.Type.HTTP) {
+                problems.add(h.entry("path").keyPosition(), "'path' is only used by http health checks", "remove it, or set type: http");
+            } else if (!path.startsWith("/")) {
+                problems.add(h.entry("path").value().position(), "health path '" + path + "' must start with /", "e.g. path: /healthz");
+            }
+        }
+        var interval = h.duration("interval");
+        var timeout = h.duration("timeout");
+        var startTimeout = h.duration("startTimeout");
+        Long failures = h.integer("failures", 1, Long.MAX_VALUE, false);
+        return new HealthCheck(type, port == null ? defaults.port() : port.intValue(), path == null ? defaults.path() : path,
+                interval == null ? defaults.interval() : interval, timeout == null ? defaults.timeout() : timeout,
+                startTimeout == null ? defaults.startTimeout() : startTimeout,
+                failures == null ? defaults.failures() : failures.intValue());
+    }
+}

@@ -1,0 +1,216 @@
+package io.drover.config;
+
+import io.drover.config.YamlNode.Entry;
+import io.drover.config.YamlNode.YamlMap;
+import io.drover.config.YamlNode.YamlScalar;
+import io.drover.spi.ProviderFactory;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a herd file ({@code drover.yaml}) into a validated {@link Herd}. Reports every problem it finds at
+ * once, each with the file, line and column of the offending key or value and a hint, so that one run of
+ * {@code drover plan} shows everything to fix.
+ */
+public final class HerdLoader {
+    static final Pattern HERD_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
+    static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final String DEFAULT_PROVIDER = "local";
+
+    private final Map<String, ProviderFactory> providers = new LinkedHashMap<>();
+
+    /** @param providers the providers a herd file may select with {@code provider.type} */
+    public HerdLoader(Collection<? extends ProviderFactory> providers) {
+        for (ProviderFactory factory : providers) {
+            this.providers.put(factory.type(), factory);
+        }
+    }
+
+    /** Reads and validates a herd file. A missing or unreadable file is a problem like any other. */
+    public Herd load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(new Problem(SourcePosition.unknown(file), "herd file not found",
+                    "create it (see docs/herd-file.md) or pass the right path with --file"));
+        } catch (CharacterCodingException e) {
+            throw new ConfigException(new Problem(SourcePosition.unknown(file), "herd file is not UTF-8 text", "save it as UTF-8"));
+        } catch (IOException e) {
+            String reason = Files.isDirectory(file) ? "it is a directory" : e.getClass().getSimpleName() + ": " + e.getMessage();
+            throw new ConfigException(new Problem(SourcePosition.unknown(file), "cannot read herd file: " + reason,
+                    "check the path and its permissions"));
+        }
+        return parse(text, file);
+    }
+
+    /**
+     * Validates herd-file text.
+     *
+     * @param file where the text came from: named in problems, and the directory {@code contents.local} paths are
+     *     relative to
+     */
+    public Herd parse(String yamlText, Path file) throws ConfigException {
+        Problems problems = new Problems();
+        YamlNode root = new YamlReader(file, yamlText, problems).read(yamlText);
+        if (root == null) {
+            throw new ConfigException(problems.sorted());
+        }
+        if (!(root instanceof YamlMap map)) {
+            problems.add(root.position(), "a herd file must be a map of keys, got " + MapReader.describe(root),
+                    "start with 'herd: NAME' and a 'clusters:' map");
+            throw new ConfigException(problems.sorted());
+        }
+        Herd herd = new Parse(file, yamlText.lines().toList(), problems).herd(map);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.sorted());
+        }
+        return herd;
+    }
+
+    /** The state of reading one file. */
+    private final class Parse {
+        private final Path file;
+        private final List<String> lines;
+        private final Problems problems;
+
+        Parse(Path file, List<String> lines, Problems problems) {
+            this.file = file;
+            this.lines = lines;
+            this.problems = problems;
+        }
+
+        Herd herd(YamlMap map) {
+            MapReader top = new MapReader(map, map.position(), "the herd file", Shape.Herd.ROOT, problems);
+            String name = top.requiredString("herd", "my-herd");
+            if (name != null && !HERD_NAME.matcher(name).matches()) {
+                problems.add(top.entry("herd").value().position(), "bad herd name '" + name + "'",
+                        "use 1 to 40 lowercase letters, digits and '-', starting with a letter, e.g. web-prod");
+            }
+            ProviderFactory factory = null;
+            ProviderBlock provider = provider(top);
+            if (provider != null) {
+                factory = providers.get(provider.type());
+            }
+            Map<String, String> variables = variables(top);
+            Entry clustersEntry = top.required("clusters", "{name: {size: 1, image: IMAGE}}");
+            YamlMap clusterMaps = clustersEntry == null ? null : MapReader.asMap(clustersEntry.value(), "clusters", problems);
+            Map<String, Cluster> clusters = new LinkedHashMap<>();
+            if (clusterMaps != null) {
+                if (clusterMaps.entries().isEmpty()) {
+                    problems.add(clustersEntry.keyPosition(), "no clusters declared", "add at least one cluster under 'clusters:'");
+                }
+                References references = new References(variables.keySet(), clusterMaps.entries().keySet(), problems);
+                ClusterReader reader = new ClusterReader(directoryOf(file), lines, references, factory, problems);
+                for (Entry entry : clusterMaps.entries().values()) {
+                    Cluster cluster = reader.read(entry);
+                    if (cluster != null) {
+                        clusters.put(cluster.name(), cluster);
+                    }
+                }
+                new DependencyCycles(reader.dependencies(), problems).report();
+            }
+            Map<String, Output> outputs = outputs(top, new References(variables.keySet(),
+                    clusterMaps == null ? Set.of() : clusterMaps.entries().keySet(), problems));
+            return problems.isEmpty() ? new Herd(name, file, provider, variables, clusters, outputs) : null;
+        }
+
+        private ProviderBlock provider(MapReader top) {
+            Entry entry = top.entry("provider");
+            if (entry == null) {
+                ProviderFactory local = providers.get(DEFAULT_PROVIDER);
+                SourcePosition where = top.map().position();
+                if (local == null) {
+                    problems.add(where, "no 'provider:' block, and the default provider 'local' is not available",
+                            providers.isEmpty() ? "no providers are installed: put a provider jar on the class path"
+                                    : "add 'provider: {type: TYPE}' with one of: " + String.join(", ", providers.keySet()));
+                    return null;
+                }
+                var settings = new SettingsReader(problems).read(null, where, "the default provider 'local'", local.settings(), Set.of());
+                return new ProviderBlock(DEFAULT_PROVIDER, settings, where);
+            }
+            MapReader block = MapReader.of(entry, "provider", Shape.Herd.PROVIDER, problems);
+            if (block == null) {
+                return null;
+            }
+            String type = block.requiredString("type", DEFAULT_PROVIDER);
+            if (type == null) {
+                return null;
+            }
+            ProviderFactory factory = providers.get(type);
+            if (factory == null) {
+                String known = providers.isEmpty() ? "none are installed" : "known types: " + String.join(", ", providers.keySet());
+                String suggestion = Problems.suggest(type, providers.keySet());
+                problems.add(block.entry("type").value().position(), "unknown provider type '" + type + "'",
+                        suggestion.startsWith("did you mean") ? suggestion + " (" + known + ")" : known);
+                return null;
+            }
+            var settings = new SettingsReader(problems).read(block.map(), entry.keyPosition(), "provider '" + type + "'",
+                    factory.settings(), Set.of("type"));
+            return new ProviderBlock(type, settings, entry.keyPosition());
+        }
+
+        private Map<String, String> variables(MapReader top) {
+            Map<String, String> variables = new LinkedHashMap<>();
+            Entry entry = top.entry("variables");
+            YamlMap map = entry == null ? null : MapReader.asMap(entry.value(), "variables", problems);
+            if (map == null) {
+                return variables;
+            }
+            for (Entry variable : map.entries().values()) {
+                if (!VARIABLE_NAME.matcher(variable.key()).matches()) {
+                    problems.add(variable.keyPosition(), "bad variable name '" + variable.key() + "'",
+                            "use letters, digits and _, starting with a letter or _, e.g. app_port");
+                    continue;
+                }
+                String value = variable.value() instanceof YamlScalar s && s.isNull() ? "" : MapReader.asString(variable.value(), variable.key(), problems);
+                if (value != null) {
+                    variables.put(variable.key(), value);
+                }
+            }
+            return variables;
+        }
+
+        private Map<String, Output> outputs(MapReader top, References references) {
+            Map<String, Output> outputs = new LinkedHashMap<>();
+            Entry entry = top.entry("outputs");
+            YamlMap map = entry == null ? null : MapReader.asMap(entry.value(), "outputs", problems);
+            if (map == null) {
+                return outputs;
+            }
+            for (Entry output : map.entries().values()) {
+                YamlNode valueNode = output.value();
+                String description = null;
+                if (valueNode instanceof YamlMap) {
+                    MapReader o = MapReader.of(output, "output '" + output.key() + "'", Shape.Herd.OUTPUT, problems);
+                    Entry value = o.required("value", "${clusters.NAME.ips}");
+                    description = o.string("description");
+                    if (value == null) {
+                        continue;
+                    }
+                    valueNode = value.value();
+                }
+                YamlScalar scalar = MapReader.asScalar(valueNode, output.key(), problems);
+                if (scalar != null) {
+                    references.check(scalar.text(), offset -> scalar.positionOf(offset, lines), References.Scope.OUTPUT, "");
+                    outputs.put(output.key(), new Output(output.key(), scalar.text(), description, output.keyPosition()));
+                }
+            }
+            return outputs;
+        }
+    }
+
+    private static Path directoryOf(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        return parent == null ? Path.of("").toAbsolutePath() : parent;
+    }
+}

@@ -1,0 +1,129 @@
+package io.drover.config;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * Checks the {@code ${...}} references of a template against what the engine can resolve (see {@link Template}),
+ * so that a typo fails at load time instead of half-way through an apply.
+ */
+final class References {
+
+    /** Where a template may be: some references only have a value for one server. */
+    enum Scope { FIRST_BOOT, OUTPUT }
+
+    /** A {@code ${clusters.NAME...}} reference: an implicit dependency on cluster NAME. */
+    record ClusterRef(String cluster, SourcePosition where) {}
+
+    static final List<String> NAMESPACES = List.of("var", "herd", "cluster", "server", "clusters");
+    static final List<String> CLUSTER_ATTRIBUTES = List.of("name", "size", "peers", "ips");
+    static final List<String> SERVER_ATTRIBUTES = List.of("name", "ip", "index");
+    static final List<String> CLUSTERS_ATTRIBUTES = List.of("ips", "names", "endpoints");
+
+    private final Set<String> variables;
+    private final Set<String> clusters;
+    private final Problems problems;
+
+    /** @param clusters every cluster name in the file, in declared order (for suggestions) */
+    References(Collection<String> variables, Collection<String> clusters, Problems problems) {
+        this.variables = new LinkedHashSet<>(variables);
+        this.clusters = new LinkedHashSet<>(clusters);
+        this.problems = problems;
+    }
+
+    Set<String> clusters() {
+        return java.util.Collections.unmodifiableSet(clusters);
+    }
+
+    /**
+     * @param positionOf where character N of {@code text} was written
+     * @param prefix put before messages, e.g. {@code "motd.txt line 3: "} for a local file's contents
+     * @return the clusters referenced through {@code ${clusters.NAME...}}
+     */
+    List<ClusterRef> check(String text, IntFunction<SourcePosition> positionOf, Scope scope, String prefix) {
+        List<ClusterRef> refs = new ArrayList<>();
+        if (text == null || !text.contains("${")) {
+            return refs;
+        }
+        Template template;
+        try {
+            template = Template.parse(text);
+        } catch (Template.TemplateSyntaxException e) {
+            problems.add(positionOf.apply(e.offset()), prefix + "template error: " + e.getMessage(), "write $${ for a literal ${");
+            return refs;
+        }
+        List<String> names = template.references();
+        List<Integer> offsets = template.referenceOffsets();
+        for (int i = 0; i < names.size(); i++) {
+            SourcePosition where = positionOf.apply(offsets.get(i));
+            String name = names.get(i);
+            Issue issue = issue(name, scope, refs, where);
+            if (issue != null) {
+                problems.add(where, prefix + issue.message(), issue.hint());
+            }
+        }
+        return refs;
+    }
+
+    private record Issue(String message, String hint) {}
+
+    /** What is wrong with reference {@code name}, or {@code null} when it is fine. */
+    private Issue issue(String name, Scope scope, List<ClusterRef> refs, SourcePosition where) {
+        String[] parts = name.split("\\.");
+        String ref = "${" + name + "}";
+        switch (parts[0]) {
+            case "var" -> {
+                if (parts.length != 2) {
+                    return new Issue(ref + " is not a variable reference", "write ${var.NAME}");
+                }
+                if (!variables.contains(parts[1])) {
+                    String hint = "define it under 'variables:'";
+                    if (!variables.isEmpty()) {
+                        hint += "; " + Problems.suggest(parts[1], variables);
+                    }
+                    return new Issue("undefined variable '" + parts[1] + "' in " + ref, hint);
+                }
+                return null;
+            }
+            case "herd" -> {
+                boolean ok = parts.length == 2 && parts[1].equals("name");
+                return ok ? null : new Issue("unknown reference " + ref, "only ${herd.name} exists");
+            }
+            case "cluster", "server" -> {
+                List<String> allowed = parts[0].equals("cluster") ? CLUSTER_ATTRIBUTES : SERVER_ATTRIBUTES;
+                if (scope == Scope.OUTPUT) {
+                    return new Issue(ref + " has no value in outputs", "${" + parts[0]
+                            + ".*} only exists inside a cluster's firstBoot; use ${clusters.NAME.ips|names|endpoints}");
+                }
+                if (parts.length != 2 || !allowed.contains(parts[1])) {
+                    return new Issue("unknown reference " + ref, (parts.length == 2 ? Problems.suggest(parts[1], allowed) + " " : "")
+                            + "(allowed: " + allowed.stream().map(a -> "${" + parts[0] + "." + a + "}").toList() + ")");
+                }
+                return null;
+            }
+            case "clusters" -> {
+                if (parts.length != 3) {
+                    return new Issue(ref + " is not a cluster reference",
+                            "write ${clusters.NAME.ips}, ${clusters.NAME.names} or ${clusters.NAME.endpoints}");
+                }
+                if (!clusters.contains(parts[1])) {
+                    return new Issue("unknown cluster '" + parts[1] + "' in " + ref, Problems.suggest(parts[1], clusters));
+                }
+                if (!CLUSTERS_ATTRIBUTES.contains(parts[2])) {
+                    return new Issue("unknown cluster attribute '" + parts[2] + "' in " + ref,
+                            Problems.suggest(parts[2], CLUSTERS_ATTRIBUTES) + " (allowed: ips, names, endpoints)");
+                }
+                refs.add(new ClusterRef(parts[1], where));
+                return null;
+            }
+            default -> {
+                return new Issue("unknown reference " + ref, "references start with var., herd., cluster., server. or clusters.;"
+                        + " write $${" + name + "} for a literal ${" + name + "}");
+            }
+        }
+    }
+}

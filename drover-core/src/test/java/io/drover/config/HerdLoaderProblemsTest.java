@@ -1,0 +1,186 @@
+package io.drover.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** One bad herd file per row: the loader must report exactly one problem, at the exact key or value. */
+class HerdLoaderProblemsTest {
+
+    /** @param at the expected {@code line:column}; @param fragment part of the message or hint */
+    record Case(String name, String yaml, String at, String fragment) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** A valid herd with one cluster {@code app} (lines 1-5) followed by {@code extra} under the cluster. */
+    static String app(String extra) {
+        return "herd: t\nclusters:\n  app:\n    size: 1\n    image: host\n" + indent(extra, 4);
+    }
+
+    /** {@link #app} with a firstBoot section (line 6) whose body starts at line 7, column 7. */
+    static String firstBoot(String body) {
+        return app("firstBoot:\n" + indent(body, 2));
+    }
+
+    /** A valid herd followed by top-level {@code extra} starting at line 4. */
+    static String top(String extra) {
+        return "herd: t\nclusters:\n  app: {size: 1, image: host}\n" + extra;
+    }
+
+    static String indent(String text, int spaces) {
+        String pad = " ".repeat(spaces);
+        return text.lines().map(l -> l.isEmpty() ? l : pad + l).collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    static Stream<Case> herdProblems() {
+        return Stream.of(
+                new Case("yamlSyntaxError", "herd: t\nclusters: [\n", "3:1", "YAML syntax error"),
+                new Case("topLevelNotAMap", "- herd\n- clusters\n", "1:1", "must be a map of keys"),
+                new Case("unknownTopLevelKeyWithSuggestion", top("variabels: {a: b}\n"), "4:1", "did you mean 'variables'?"),
+                new Case("unknownClusterKeyWithSuggestion", app("sizee: 2\n"), "6:5", "unknown key 'sizee' in cluster 'app'"),
+                new Case("sizeNotANumber", "herd: t\nclusters:\n  app:\n    size: three\n    image: host\n", "4:11",
+                        "'size' must be a whole number, got a string 'three'"),
+                new Case("listWhereMapExpected", "herd: t\nclusters:\n  app: [1, 2]\n", "3:8", "'app' must be a map, got a list"),
+                new Case("missingImagePointsAtCluster", "herd: t\nclusters:\n  app:\n    size: 1\n", "3:3", "missing required key 'image'"),
+                new Case("missingHerdName", "clusters:\n  app: {size: 1, image: host}\n", "1:1", "missing required key 'herd'"),
+                new Case("badHerdName", "herd: My_Herd\nclusters:\n  app: {size: 1, image: host}\n", "1:7", "bad herd name 'My_Herd'"),
+                new Case("noClusters", "herd: t\nclusters: {}\n", "2:1", "no clusters declared"),
+                new Case("badClusterName", "herd: t\nclusters:\n  Web: {size: 1, image: host}\n", "3:3", "bad cluster name 'Web'"),
+                new Case("sizeZero", "herd: t\nclusters:\n  app: {size: 0, image: host}\n", "3:15", "'size' must be between 1 and 1000, got 0"),
+                new Case("sizeTooLarge", "herd: t\nclusters:\n  app: {size: 1001, image: host}\n", "3:15", "between 1 and 1000"),
+                new Case("evenEtcdSize", "herd: t\nclusters:\n  kv: {size: 4, role: etcd, image: host}\n", "3:14",
+                        "use 3 or 5: an even member count adds no fault tolerance"),
+                new Case("tooLargeEtcd", "herd: t\nclusters:\n  kv: {size: 11, role: etcd, image: host}\n", "3:14", "at most 9 members"),
+                new Case("unknownRole", app("role: etc\n"), "6:11", "unknown role 'etc' (did you mean 'etcd'?"),
+                new Case("maxUnavailableZero", app("maxUnavailable: 0\n"), "6:21", "'maxUnavailable' must be at least 1"),
+                new Case("maxUnavailableAboveSize", app("maxUnavailable: 2\n"), "6:21", "maxUnavailable (2) is larger than size (1)"),
+                new Case("dependsOnUnknownCluster", app("dependsOn: [apq]\n"), "6:17", "unknown cluster 'apq'"),
+                new Case("dependencyCycle", "herd: t\nclusters:\n  a: {size: 1, image: host, dependsOn: [b]}\n"
+                        + "  b: {size: 1, image: host, dependsOn: [a]}\n", "4:41", "dependency cycle: a -> b -> a"),
+                new Case("dependencyCycleThroughReference", "herd: t\nclusters:\n  a: {size: 1, image: host, dependsOn: [b]}\n"
+                        + "  b:\n    size: 1\n    image: host\n    firstBoot:\n      storage:\n        files:\n"
+                        + "          - {path: /x, contents: {inline: \"peers ${clusters.a.ips}\"}}\n",
+                        "10:50", "dependency cycle: a -> b -> a"),
+                new Case("clusterReferencingItself", firstBoot("storage:\n  files:\n    - {path: /x, contents: {inline: '${clusters.app.ips}'}}\n"),
+                        "9:44", "use ${cluster.ips}"),
+                new Case("unknownProviderType", "herd: t\nprovider: {type: clod}\nclusters:\n  app: {size: 1, image: host}\n", "2:18",
+                        "did you mean 'cloud'? (known types: local, cloud)"),
+                new Case("unknownProviderSetting", "herd: t\nprovider:\n  type: cloud\n  endpoint: http://x\n  retires: 2\n"
+                        + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f}}\n", "5:3", "did you mean 'retries'?"),
+                new Case("providerSettingOfWrongKind", "herd: t\nprovider:\n  type: cloud\n  endpoint: http://x\n  insecure: yes\n"
+                        + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f}}\n", "5:13", "'insecure' must be true or false"),
+                new Case("providerStringListGivenAString", "herd: t\nprovider:\n  type: cloud\n  endpoint: http://x\n  regions: east\n"
+                        + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f}}\n", "5:12", "'regions' must be a list"),
+                new Case("providerMissingRequiredSetting", "herd: t\nprovider:\n  type: cloud\n"
+                        + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f}}\n", "2:1", "missing required key 'endpoint'"),
+                new Case("clusterProviderOptionUnknown", "herd: t\nprovider: {type: cloud, endpoint: http://x}\n"
+                        + "clusters:\n  app:\n    size: 1\n    image: host\n    provider:\n      flavor: big\n      volumGb: 3\n",
+                        "9:7", "did you mean 'volumeGb'?"),
+                new Case("clusterProviderOptionMissing", "herd: t\nprovider: {type: cloud, endpoint: http://x}\n"
+                        + "clusters:\n  app:\n    size: 1\n    image: host\n", "4:3", "missing required key 'flavor'"),
+                new Case("etcdBlockWithoutEtcdRole", app("etcd: {clientPort: 2379}\n"), "6:5", "only allowed in a cluster with role: etcd"),
+                new Case("etcdPortOutOfRange", "herd: t\nclusters:\n  kv:\n    size: 3\n    role: etcd\n    image: host\n"
+                        + "    etcd: {clientPort: 70000}\n", "7:24", "'clientPort' must be between 1 and 65535"),
+                new Case("etcdPortsEqual", "herd: t\nclusters:\n  kv:\n    size: 3\n    role: etcd\n    image: host\n"
+                        + "    etcd: {clientPort: 2380}\n", "7:24", "clientPort and peerPort must differ"),
+                new Case("reservedEtcdFlag", "herd: t\nclusters:\n  kv:\n    size: 3\n    role: etcd\n    image: host\n"
+                        + "    etcd:\n      flags:\n        initial-cluster: a=b\n", "9:9", "etcd flag 'initial-cluster' is set by Drover"),
+                new Case("badEtcdFlagName", "herd: t\nclusters:\n  kv:\n    size: 3\n    role: etcd\n    image: host\n"
+                        + "    etcd:\n      flags:\n        Heartbeat_Interval: 100\n", "9:9", "bad etcd flag name 'Heartbeat_Interval'"),
+                new Case("unknownHealthType", app("health: {type: htp, port: 80}\n"), "6:20", "did you mean 'http'?"),
+                new Case("httpHealthWithoutPort", app("health: {type: http}\n"), "6:5", "a http health check needs a port"),
+                new Case("etcdHealthOnPlainCluster", app("health: {type: etcd}\n"), "6:20", "health type etcd needs a cluster with role: etcd"),
+                new Case("healthPathWithoutSlash", app("health: {type: http, port: 80, path: healthz}\n"), "6:42", "must start with /"),
+                new Case("badDuration", app("health:\n  interval: 5 seconds\n"), "7:17", "'interval' must be a duration, got a string '5 seconds'"),
+                new Case("zeroDuration", app("health:\n  timeout: 0s\n"), "7:16", "'timeout' must be longer than zero"),
+                new Case("duplicateKey", "herd: t\nclusters:\n  app: {size: 1, image: host}\nherd: u\n", "4:1", "duplicate key 'herd'"),
+                new Case("badVariableName", top("variables:\n  1st: x\n"), "5:3", "bad variable name '1st'"),
+                new Case("unclosedTemplate", top("outputs:\n  ips: \"at ${clusters.app.ips\"\n"), "5:12", "unclosed ${"),
+                new Case("undefinedVariable", top("variables: {domain: x}\noutputs:\n  url: http://${var.domian}\n"), "6:15",
+                        "undefined variable 'domian'"),
+                new Case("referenceToUnknownCluster", top("outputs:\n  ips: ${clusters.ap.ips}\n"), "5:8", "unknown cluster 'ap'"),
+                new Case("referenceToUnknownClusterAttribute", top("outputs:\n  ips: ${clusters.app.ip}\n"), "5:8",
+                        "unknown cluster attribute 'ip'"),
+                new Case("serverReferenceInOutput", top("outputs:\n  ip: {value: '${server.ip}'}\n"), "5:16", "${server.ip} has no value in outputs"),
+                new Case("unknownReferenceNamespace", top("outputs:\n  home: ${HOME}\n"), "5:9", "write $${HOME} for a literal ${HOME}"),
+                new Case("unknownAlias", "herd: t\nclusters:\n  app: *base\n", "3:8", "unknown alias '*base'"));
+    }
+
+    static Stream<Case> firstBootProblems() {
+        return Stream.of(
+                new Case("relativeFilePath", "storage:\n  files:\n    - path: etc/motd\n", "9:19", "file path 'etc/motd' must be absolute"),
+                new Case("dotDotInPath", "storage:\n  directories:\n    - path: /var/../etc\n", "9:19", "must not contain '..'"),
+                new Case("trailingSlashOnFile", "storage:\n  files:\n    - path: /etc/motd/\n", "9:19", "must not end with /"),
+                new Case("templateInPath", "storage:\n  files:\n    - path: /etc/${server.name}\n", "9:19", "cannot contain a template"),
+                new Case("duplicateFilePath", "storage:\n  files:\n    - path: /etc/motd\n    - path: /etc/motd\n", "10:19",
+                        "duplicate path '/etc/motd' (already declared at line 9)"),
+                new Case("fileAndDirectoryOnOnePath", "storage:\n  directories:\n    - path: /etc/app\n  files:\n    - path: /etc/app\n",
+                        "11:19", "duplicate path '/etc/app'"),
+                new Case("linkAndFileOnOnePath", "storage:\n  files:\n    - path: /x\n  links:\n    - {path: /x, target: /y}\n",
+                        "11:20", "duplicate path '/x'"),
+                new Case("modeOutOfRange", "storage:\n  files:\n    - {path: /x, mode: 010000}\n", "9:30", "mode 010000 is out of range"),
+                new Case("modeQuoted", "storage:\n  files:\n    - {path: /x, mode: \"0644\"}\n", "9:30", "mode must be an unquoted number"),
+                new Case("modeNotOctal", "storage:\n  files:\n    - {path: /x, mode: 0855}\n", "9:30", "mode '0855' is not a number"),
+                new Case("inlineAndLocal", "storage:\n  files:\n    - path: /x\n      contents: {inline: a, local: b.txt}\n", "10:35",
+                        "has both 'inline' and 'local'"),
+                new Case("neitherInlineNorLocal", "storage:\n  files:\n    - path: /x\n      contents: {}\n", "10:13", "needs 'inline' or 'local'"),
+                new Case("localFileMissing", "storage:\n  files:\n    - path: /x\n      contents: {local: no-such-file.txt}\n", "10:31",
+                        "local file 'no-such-file.txt' not found"),
+                new Case("unitNameWithoutSuffix", "systemd:\n  units:\n    - name: web\n", "9:19", "'web' is not a systemd unit name"),
+                new Case("serviceWithoutExecStart", "systemd:\n  units:\n    - name: job.service\n      contents: |\n"
+                        + "        [Service]\n        Type=oneshot\n", "10:23", "job.service has no ExecStart="),
+                new Case("unitLineOutsideSection", "systemd:\n  units:\n    - name: a.timer\n      contents: |\n"
+                        + "        OnCalendar=daily\n", "11:15", "line 'OnCalendar=daily' is outside a section"),
+                new Case("unitLineWithoutEquals", "systemd:\n  units:\n    - name: a.timer\n      contents: |\n"
+                        + "        [Timer]\n        OnCalendar daily\n", "12:15", "line 'OnCalendar daily' is not Key=value"),
+                new Case("duplicateUnit", "systemd:\n  units:\n    - name: a.target\n    - name: a.target\n", "10:19", "duplicate unit 'a.target'"),
+                new Case("dropinNameWithoutConf", "systemd:\n  units:\n    - name: a.service\n      dropins:\n"
+                        + "        - {name: override, contents: \"[Service]\"}\n", "11:24", "drop-in name 'override' must end with .conf"),
+                new Case("duplicateDropin", "systemd:\n  units:\n    - name: a.service\n      dropins:\n"
+                        + "        - {name: a.conf, contents: \"[Service]\"}\n        - {name: a.conf, contents: \"[Unit]\"}\n",
+                        "12:24", "duplicate drop-in 'a.conf'"),
+                new Case("userWithoutName", "passwd:\n  users:\n    - groups: [sudo]\n", "9:13", "missing required key 'name' in user"),
+                new Case("duplicateUser", "passwd:\n  users:\n    - name: core\n    - name: core\n", "10:19", "duplicate user 'core'"),
+                new Case("badSshKey", "passwd:\n  users:\n    - name: core\n      ssh_authorized_keys: [AAAAC3Nza]\n", "10:35",
+                        "'AAAAC3Nza' is not an SSH public key"),
+                new Case("relativeShell", "passwd:\n  users:\n    - {name: core, shell: bash}\n", "9:33", "'shell' must be an absolute path"),
+                new Case("relativeHome", "passwd:\n  users:\n    - {name: core, home_dir: home/core}\n", "9:36", "'home_dir' must be an absolute path"),
+                new Case("linkWithoutTarget", "storage:\n  links:\n    - path: /etc/localtime\n", "9:13", "missing required key 'target' in link"),
+                new Case("enabledNotBoolean", "systemd:\n  units:\n    - {name: a.service, enabled: yes}\n", "9:40", "'enabled' must be true or false"),
+                new Case("doubleSlashInPath", "storage:\n  directories:\n    - path: /var//lib\n", "9:19", "without //"),
+                new Case("badOwnerName", "storage:\n  files:\n    - {path: /x, user: {name: 9lives}}\n", "9:37",
+                        "'9lives' is not a valid user or group name"),
+                new Case("relativeHardLinkTarget", "storage:\n  links:\n    - {path: /x, target: y, hard: true}\n", "9:32",
+                        "the target of a hard link must be absolute"),
+                new Case("unknownButaneKey", "storage:\n  files:\n    - {path: /x, append: []}\n", "9:24", "unknown key 'append' in file"),
+                new Case("unknownFirstBootSection", "storge: {}\n", "7:7", "did you mean 'storage'?"),
+                new Case("unknownClusterAttributeInFirstBoot", "storage:\n  files:\n    - {path: /x, contents: {inline: 'n=${cluster.nmae}'}}\n",
+                        "9:46", "did you mean 'name'?"),
+                new Case("shellVariableInUnitNeedsEscaping", "systemd:\n  units:\n    - name: a.service\n      contents: |\n"
+                        + "        [Service]\n        ExecStart=/bin/echo ${HOME}\n", "12:35", "write $${HOME}"))
+                .map(c -> new Case(c.name(), firstBoot(c.yaml()), c.at(), c.fragment()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"herdProblems", "firstBootProblems"})
+    void reportsOneProblemAtTheOffendingKeyOrValue(Case c) {
+        HerdLoader loader = new HerdLoader(FakeProviderFactory.ALL);
+
+        ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.parse(c.yaml(), Path.of("drover.yaml")));
+
+        assertThat(e).as("expected a ConfigException for\n" + c.yaml()).isNotNull();
+        assertThat(e.problems()).as(c.yaml() + "\nproblems: " + e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.where().line() + ":" + p.where().column()).as(p.toString()).isEqualTo(c.at());
+            assertThat(p.toString()).contains(c.fragment());
+            assertThat(p.hint()).as(p.toString()).isNotBlank();
+        });
+    }
+}
