@@ -1,0 +1,60 @@
+package io.drover.provider.local;
+
+import io.drover.spi.ProviderException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * Hands out loopback addresses to new servers. An address is free if no live lease holds it and no TCP socket is
+ * bound to it (other software may use 127.x addresses too). Allocation is round-robin from the address handed out
+ * last, machine-wide, so an address just released is not reused at once (its ports may still be in TIME_WAIT).
+ */
+final class AddressAllocator {
+
+    /** The addresses TCP sockets are bound to right now (a seam for tests). */
+    interface BoundSockets {
+        Set<String> read() throws IOException;
+    }
+
+    private final AddressRange range;
+    private final LeaseDirectory leases;
+    private final BoundSockets bound;
+
+    AddressAllocator(AddressRange range, LeaseDirectory leases, BoundSockets bound) {
+        this.range = range;
+        this.leases = leases;
+        this.bound = bound;
+    }
+
+    /** Leases a free address to the server directory {@code owner} (which must exist, or the lease looks stale). */
+    String allocate(Path owner) throws ProviderException {
+        return leases.withLock(() -> {
+            Set<String> inUse = bound.read();
+            int start = leases.lastAllocated().map(range::indexOf).map(i -> i + 1).orElse(0);
+            int leased = 0;
+            int taken = 0;
+            for (int k = 0; k < range.size(); k++) {
+                String address = range.get(Math.floorMod(start + k, range.size()));
+                if (leases.heldByLiveOwner(address)) {
+                    leased++;
+                } else if (inUse.contains(address)) {
+                    taken++;
+                } else if (leases.tryAcquire(address, owner)) {
+                    leases.recordAllocated(address);
+                    return address;
+                }
+            }
+            throw new ProviderException("no free loopback address in " + range + ": " + leased + " leased to servers (see "
+                    + leases.path() + "), " + taken + " used by other programs; widen the provider's 'addresses' setting or destroy unused servers");
+        });
+    }
+
+    /** Releases the leases of a server directory. */
+    void release(Path owner) throws ProviderException {
+        leases.withLock(() -> {
+            leases.releaseAll(owner);
+            return null;
+        });
+    }
+}

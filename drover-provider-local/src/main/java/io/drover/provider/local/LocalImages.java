@@ -1,0 +1,144 @@
+package io.drover.provider.local;
+
+import io.drover.spi.Image;
+import io.drover.spi.ProviderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The images of the local provider: {@code host} (an empty root; servers use the host's programs) and directories
+ * (copied into each server's root).
+ */
+final class LocalImages {
+    static final String HOST = "host";
+    private static final Path ETCD = Path.of("/usr/bin/etcd");
+
+    private final Path herdDir;
+    private String hostDigest; // guarded by this; computed once, running etcd is slow-ish
+
+    /** @param herdDir relative directory images are resolved against (where the herd file is) */
+    LocalImages(Path herdDir) {
+        this.herdDir = herdDir;
+    }
+
+    Image resolve(String reference) throws ProviderException {
+        if (reference.equals(HOST)) {
+            return new Image(HOST, HOST, hostDigest());
+        }
+        Path dir = herdDir.resolve(reference).toAbsolutePath().normalize();
+        if (!reference.isBlank() && Files.isDirectory(dir)) {
+            try {
+                return new Image(reference, dir.toString(), directoryDigest(dir));
+            } catch (IOException e) {
+                throw new ProviderException("cannot read image directory " + dir + ": " + e.getMessage(), e);
+            }
+        }
+        throw new ProviderException("image '" + reference + "' not found: the local provider knows 'host' and directory paths"
+                + " (absolute, or relative to " + herdDir + ")");
+    }
+
+    /** Fills a new server's root from its image. */
+    void copyInto(Image image, Path root) throws ProviderException {
+        if (image.id().equals(HOST)) {
+            return;
+        }
+        Path source = Path.of(image.id());
+        if (!Files.isDirectory(source)) {
+            throw new ProviderException("image directory " + source + " of image '" + image.reference() + "' no longer exists");
+        }
+        try (Stream<Path> walk = Files.walk(source)) {
+            for (Path from : walk.toList()) {
+                Path to = root.resolve(source.relativize(from).toString());
+                if (from.equals(source)) {
+                    continue;
+                }
+                if (Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createDirectories(to);
+                    Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+                } else {
+                    Files.copy(from, to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        } catch (IOException e) {
+            throw new ProviderException("cannot copy image " + source + " into " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private synchronized String hostDigest() {
+        if (hostDigest == null) {
+            String input = "drover local provider: host image v1\n" + etcdVersion();
+            hostDigest = "sha256:" + HexFormat.of().formatHex(sha256().digest(input.getBytes(StandardCharsets.UTF_8)));
+        }
+        return hostDigest;
+    }
+
+    /** The first line of {@code etcd --version}, or empty when etcd is not installed or does not answer. */
+    private static String etcdVersion() {
+        if (!Files.isExecutable(ETCD)) {
+            return "";
+        }
+        try {
+            Process process = new ProcessBuilder(ETCD.toString(), "--version").redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return "";
+            }
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return out.lines().findFirst().orElse("").strip();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** sha256 over the sorted relative paths, types, modes and contents (or link targets) of a directory tree. */
+    static String directoryDigest(Path dir) throws IOException {
+        MessageDigest digest = sha256();
+        List<Path> entries;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            entries = walk.filter(p -> !p.equals(dir)).sorted((a, b) -> dir.relativize(a).toString().compareTo(dir.relativize(b).toString())).toList();
+        }
+        for (Path entry : entries) {
+            String relative = dir.relativize(entry).toString();
+            if (Files.isSymbolicLink(entry)) {
+                digest.update(("l " + relative + " -> " + Files.readSymbolicLink(entry) + "\n").getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            int mode = IgnitionApplier.mode(Files.getPosixFilePermissions(entry, LinkOption.NOFOLLOW_LINKS));
+            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                digest.update(("d " + relative + " " + Integer.toOctalString(mode) + "\n").getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            digest.update(("f " + relative + " " + Integer.toOctalString(mode) + " " + Files.size(entry) + "\n").getBytes(StandardCharsets.UTF_8));
+            try (InputStream in = Files.newInputStream(entry)) {
+                byte[] buffer = new byte[65536];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    digest.update(buffer, 0, n);
+                }
+            }
+        }
+        return "sha256:" + HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,374 @@
+package io.drover.provider.local;
+
+import io.drover.spi.Endpoint;
+import io.drover.spi.Image;
+import io.drover.spi.Instance;
+import io.drover.spi.LaunchRequest;
+import io.drover.spi.Provider;
+import io.drover.spi.ProviderException;
+import io.drover.spi.Tags;
+import io.drover.spi.UserData;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Servers on this machine: each one a detached, supervised process group bound to its own loopback address, with
+ * its own root directory under {@code ROOT/servers/NAME/}. Servers outlive the CLI, like VMs outlive Terraform.
+ *
+ * <p>Layout of a server directory: {@code server.json} (identity), {@code user-data.ign} (its first-boot config),
+ * {@code root/} (its filesystem, the image plus the applied config), {@code supervisor.properties} (the units to
+ * start), {@code supervisor.pid}, {@code logs/} (supervisor and unit output).
+ */
+public final class LocalProvider implements Provider {
+    private static final String RESERVATION = "reserved-address";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
+    private static final List<String> SKELETON = List.of(
+            "etc/systemd/system", "var/lib", "var/cache", "var/log", "var/tmp", "run", "root", "tmp");
+    private static final List<String> INHERITED_ENVIRONMENT = List.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
+
+    private final String herd;
+    private final LocalSettings settings;
+    private final JsonMapper mapper = JsonMapper.builder().build();
+    private final LocalImages images;
+    private final AddressAllocator allocator;
+
+    LocalProvider(String herd, LocalSettings settings, AddressAllocator.BoundSockets boundSockets) {
+        this.herd = herd;
+        this.settings = settings;
+        this.images = new LocalImages(settings.herdDir());
+        this.allocator = new AddressAllocator(settings.addresses(), new LeaseDirectory(settings.leases()), boundSockets);
+    }
+
+    @Override
+    public Image resolveImage(String reference) throws ProviderException {
+        return images.resolve(reference);
+    }
+
+    /**
+     * Leases the address of a server that is about to be created, so that its peers' configs can name it first
+     * (a static etcd bootstrap). The server directory is made at once, holding only the reservation, so the lease
+     * is not taken for stale; {@link #create} of the same name then boots on that address.
+     */
+    @Override
+    public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags) throws ProviderException {
+        Path serverDir = serverDirectory(name);
+        Optional<String> reserved = reservation(serverDir);
+        if (reserved.isPresent()) {
+            return Optional.of(new Endpoint(name, reserved.get()));
+        }
+        if (adoptOrClear(serverDir).isPresent()) {
+            throw new ProviderException("cannot reserve an address for " + name + ": a server of that name already runs");
+        }
+        try {
+            Files.createDirectories(serverDir);
+            String ip = allocator.allocate(serverDir);
+            Files.writeString(serverDir.resolve(RESERVATION), ip + "\n");
+            return Optional.of(new Endpoint(name, ip));
+        } catch (IOException e) {
+            throw new ProviderException("cannot reserve an address for " + name + " in " + serverDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void release(String name) throws ProviderException {
+        Path serverDir = serverDirectory(name);
+        if (reservation(serverDir).isPresent() && !Files.exists(serverDir.resolve("server.json"))) {
+            destroy(name);
+        }
+    }
+
+    /** The address reserved for a server directory that holds a reservation and nothing else yet. */
+    private static Optional<String> reservation(Path serverDir) {
+        try {
+            return Optional.of(Files.readString(serverDir.resolve(RESERVATION)).strip()).filter(ip -> !ip.isEmpty());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Instance create(LaunchRequest request) throws ProviderException {
+        Path serverDir = serverDirectory(request.name());
+        Optional<String> reserved = Files.exists(serverDir.resolve("server.json")) ? Optional.empty() : reservation(serverDir);
+        if (reserved.isEmpty()) {
+            Optional<Instance> existing = adoptOrClear(serverDir);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            try {
+                Files.createDirectories(serverDir.getParent());
+                Files.createDirectory(serverDir);
+            } catch (FileAlreadyExistsException e) {
+                throw new ProviderException("server " + request.name() + " is being created by someone else right now (" + serverDir + ")", true, e);
+            } catch (IOException e) {
+                throw new ProviderException("cannot create server directory " + serverDir + ": " + e.getMessage()
+                        + " (check the provider's 'root' setting)", e);
+            }
+        }
+        try {
+            return build(request, serverDir, reserved);
+        } catch (ProviderException | RuntimeException e) {
+            removeQuietly(serverDir, e);
+            throw e;
+        } catch (IOException e) {
+            removeQuietly(serverDir, e);
+            throw new ProviderException("cannot set up server " + request.name() + " in " + serverDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Instance build(LaunchRequest request, Path serverDir, Optional<String> reserved) throws ProviderException, IOException {
+        String ip = reserved.isPresent() ? reserved.get() : allocator.allocate(serverDir);
+        Map<String, String> tags = new HashMap<>(request.tags());
+        tags.put(Tags.HERD, herd);
+        tags.putIfAbsent(Tags.CLUSTER, request.cluster());
+        ServerMetadata metadata = new ServerMetadata(
+                request.name(), request.name(), ip, request.cluster(), tags, request.image(), Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        // First, so that list() finds (and destroy() cleans up) the server even if we crash half-way.
+        metadata.write(mapper, serverDir);
+
+        Path root = serverDir.resolve("root");
+        Files.createDirectories(root);
+        Files.createDirectories(serverDir.resolve("logs"));
+        images.copyInto(request.image(), root);
+        for (String dir : SKELETON) {
+            Files.createDirectories(root.resolve(dir));
+        }
+        UserData userData = request.userData().render(new Endpoint(request.name(), ip));
+        if (!UserData.IGNITION.equals(userData.format())) {
+            throw new ProviderException("server " + request.name() + ": the local provider boots Ignition v3 configs (format '"
+                    + UserData.IGNITION + "'), but its first-boot config was rendered as '" + userData.format()
+                    + "'; render the first-boot config as Ignition for local servers");
+        }
+        Files.write(serverDir.resolve("user-data.ign"), userData.content());
+        IgnitionApplier.Result applied;
+        try {
+            applied = new IgnitionApplier(mapper, root).apply(userData.content());
+        } catch (ProviderException e) {
+            throw new ProviderException("server " + request.name() + ": " + e.getMessage(), e.retryable(), e);
+        }
+        new SupervisorConfig(request.name(), ip, applied.enabledUnits()).write(serverDir.resolve(SupervisorConfig.NAME));
+        startSupervisor(request.name(), serverDir);
+        return metadata.toInstance(Instance.Status.RUNNING);
+    }
+
+    /**
+     * An existing directory for this name is either our running server (adopted: created before a crash) or the
+     * remains of a failed create, which are cleared.
+     */
+    private Optional<Instance> adoptOrClear(Path serverDir) throws ProviderException {
+        if (!Files.exists(serverDir, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        try {
+            ServerMetadata metadata = ServerMetadata.read(mapper, serverDir);
+            String owner = metadata.tags().get(Tags.HERD);
+            if (!herd.equals(owner)) {
+                throw new ProviderException("server directory " + serverDir + " belongs to herd '" + owner + "', not '" + herd
+                        + "'; give the herds different 'root' settings or destroy the other herd");
+            }
+            if (LocalServers.isRunning(serverDir)) {
+                return Optional.of(metadata.toInstance(Instance.Status.RUNNING));
+            }
+        } catch (IOException e) {
+            // no or damaged server.json: remains of a create that died early
+        }
+        destroy(serverDir.getFileName().toString());
+        return Optional.empty();
+    }
+
+    /** Starts the supervisor detached and waits until it has written its pid file. */
+    private void startSupervisor(String name, Path serverDir) throws ProviderException, IOException {
+        Path log = serverDir.resolve("logs").resolve("supervisor.log");
+        List<String> command = List.of(
+                "setsid", settings.java(),
+                "-Xmx24m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-cp", supervisorClassPath().toString(),
+                Supervisor.class.getName(), serverDir.toString());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(serverDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        builder.environment().clear();
+        for (String key : INHERITED_ENVIRONMENT) {
+            String value = settings.environment().get(key);
+            if (value != null) {
+                builder.environment().put(key, value);
+            }
+        }
+        builder.environment().putIfAbsent("PATH", Supervisor.DEFAULT_PATH);
+        Process launcher;
+        try {
+            launcher = builder.start();
+        } catch (IOException e) {
+            throw new ProviderException("cannot start the supervisor of server " + name + ": " + e.getMessage()
+                    + " (the local provider needs 'setsid' from util-linux and the java binary " + settings.java() + ")", e);
+        }
+        // setsid execs java in place unless it has to fork, so the launcher may or may not be the supervisor.
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        Path pidFile = serverDir.resolve(PidFile.NAME);
+        try {
+            while (true) {
+                if (PidFile.read(pidFile).filter(PidFile::alive).isPresent()) {
+                    return;
+                }
+                if (!launcher.isAlive() && launcher.exitValue() != 0 && PidFile.read(pidFile).isEmpty()) {
+                    throw new ProviderException("the supervisor of server " + name + " failed to start (exit status "
+                            + launcher.exitValue() + "): " + tail(log) + " (the supervisor runs on " + settings.java()
+                            + "; point the provider's 'java' setting at a Java 21+ binary if that is wrong)");
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw new ProviderException("the supervisor of server " + name + " did not start within "
+                            + START_TIMEOUT.toSeconds() + "s: " + tail(log), true, null);
+                }
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("interrupted while starting server " + name, true, e);
+        }
+    }
+
+    /** Where Supervisor.class comes from: target/classes in tests, the CLI's jar in production. */
+    private static Path supervisorClassPath() throws ProviderException {
+        try {
+            return Path.of(Supervisor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) {
+            throw new ProviderException("cannot locate the local provider's own classes to run the supervisor from: " + e.getMessage(), e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "(no output in " + log + ")" : String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+        } catch (IOException e) {
+            return "(no output in " + log + ")";
+        }
+    }
+
+    @Override
+    public List<Instance> list() throws ProviderException {
+        Path servers = settings.root().resolve("servers");
+        if (!Files.isDirectory(servers)) {
+            return List.of();
+        }
+        List<Instance> result = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(servers)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                ServerMetadata metadata;
+                try {
+                    metadata = ServerMetadata.read(mapper, dir);
+                } catch (IOException e) {
+                    continue; // being created (no server.json yet) or not ours
+                }
+                if (herd.equals(metadata.tags().get(Tags.HERD))) {
+                    result.add(metadata.toInstance(status(dir, metadata)));
+                }
+            }
+        } catch (IOException e) {
+            throw new ProviderException("cannot list servers in " + servers + ": " + e.getMessage(), true, e);
+        }
+        result.sort(Comparator.comparing(Instance::createdAt).thenComparing(Instance::name));
+        return result;
+    }
+
+    private static Instance.Status status(Path serverDir, ServerMetadata metadata) {
+        Optional<PidFile> pid = PidFile.read(serverDir.resolve(PidFile.NAME));
+        if (pid.isPresent()) {
+            return pid.get().alive() ? Instance.Status.RUNNING : Instance.Status.STOPPED;
+        }
+        return metadata.createdAt().plus(START_TIMEOUT).isAfter(Instant.now()) ? Instance.Status.BUILDING : Instance.Status.STOPPED;
+    }
+
+    @Override
+    public void destroy(String instanceId) throws ProviderException {
+        Path serverDir = serverDirectory(instanceId);
+        try {
+            Optional<PidFile> pid = PidFile.read(serverDir.resolve(PidFile.NAME));
+            if (pid.isPresent()) {
+                new ProcessGroup(pid.get().pid(), pid.get().started()).stop(STOP_TIMEOUT);
+            }
+            deleteTree(serverDir);
+        } catch (IOException e) {
+            throw new ProviderException("cannot remove server " + instanceId + " (" + serverDir + "): " + e.getMessage(), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("interrupted while destroying server " + instanceId, true, e);
+        }
+        allocator.release(serverDir);
+    }
+
+    /** The directory of a server of this provider (it may not exist). */
+    public Path serverDirectory(String instanceId) throws ProviderException {
+        if (!NAME.matcher(instanceId).matches()) {
+            throw new ProviderException("'" + instanceId + "' is not a local server id (letters, digits, '.', '_', '@' and '-')");
+        }
+        return settings.root().resolve("servers").resolve(instanceId);
+    }
+
+    /** The process group of a running server, for {@code kill -9 -PGID}; empty if it is not running. */
+    public OptionalLong processGroup(String instanceId) throws ProviderException {
+        return LocalServers.processGroup(serverDirectory(instanceId));
+    }
+
+    private void removeQuietly(Path serverDir, Exception cause) {
+        try {
+            destroy(serverDir.getFileName().toString());
+        } catch (ProviderException | RuntimeException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Deletes a tree, making directories writable first (images and configs may contain read-only ones). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> paths;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            paths = new ArrayList<>(walk.toList());
+        }
+        for (Path p : paths) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                if (!permissions.contains(PosixFilePermission.OWNER_WRITE) || !permissions.contains(PosixFilePermission.OWNER_EXECUTE)) {
+                    permissions.add(PosixFilePermission.OWNER_WRITE);
+                    permissions.add(PosixFilePermission.OWNER_EXECUTE);
+                    permissions.add(PosixFilePermission.OWNER_READ);
+                    Files.setPosixFilePermissions(p, permissions);
+                }
+            }
+        }
+        for (Path p : paths.reversed()) {
+            try {
+                Files.delete(p);
+            } catch (NoSuchFileException e) {
+                // a unit's temp file vanished meanwhile
+            }
+        }
+    }
+}

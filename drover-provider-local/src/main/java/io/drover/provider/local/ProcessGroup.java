@@ -1,0 +1,92 @@
+package io.drover.provider.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The processes of one process group, found in {@code /proc}. A server's units may outlive their supervisor (when
+ * only it was killed) or be reparented by double-forking daemons; the group still holds them all, which is why
+ * servers are stopped by group and not by process tree.
+ */
+final class ProcessGroup {
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final long pgid;
+    private final Instant notBefore;
+
+    /**
+     * @param notBefore the group leader's start time: members started earlier cannot belong to this server, which
+     *     guards against a pgid reused long after the server died
+     */
+    ProcessGroup(long pgid, Instant notBefore) {
+        this.pgid = pgid;
+        this.notBefore = notBefore;
+    }
+
+    long id() {
+        return pgid;
+    }
+
+    /** The live members of the group. */
+    List<ProcessHandle> members() {
+        List<ProcessHandle> members = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.toList()) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit) || groupOf(proc) != pgid) {
+                    continue;
+                }
+                ProcessHandle.of(Long.parseLong(name))
+                        .filter(p -> p.info().startInstant().map(s -> !s.isBefore(notBefore)).orElse(true))
+                        .ifPresent(members::add);
+            }
+        } catch (IOException e) {
+            // /proc unreadable: nothing we can signal
+        }
+        return members;
+    }
+
+    /** SIGTERM to every member, wait until {@code grace} for them to exit, then SIGKILL and wait a little more. */
+    void stop(Duration grace) throws InterruptedException {
+        members().forEach(ProcessHandle::destroy);
+        if (awaitEmpty(grace)) {
+            return;
+        }
+        members().forEach(ProcessHandle::destroyForcibly);
+        awaitEmpty(Duration.ofSeconds(5));
+    }
+
+    /** Polls until the group has no member or the timeout passes; true if it is empty. */
+    boolean awaitEmpty(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            if (members().isEmpty()) {
+                return true;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            Thread.sleep(POLL);
+        }
+    }
+
+    /**
+     * Field 5 of {@code /proc/PID/stat}, after the parenthesised command name (which may contain anything); -1 for
+     * zombies, which are dead already and only wait for their parent.
+     */
+    private static long groupOf(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return fields[0].equals("Z") || fields[0].equals("X") ? -1 : Long.parseLong(fields[2]);
+        } catch (IOException | RuntimeException e) {
+            return -1; // gone meanwhile
+        }
+    }
+}
