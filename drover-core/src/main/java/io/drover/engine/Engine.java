@@ -20,6 +20,7 @@ import io.drover.render.ignition.IgnitionVersion;
 import io.drover.roles.EtcdMembership;
 import io.drover.roles.EtcdRole;
 import io.drover.roles.Role;
+import io.drover.spi.Endpoint;
 import io.drover.spi.Image;
 import io.drover.spi.Provider;
 import io.drover.spi.ProviderContext;
@@ -141,6 +142,62 @@ public final class Engine implements AutoCloseable {
             FirstBoot resolved = c.firstBoot().mapStrings(s -> Template.resolve(s, scope)).plus(roleAdditions);
             return new UserData(UserData.IGNITION, ignition.render(resolved));
         };
+    }
+
+    /** The forms first-boot config can be rendered in. */
+    public enum Format { IGNITION, CLOUD_INIT }
+
+    /**
+     * What one server boots with, for {@code drover render}. A recorded server is rendered with its own name and
+     * address; a slot not yet applied gets a preview identity (its first name, a documentation address from
+     * 192.0.2.0/24). Etcd members are rendered as if the whole cluster were being created, so rendering needs
+     * no network and gives the same bytes every time.
+     *
+     * @param server a server name ({@code etcd-0-1}) or slot ({@code etcd[0]}); null for the first slot
+     */
+    public byte[] render(String server, Format format, IgnitionVersion version) throws Exception {
+        State state = state();
+        Cluster cluster = null;
+        int slot = 0;
+        Endpoint self = null;
+        var recorded = server == null ? java.util.Optional.<io.drover.state.ServerRecord>empty() : state.server(server);
+        if (recorded.isPresent()) {
+            cluster = herd.clusters().get(recorded.get().cluster());
+            slot = recorded.get().slot();
+            self = new Endpoint(recorded.get().name(), recorded.get().ip());
+        } else {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z][a-z0-9-]*)\\[(\\d+)]").matcher(server == null ? "" : server);
+            if (server == null) {
+                cluster = herd.clusters().values().iterator().next();
+            } else if (m.matches()) {
+                cluster = herd.clusters().get(m.group(1));
+                slot = Integer.parseInt(m.group(2));
+            }
+            if (cluster == null || slot >= cluster.size()) {
+                throw new IllegalArgumentException("no server or slot '" + server + "' in herd '" + herd.name()
+                        + "' (give a recorded server name, see 'drover show', or a slot like "
+                        + herd.clusters().keySet().iterator().next() + "[0])");
+            }
+            self = previewEndpoint(cluster, slot);
+        }
+        FirstBoot roleAdditions = FirstBoot.EMPTY;
+        if (cluster.role() == io.drover.config.Role.ETCD) {
+            java.util.List<Endpoint> members = new java.util.ArrayList<>();
+            for (int i = 0; i < cluster.size(); i++) {
+                members.add(i == slot ? self : previewEndpoint(cluster, i));
+            }
+            roleAdditions = ((EtcdRole) role(cluster)).join(self, java.util.List.of(), new Role.Bootstrap(members));
+        }
+        var scope = TemplateScope.server(herd, cluster, self, slot, state);
+        FirstBoot resolved = cluster.firstBoot().mapStrings(s -> Template.resolve(s, scope)).plus(roleAdditions);
+        return switch (format) {
+            case IGNITION -> new IgnitionRenderer(version).render(resolved);
+            case CLOUD_INIT -> new io.drover.render.cloudinit.CloudInitRenderer().render(resolved);
+        };
+    }
+
+    private static Endpoint previewEndpoint(Cluster cluster, int slot) {
+        return new Endpoint(cluster.name() + "-" + slot + "-1", "192.0.2." + (10 + slot % 240));
     }
 
     /** The herd's outputs computed from a state. */

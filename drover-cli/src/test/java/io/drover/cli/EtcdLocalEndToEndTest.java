@@ -1,0 +1,240 @@
+package io.drover.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.provider.local.LocalProvider;
+import io.drover.provider.local.LocalProviderFactory;
+import io.drover.spi.ProviderContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The foundation issue's "done when", tried as a user would: the example herd brought up on the local
+ * provider with the real etcd binary, then changed, damaged and destroyed through the CLI.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EtcdLocalEndToEndTest {
+    @TempDir
+    static Path dir;
+
+    private Path herdFile;
+
+    @BeforeAll
+    void copyTheExample() throws IOException {
+        Path example = Path.of("..", "examples", "etcd-local", "drover.yaml");
+        String text = Files.readString(example)
+                // A range of our own, so the test never meets another herd on this machine.
+                .replace("  type: local\n", "  type: local\n  addresses: 127.0.77.0/24\n");
+        herdFile = dir.resolve("drover.yaml");
+        Files.writeString(herdFile, text);
+    }
+
+    @AfterAll
+    void destroyWhateverIsLeft() {
+        Cli.run("destroy", "--auto-approve", "-f", herdFile.toString());
+    }
+
+    private Cli.Result drover(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.add("-f");
+        all.add(herdFile.toString());
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    private List<String> endpoints() {
+        Cli.Result r = drover("output", "etcd_endpoints");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        return List.of(r.out().strip().split(","));
+    }
+
+    private static int etcdctl(List<String> endpoints, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints), "--dial-timeout=2s", "--command-timeout=3s"));
+        cmd.addAll(Arrays.asList(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue();
+    }
+
+    private JsonNode planJson() {
+        Cli.Result r = drover("plan", "--json");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        return Json.MAPPER.readTree(r.out());
+    }
+
+    @Test
+    @Order(1)
+    void applyBringsUpThreeHealthyMembers() throws Exception {
+        Cli.Result r = drover("apply", "--auto-approve");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("Apply complete!").contains("etcd_endpoints = http://127.0.77.");
+
+        List<String> endpoints = endpoints();
+        assertThat(endpoints).hasSize(3).doesNotHaveDuplicates();
+        assertThat(etcdctl(endpoints, "endpoint", "health")).isZero();
+        for (String e : endpoints) {
+            assertThat(etcdctl(List.of(e), "endpoint", "health")).as(e).isZero();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void secondApplyChangesNothing() {
+        Cli.Result plan = drover("plan", "--detailed-exitcode");
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        assertThat(plan.out()).contains("No changes.");
+
+        String stateBefore = read(dir.resolve(".drover/state.json"));
+        Cli.Result apply = drover("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        assertThat(read(dir.resolve(".drover/state.json"))).isEqualTo(stateBefore);
+    }
+
+    @Test
+    @Order(3)
+    void changedMemberFlagReplacesEachMemberInTurnWithoutLosingAnAcknowledgedWrite() throws Exception {
+        Files.writeString(herdFile, read(herdFile).replace("heartbeat-interval: 100", "heartbeat-interval: 120"));
+        JsonNode plan = planJson();
+        assertThat(plan.get("summary").get("replace").asInt()).isEqualTo(3);
+        assertThat(drover("plan", "--detailed-exitcode").exitCode()).isEqualTo(2);
+
+        Cli.Result apply;
+        List<String> acknowledged;
+        try (EtcdWriter writer = new EtcdWriter(endpoints()).start("e2e/")) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged().size() > 20);
+            apply = drover("apply", "--auto-approve", "--json");
+            int before = writer.acknowledged().size();
+            await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged().size() > before + 20);
+            acknowledged = writer.acknowledged();
+        }
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        assertReplacementsDidNotOverlap(apply.out());
+
+        List<String> endpoints = endpoints();
+        assertThat(endpoints).hasSize(3);
+        assertThat(etcdctl(endpoints, "endpoint", "health")).isZero();
+        try (EtcdWriter reader = new EtcdWriter(endpoints)) {
+            List<String> lost = acknowledged.stream().filter(k -> !reader.has(k)).toList();
+            assertThat(lost).as("acknowledged writes lost of " + acknowledged.size()).isEmpty();
+        }
+        assertThat(drover("plan", "--detailed-exitcode").exitCode()).isZero();
+    }
+
+    /** One at a time: each replacement finishes before the next one starts. */
+    private static void assertReplacementsDidNotOverlap(String jsonLines) {
+        int open = 0;
+        int replacements = 0;
+        for (String line : jsonLines.split("\n")) {
+            if (!line.startsWith("{")) {
+                continue;
+            }
+            JsonNode e = Json.MAPPER.readTree(line);
+            if (!"replace".equals(e.path("action").asString(""))) {
+                continue;
+            }
+            if (e.get("type").asString().equals("started")) {
+                open++;
+                replacements++;
+                assertThat(open).as("replacements in flight").isEqualTo(1);
+            } else if (e.get("type").asString().equals("finished")) {
+                open--;
+            }
+        }
+        assertThat(replacements).isEqualTo(3);
+    }
+
+    @Test
+    @Order(4)
+    void killedServerIsPlannedAsMissingAndRecreated() throws Exception {
+        JsonNode show = Json.MAPPER.readTree(drover("show", "--json").out());
+        String victim = show.get("servers").get(1).get("id").asString();
+        String resource = show.get("servers").get(1).get("resource").asString();
+        try (LocalProvider provider = localProvider()) {
+            OptionalLong pgid = provider.processGroup(victim);
+            assertThat(pgid).isPresent();
+            assertThat(pgid.getAsLong()).isGreaterThan(1);
+            // "--" matters: without it some kill(1)s read "-PGID" as options, and a bad parse can mean "every process".
+            Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + pgid.getAsLong()).start();
+            assertThat(kill.waitFor()).isZero();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            JsonNode plan = planJson();
+            JsonNode change = find(plan, resource);
+            assertThat(change.get("action").asString()).isEqualTo("replace");
+            assertThat(change.get("reason").asString()).isEqualTo("missing");
+        });
+        Cli.Result apply = drover("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        List<String> endpoints = endpoints();
+        assertThat(endpoints).hasSize(3);
+        assertThat(etcdctl(endpoints, "endpoint", "health")).isZero();
+        assertThat(drover("plan", "--detailed-exitcode").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void destroyLeavesNoServerProcessAndAnEmptyState() throws Exception {
+        JsonNode show = Json.MAPPER.readTree(drover("show", "--json").out());
+        List<Long> groups = new ArrayList<>();
+        try (LocalProvider provider = localProvider()) {
+            for (JsonNode s : show.get("servers")) {
+                provider.processGroup(s.get("id").asString()).ifPresent(groups::add);
+            }
+        }
+        assertThat(groups).hasSize(3);
+
+        Cli.Result destroy = drover("destroy", "--auto-approve");
+        assertThat(destroy.exitCode()).as(destroy.toString()).isZero();
+
+        for (long pgid : groups) {
+            assertThat(ProcessHandle.of(pgid)).as("supervisor " + pgid).isEmpty();
+        }
+        JsonNode after = Json.MAPPER.readTree(drover("show", "--json").out());
+        assertThat(after.get("servers")).isEmpty();
+        assertThat(drover("plan", "--destroy", "--detailed-exitcode").exitCode()).isZero();
+    }
+
+    private LocalProvider localProvider() throws Exception {
+        return (LocalProvider) new LocalProviderFactory().open(new ProviderContext("etcd-local",
+                Map.of("addresses", "127.0.77.0/24"), dir.resolve(".drover"), System.getenv()));
+    }
+
+    private static JsonNode find(JsonNode plan, String resource) {
+        for (JsonNode c : plan.get("changes")) {
+            if (c.get("resource").asString().equals(resource)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no change for " + resource + " in " + plan);
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
