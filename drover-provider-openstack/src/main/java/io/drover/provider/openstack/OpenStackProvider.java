@@ -1,0 +1,94 @@
+package io.drover.provider.openstack;
+
+import io.drover.provider.openstack.client.OpenStackClient;
+import io.drover.provider.openstack.client.OpenStackException;
+import io.drover.provider.openstack.client.Sleeper;
+import io.drover.spi.ClusterRequest;
+import io.drover.spi.Image;
+import io.drover.spi.Instance;
+import io.drover.spi.LaunchRequest;
+import io.drover.spi.Provider;
+import io.drover.spi.ProviderException;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * A session with one OpenStack cloud for one herd. Errors of the client ({@link OpenStackException}) become
+ * {@link ProviderException}s with the same user-facing message and retryability.
+ */
+public final class OpenStackProvider implements Provider {
+    private final OpenStackClient client;
+    private final ServerLifecycle servers;
+    private final ClusterResources clusters;
+    private final ImageResolver images;
+
+    OpenStackProvider(String herd, OpenStackClient client, OpenStackSettings settings, Clock clock, Sleeper sleeper) {
+        this.client = client;
+        Poller poller = new Poller(clock, sleeper);
+        this.servers = new ServerLifecycle(herd, client, settings, poller);
+        this.clusters = new ClusterResources(herd, client, settings, poller);
+        this.images = new ImageResolver(client);
+    }
+
+    @Override
+    public Image resolveImage(String reference) throws ProviderException {
+        return guard(() -> images.resolve(reference));
+    }
+
+    @Override
+    public Instance create(LaunchRequest request) throws ProviderException {
+        return guard(() -> servers.create(request));
+    }
+
+    @Override
+    public List<Instance> list() throws ProviderException {
+        return guard(servers::list);
+    }
+
+    @Override
+    public void destroy(String instanceId) throws ProviderException {
+        guard(() -> {
+            servers.destroy(instanceId);
+            return null;
+        });
+    }
+
+    @Override
+    public void ensureCluster(ClusterRequest request) throws ProviderException {
+        guard(() -> {
+            clusters.ensure(request);
+            return null;
+        });
+    }
+
+    @Override
+    public void destroyCluster(String cluster) throws ProviderException {
+        guard(() -> {
+            clusters.destroy(cluster);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> listClusters() throws ProviderException {
+        return guard(clusters::list);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    @FunctionalInterface
+    private interface Action<T> {
+        T run() throws ProviderException;
+    }
+
+    static <T> T guard(Action<T> action) throws ProviderException {
+        try {
+            return action.run();
+        } catch (OpenStackException e) {
+            throw new ProviderException(e.getMessage(), e.retryable(), e);
+        }
+    }
+}

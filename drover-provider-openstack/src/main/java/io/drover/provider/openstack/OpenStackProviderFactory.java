@@ -1,0 +1,77 @@
+package io.drover.provider.openstack;
+
+import io.drover.provider.openstack.client.CloudConfig;
+import io.drover.provider.openstack.client.CloudConfigLoader;
+import io.drover.provider.openstack.client.OpenStackClient;
+import io.drover.provider.openstack.client.Sleeper;
+import io.drover.spi.Provider;
+import io.drover.spi.ProviderContext;
+import io.drover.spi.ProviderException;
+import io.drover.spi.ProviderFactory;
+import io.drover.spi.Setting;
+import io.drover.spi.Setting.Kind;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/** {@code provider: {type: openstack}}: servers on Nova, ports and security groups on Neutron, images from Glance. */
+public final class OpenStackProviderFactory implements ProviderFactory {
+
+    @Override
+    public String type() {
+        return "openstack";
+    }
+
+    @Override
+    public String description() {
+        return "OpenStack (Keystone v3, Nova, Neutron, Glance), configured by clouds.yaml or OS_* variables";
+    }
+
+    @Override
+    public List<Setting> settings() {
+        return List.of(
+                Setting.optional("cloud", Kind.STRING, null,
+                        "Entry of clouds.yaml to use; default $OS_CLOUD, else the OS_* variables"),
+                Setting.optional("region", Kind.STRING, null, "Region to use; default the cloud's region_name"),
+                Setting.optional("network", Kind.STRING, OpenStackSettings.DEFAULT_NETWORK,
+                        "Network (name or id) the servers' ports are created on"),
+                Setting.optional("keyName", Kind.STRING, null, "Nova key pair injected into the servers"),
+                Setting.optional("bootTimeout", Kind.DURATION, OpenStackSettings.DEFAULT_BOOT_TIMEOUT,
+                        "How long to wait for a server to become ACTIVE"));
+    }
+
+    @Override
+    public List<Setting> clusterSettings() {
+        return List.of(
+                Setting.optional("flavor", Kind.STRING, ClusterOptions.DEFAULT_FLAVOR, "Nova flavor (name or id)"),
+                Setting.optional("network", Kind.STRING, null, "Network for this cluster; default the provider's network"),
+                Setting.optional("securityGroupCidr", Kind.STRING, null,
+                        "CIDR allowed to reach the cluster's open ports and SSH; default the network's subnet CIDRs"),
+                Setting.optional("serverGroupPolicy", Kind.STRING, ClusterOptions.DEFAULT_POLICY,
+                        "Server group policy when antiAffinity is on: anti-affinity or soft-anti-affinity"));
+    }
+
+    @Override
+    public Provider open(ProviderContext context) throws ProviderException {
+        OpenStackSettings settings = OpenStackSettings.from(context);
+        OpenStackClient client = null;
+        try {
+            CloudConfig config = CloudConfigLoader.standard(context.environment(), Path.of("").toAbsolutePath())
+                    .load(settings.cloud());
+            if (settings.region() != null) {
+                config = config.withRegion(settings.region());
+            }
+            client = OpenStackClient.connect(config);
+            client.session().token(); // fail now, with a clear message, if the credentials are wrong
+            return new OpenStackProvider(context.herd(), client, settings, Clock.systemUTC(), Sleeper.SYSTEM);
+        } catch (RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
+            if (e instanceof io.drover.provider.openstack.client.OpenStackException os) {
+                throw new ProviderException(os.getMessage(), os.retryable(), os);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.drover.provider.openstack.client;
+
+import java.time.Clock;
+
+/** One authenticated connection to a cloud, with a client per service. Thread-safe. */
+public final class OpenStackClient implements AutoCloseable {
+    private final Session session;
+    private final NovaClient nova;
+    private final GlanceClient glance;
+    private final NeutronClient neutron;
+
+    public OpenStackClient(Session session) {
+        this.session = session;
+        this.nova = new NovaClient(session);
+        this.glance = new GlanceClient(session);
+        this.neutron = new NeutronClient(session);
+    }
+
+    /** Connects to a cloud with the default retry policy (authentication happens on first use). */
+    public static OpenStackClient connect(CloudConfig config) {
+        return connect(config, RestClient.create(RetryPolicy.DEFAULT));
+    }
+
+    public static OpenStackClient connect(CloudConfig config, RestClient rest) {
+        return new OpenStackClient(new Session(config, rest, Clock.systemUTC()));
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public NovaClient nova() {
+        return nova;
+    }
+
+    public GlanceClient glance() {
+        return glance;
+    }
+
+    public NeutronClient neutron() {
+        return neutron;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

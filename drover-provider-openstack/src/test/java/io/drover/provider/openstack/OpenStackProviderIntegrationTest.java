@@ -1,0 +1,287 @@
+package io.drover.provider.openstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.drover.provider.openstack.client.NeutronClient.PortQuery;
+import io.drover.provider.openstack.client.NovaClient.ServerQuery;
+import io.drover.provider.openstack.client.OpenStackClient;
+import io.drover.provider.openstack.client.Port;
+import io.drover.provider.openstack.client.RestClient;
+import io.drover.provider.openstack.client.RetryPolicy;
+import io.drover.provider.openstack.client.SecurityGroup;
+import io.drover.provider.openstack.client.SecurityGroupRule;
+import io.drover.provider.openstack.client.Server;
+import io.drover.provider.openstack.client.ServerGroup;
+import io.drover.provider.openstack.client.Sleeper;
+import io.drover.spi.ClusterRequest;
+import io.drover.spi.Image;
+import io.drover.spi.Instance;
+import io.drover.spi.LaunchRequest;
+import io.drover.spi.Provider;
+import io.drover.spi.ProviderContext;
+import io.drover.spi.ProviderException;
+import io.drover.spi.Tags;
+import io.drover.spi.UserData;
+import io.drover.spi.UserDataSource;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The provider against a real cloud ({@code OS_CLOUD}, in CI the all-in-one cloud {@code aio}). */
+@EnabledIfEnvironmentVariable(named = "OS_CLOUD", matches = ".+")
+class OpenStackProviderIntegrationTest {
+    private static final String CLUSTER = "etcd";
+
+    @TempDir
+    Path workDir;
+
+    private final String herd = TestCloud.uniqueName("it");
+    private final OpenStackClient admin = TestCloud.client();
+    private Provider provider;
+    private Image image;
+
+    @BeforeEach
+    void open() throws ProviderException {
+        provider = open(herd);
+        image = provider.resolveImage("tiny");
+    }
+
+    @AfterEach
+    void cleanUp() throws ProviderException {
+        try (Provider cleaner = open(herd)) {
+            for (Instance instance : cleaner.list()) {
+                cleaner.destroy(instance.id());
+            }
+            for (String cluster : cleaner.listClusters()) {
+                cleaner.destroyCluster(cluster);
+            }
+        } finally {
+            provider.close();
+            admin.close();
+        }
+    }
+
+    @Test
+    void factoryIsFoundByServiceLoader() {
+        assertThat(ServiceLoader.load(io.drover.spi.ProviderFactory.class).stream().map(p -> p.get().type()))
+                .contains("openstack");
+    }
+
+    @Test
+    void resolvesImagesByNameAndId() throws ProviderException {
+        assertThat(image.reference()).isEqualTo("tiny");
+        assertThat(image.digest()).startsWith("sha256:").hasSizeGreaterThan(30);
+        assertThat(provider.resolveImage(image.id())).isEqualTo(new Image(image.id(), image.id(), image.digest()));
+        assertThatThrownBy(() -> provider.resolveImage("no-such-image-" + herd))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("does not exist in Glance");
+    }
+
+    @Test
+    void createsATaggedServerOnItsOwnPortAndDestroysBoth() throws ProviderException {
+        provider.ensureCluster(cluster(List.of(2379, 2380), true));
+        String name = herd + "-etcd-0";
+
+        Instance instance = provider.create(launch(name, userData()));
+
+        assertThat(instance.status()).isEqualTo(Instance.Status.RUNNING);
+        assertThat(instance.name()).isEqualTo(name);
+        assertThat(instance.ip()).startsWith("10.");
+        assertThat(instance.tags()).containsEntry(Tags.HERD, herd).containsEntry(Tags.CLUSTER, CLUSTER)
+                .containsEntry(Tags.RESOURCE, "etcd[0]").containsEntry(Tags.DIGEST, "sha256:abc");
+
+        Server server = admin.nova().getServer(instance.id()).orElseThrow();
+        assertThat(server.tags()).contains(Tags.HERD + "=" + herd);
+        assertThat(server.metadata()).containsEntry(Tags.HERD, herd);
+        assertThat(new String(Base64.getDecoder().decode(server.userData()), StandardCharsets.UTF_8))
+                .isEqualTo("#cloud-config\n# " + name + " at " + instance.ip() + "\n");
+        List<Port> ports = admin.neutron().listPorts(PortQuery.ofDevice(instance.id()));
+        assertThat(ports).singleElement().satisfies(port -> {
+            assertThat(port.fixedIps()).containsExactly(instance.ip());
+            assertThat(port.securityGroupIds()).containsExactly(securityGroup().id());
+        });
+        ServerGroup group = admin.nova().findServerGroup(herd + "-" + CLUSTER).orElseThrow();
+        assertThat(group.members()).containsExactly(instance.id());
+
+        assertThat(provider.list()).singleElement().satisfies(listed -> {
+            assertThat(listed.id()).isEqualTo(instance.id());
+            assertThat(listed.ip()).isEqualTo(instance.ip());
+            assertThat(listed.status()).isEqualTo(Instance.Status.RUNNING);
+            assertThat(listed.tags()).containsEntry(Tags.RESOURCE, "etcd[0]");
+        });
+
+        provider.destroy(instance.id());
+
+        assertThat(admin.nova().getServer(instance.id())).isEmpty();
+        assertThat(admin.neutron().getPort(ports.get(0).id())).isEmpty();
+        assertThat(provider.list()).isEmpty();
+        provider.destroy(instance.id()); // destroying what is gone is not an error
+    }
+
+    @Test
+    void createAdoptsTheServerOfTheSameNameInsteadOfDuplicatingIt() throws ProviderException {
+        provider.ensureCluster(cluster(List.of(2379), false));
+        AtomicInteger renders = new AtomicInteger();
+        UserDataSource counting = endpoint -> {
+            renders.incrementAndGet();
+            return userData().render(endpoint);
+        };
+        String name = herd + "-etcd-0";
+
+        Instance first = provider.create(launch(name, counting));
+        Instance second;
+        try (Provider afterCrash = open(herd)) { // a new run that never saw the first one's result
+            second = afterCrash.create(launch(name, counting));
+        }
+
+        assertThat(second.id()).isEqualTo(first.id());
+        assertThat(second.ip()).isEqualTo(first.ip());
+        assertThat(renders).hasValue(1);
+        assertThat(admin.nova().listServers(ServerQuery.named(name))).hasSize(1);
+        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).hasSize(1);
+    }
+
+    @Test
+    void listShowsOnlyThisHerdsServers() throws ProviderException {
+        provider.ensureCluster(cluster(List.of(), false));
+        String otherHerd = TestCloud.uniqueName("it-other");
+        Instance mine = provider.create(launch(herd + "-a", userData()));
+        try (Provider other = open(otherHerd)) {
+            Instance theirs = other.create(launch(otherHerd + "-a", userData()));
+            try {
+                assertThat(provider.list()).extracting(Instance::id).containsExactly(mine.id());
+                assertThat(other.list()).extracting(Instance::id).containsExactly(theirs.id());
+            } finally {
+                other.destroy(theirs.id());
+            }
+        }
+    }
+
+    @Test
+    void ensureClusterIsIdempotentAndOpensPortsToTheClusterNetworkOnly() throws ProviderException {
+        ClusterRequest request = cluster(List.of(2379, 2380), true);
+
+        provider.ensureCluster(request);
+        provider.ensureCluster(request);
+
+        String name = herd + "-" + CLUSTER;
+        assertThat(admin.nova().listServerGroups()).filteredOn(g -> name.equals(g.name())).singleElement()
+                .satisfies(g -> assertThat(g.policy()).isEqualTo("anti-affinity"));
+        assertThat(admin.neutron().listSecurityGroups(name)).hasSize(1);
+        assertThat(ingressRules()).containsExactlyInAnyOrder("22@10.10.0.0/24", "2379@10.10.0.0/24", "2380@10.10.0.0/24");
+        assertThat(provider.listClusters()).containsExactly(CLUSTER);
+
+        provider.destroyCluster(CLUSTER);
+        provider.destroyCluster(CLUSTER);
+
+        assertThat(admin.nova().findServerGroup(name)).isEmpty();
+        assertThat(admin.neutron().listSecurityGroups(name)).isEmpty();
+        assertThat(provider.listClusters()).isEmpty();
+    }
+
+    @Test
+    void ensureClusterReplacesRulesForPortsNoLongerOpenAndHonoursCidrAndPolicyOptions() throws ProviderException {
+        provider.ensureCluster(cluster(List.of(2379), true));
+        provider.ensureCluster(new ClusterRequest(CLUSTER, true, List.of(2380),
+                Map.of("securityGroupCidr", "10.10.0.0/28", "serverGroupPolicy", "soft-anti-affinity"), Map.of()));
+
+        assertThat(ingressRules()).containsExactlyInAnyOrder("22@10.10.0.0/28", "2380@10.10.0.0/28");
+        assertThat(admin.nova().findServerGroup(herd + "-" + CLUSTER).orElseThrow().policy()).isEqualTo("soft-anti-affinity");
+    }
+
+    @Test
+    void bootFailureIsReportedWithNovasFaultAndLeavesNothingBehind() throws ProviderException {
+        // The all-in-one cloud has two compute hosts: a third member of a hard anti-affinity group cannot be placed.
+        provider.ensureCluster(cluster(List.of(), true));
+        provider.create(launch(herd + "-0", userData()));
+        provider.create(launch(herd + "-1", userData()));
+
+        assertThatThrownBy(() -> provider.create(launch(herd + "-2", userData())))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining(herd + "-2 failed to boot")
+                .hasMessageContaining("No valid host");
+
+        assertThat(provider.list()).extracting(Instance::name).containsExactlyInAnyOrder(herd + "-0", herd + "-1");
+        assertThat(admin.neutron().listPorts(new PortQuery(null, herd + "-2", null))).isEmpty();
+    }
+
+    @Test
+    void createAndDestroySucceedThroughTwentyPercentFaults() throws Exception {
+        TestCloud.Proxied proxied = TestCloud.proxied(FaultProxy.Plan.failing(0.2, 20250101L));
+        try (FaultProxy proxy = proxied.proxy();
+                OpenStackClient flaky = OpenStackClient.connect(proxied.config(), RestClient.create(
+                        new RetryPolicy(10, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(5))));
+                Provider through = new OpenStackProvider(herd, flaky, settings(), Clock.systemUTC(), Sleeper.SYSTEM)) {
+            through.ensureCluster(cluster(List.of(2379), false));
+            Instance a = through.create(launch(herd + "-0", userData()));
+            Instance b = through.create(launch(herd + "-1", userData()));
+            assertThat(through.list()).extracting(Instance::id).containsExactlyInAnyOrder(a.id(), b.id());
+            through.destroy(a.id());
+            through.destroy(b.id());
+            through.destroyCluster(CLUSTER);
+
+            assertThat(proxy.injectedTotal()).isGreaterThan(5);
+        }
+        assertThat(admin.nova().listServers(ServerQuery.tagged(Tags.HERD + "=" + herd))).isEmpty();
+        assertThat(admin.neutron().listPorts(new PortQuery(null, null, null)))
+                .filteredOn(p -> p.description() != null && p.description().contains("drover-herd=" + herd + " "))
+                .isEmpty();
+        assertThat(admin.neutron().listSecurityGroups(herd + "-" + CLUSTER)).isEmpty();
+    }
+
+    @Test
+    void wrongCloudNameIsAClearError() {
+        ProviderContext context = new ProviderContext(herd, Map.of("cloud", "no-such-cloud-" + herd), workDir, TestCloud.environment());
+        assertThatThrownBy(() -> new OpenStackProviderFactory().open(context))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("'no-such-cloud-" + herd + "' is not defined in any clouds.yaml");
+    }
+
+    private Provider open(String herdName) throws ProviderException {
+        Map<String, Object> settings = Map.of("network", "private", "bootTimeout", Duration.ofMinutes(2));
+        return new OpenStackProviderFactory().open(new ProviderContext(herdName, settings, workDir, TestCloud.environment()));
+    }
+
+    private static OpenStackSettings settings() {
+        return new OpenStackSettings(null, null, "private", null, Duration.ofMinutes(2), Duration.ofMinutes(2));
+    }
+
+    private ClusterRequest cluster(List<Integer> ports, boolean antiAffinity) {
+        return new ClusterRequest(CLUSTER, antiAffinity, ports, Map.of(), Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER));
+    }
+
+    private LaunchRequest launch(String name, UserDataSource userData) {
+        Map<String, String> tags = Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER, Tags.RESOURCE, "etcd[0]", Tags.DIGEST, "sha256:abc");
+        return new LaunchRequest(CLUSTER, name, image, Map.of("flavor", "m1.tiny"), tags, userData);
+    }
+
+    private static UserDataSource userData() {
+        return endpoint -> new UserData(UserData.CLOUD_INIT,
+                ("#cloud-config\n# " + endpoint.name() + " at " + endpoint.ip() + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private SecurityGroup securityGroup() {
+        return admin.neutron().listSecurityGroups(herd + "-" + CLUSTER).get(0);
+    }
+
+    private List<String> ingressRules() {
+        return securityGroup().rules().stream()
+                .filter(r -> "ingress".equals(r.direction()))
+                .peek(r -> assertThat(r.protocol()).isEqualTo("tcp"))
+                .peek(r -> assertThat(r.portMax()).isEqualTo(r.portMin()))
+                .map((SecurityGroupRule r) -> r.portMin() + "@" + r.remoteIpPrefix())
+                .toList();
+    }
+}
