@@ -61,13 +61,33 @@ class EtcdLocalEndToEndTest {
     }
 
     private List<String> endpoints() {
-        Cli.Result r = drover("output", "etcd_endpoints");
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        return List.of(r.out().strip().split(","));
+        return List.of(output("etcd_endpoints").split(","));
     }
 
-    private static int etcdctl(List<String> endpoints, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints), "--dial-timeout=2s", "--command-timeout=3s"));
+    private String output(String name) {
+        Cli.Result r = drover("output", name);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        return r.out().strip();
+    }
+
+    /** The client identity drover wrote for users of the cluster (its CA, a client certificate and key). */
+    private javax.net.ssl.SSLContext clientTls() throws IOException {
+        return io.drover.render.pki.PemKeyStores.sslContext(new io.drover.render.pki.IssuedCertificate(
+                Files.readString(Path.of(output("etcd_cert_file"))), Files.readString(Path.of(output("etcd_key_file"))),
+                Files.readString(Path.of(output("etcd_ca_file")))));
+    }
+
+    private int etcdctl(List<String> endpoints, String... args) throws Exception {
+        return etcdctlWith(endpoints, true, args);
+    }
+
+    private int etcdctlWith(List<String> endpoints, boolean withCertificate, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints), "--dial-timeout=2s", "--command-timeout=3s",
+                "--cacert=" + output("etcd_ca_file")));
+        if (withCertificate) {
+            cmd.add("--cert=" + output("etcd_cert_file"));
+            cmd.add("--key=" + output("etcd_key_file"));
+        }
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("ETCDCTL_API", "3");
@@ -88,7 +108,7 @@ class EtcdLocalEndToEndTest {
     void applyBringsUpThreeHealthyMembers() throws Exception {
         Cli.Result r = drover("apply", "--auto-approve");
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("Apply complete!").contains("etcd_endpoints = http://127.0.77.");
+        assertThat(r.out()).contains("Apply complete!").contains("etcd_endpoints = https://127.0.77.");
 
         List<String> endpoints = endpoints();
         assertThat(endpoints).hasSize(3).doesNotHaveDuplicates();
@@ -100,6 +120,17 @@ class EtcdLocalEndToEndTest {
 
     @Test
     @Order(2)
+    void clusterRunsMutualTlsAndRefusesAClientWithoutACertificate() throws Exception {
+        assertThat(Files.getPosixFilePermissions(Path.of(output("etcd_key_file"))))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        assertThat(etcdctlWith(endpoints(), false, "put", "anonymous", "x")).isNotZero();
+        assertThat(etcdctlWith(endpoints(), true, "put", "identified", "x")).isZero();
+        assertThat(drover("show", "--json").out()).doesNotContain("PRIVATE KEY");
+        assertThat(drover("plan").out()).doesNotContain("PRIVATE KEY");
+    }
+
+    @Test
+    @Order(3)
     void secondApplyChangesNothing() {
         Cli.Result plan = drover("plan", "--detailed-exitcode");
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
@@ -112,7 +143,7 @@ class EtcdLocalEndToEndTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void changedMemberFlagReplacesEachMemberInTurnWithoutLosingAnAcknowledgedWrite() throws Exception {
         Files.writeString(herdFile, read(herdFile).replace("heartbeat-interval: 100", "heartbeat-interval: 120"));
         JsonNode plan = planJson();
@@ -121,7 +152,7 @@ class EtcdLocalEndToEndTest {
 
         Cli.Result apply;
         List<String> acknowledged;
-        try (EtcdWriter writer = new EtcdWriter(endpoints()).start("e2e/")) {
+        try (EtcdWriter writer = new EtcdWriter(endpoints(), clientTls()).start("e2e/")) {
             await().atMost(Duration.ofSeconds(10)).until(() -> writer.acknowledged().size() > 20);
             apply = drover("apply", "--auto-approve", "--json");
             int before = writer.acknowledged().size();
@@ -134,7 +165,7 @@ class EtcdLocalEndToEndTest {
         List<String> endpoints = endpoints();
         assertThat(endpoints).hasSize(3);
         assertThat(etcdctl(endpoints, "endpoint", "health")).isZero();
-        try (EtcdWriter reader = new EtcdWriter(endpoints)) {
+        try (EtcdWriter reader = new EtcdWriter(endpoints, clientTls())) {
             List<String> lost = acknowledged.stream().filter(k -> !reader.has(k)).toList();
             assertThat(lost).as("acknowledged writes lost of " + acknowledged.size()).isEmpty();
         }
@@ -165,7 +196,7 @@ class EtcdLocalEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void killedServerIsPlannedAsMissingAndRecreated() throws Exception {
         JsonNode show = Json.MAPPER.readTree(drover("show", "--json").out());
         String victim = show.get("servers").get(1).get("id").asString();
@@ -194,7 +225,7 @@ class EtcdLocalEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void destroyLeavesNoServerProcessAndAnEmptyState() throws Exception {
         JsonNode show = Json.MAPPER.readTree(drover("show", "--json").out());
         List<Long> groups = new ArrayList<>();

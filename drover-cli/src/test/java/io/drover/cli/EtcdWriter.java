@@ -22,22 +22,33 @@ import java.util.regex.Pattern;
 final class EtcdWriter implements AutoCloseable {
     private static final Pattern CLIENT_URLS = Pattern.compile("\"clientURLs\"\\s*:\\s*\\[([^]]*)]");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private final HttpClient http;
     private final List<String> endpoints = new CopyOnWriteArrayList<>();
     private final List<String> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Thread thread;
     private volatile int failures;
 
-    EtcdWriter(List<String> initialEndpoints) {
+    /** @param tls the client identity for a cluster with mutual TLS, or null */
+    EtcdWriter(List<String> initialEndpoints, javax.net.ssl.SSLContext tls) {
         endpoints.addAll(initialEndpoints);
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        http = b.build();
     }
 
     /** Starts writing {@code prefix000000}, {@code prefix000001}, ... until closed. */
     EtcdWriter start(String prefix) {
         thread = Thread.ofPlatform().name("etcd-writer").daemon().start(() -> {
             int n = 0;
+            long lastSync = System.nanoTime();
             while (running.get()) {
+                if (System.nanoTime() - lastSync > 250_000_000L) {
+                    refreshEndpoints(); // endpoint auto-sync, as etcd clients do
+                    lastSync = System.nanoTime();
+                }
                 String key = prefix + String.format("%06d", n);
                 if (put(key, "v" + n)) {
                     acknowledged.add(key);

@@ -113,9 +113,8 @@ public final class Applier {
         dead = plan.changes().stream().filter(c -> c.before() != null && !c.beforeAlive())
                 .map(c -> c.before().name()).collect(java.util.stream.Collectors.toUnmodifiableSet());
         plan.prior().servers().forEach(this::noteGeneration);
-        if (plan.count(Action.ADOPT) > 0 || keeper.current().serial() == 0) {
-            keeper.update(s -> plan.prior());
-        }
+        // The refreshed state first: adopted servers and newly generated secrets are recorded before any step.
+        keeper.update(s -> plan.prior());
         Graph<Step> graph = buildGraph(plan);
         Map<Step, Walker.Outcome> outcomes = new Walker<Step>(parallelism).walk(graph, this::run);
         List<String> failures = new ArrayList<>();

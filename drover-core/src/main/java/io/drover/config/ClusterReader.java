@@ -188,7 +188,14 @@ final class ClusterReader {
                 }
             }
         }
-        return new EtcdOptions(clientPort, peerPort, flags);
+        Boolean tls = etcd.bool("tls");
+        String container = etcd.string("container");
+        if (container != null && !container.matches("[a-z0-9][a-z0-9._/:@-]*")) {
+            problems.add(etcd.entry("container").value().position(), "'" + container + "' is not a container image reference",
+                    "e.g. container: quay.io/coreos/etcd:v3.5.17");
+            container = null;
+        }
+        return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container);
     }
 
     private HealthCheck health(MapReader c, Role role) {

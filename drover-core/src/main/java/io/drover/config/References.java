@@ -22,7 +22,7 @@ final class References {
     static final List<String> NAMESPACES = List.of("var", "herd", "cluster", "server", "clusters");
     static final List<String> CLUSTER_ATTRIBUTES = List.of("name", "size", "peers", "ips");
     static final List<String> SERVER_ATTRIBUTES = List.of("name", "ip", "index");
-    static final List<String> CLUSTERS_ATTRIBUTES = List.of("ips", "names", "endpoints");
+    static final List<String> CLUSTERS_ATTRIBUTES = List.of("ips", "names", "endpoints", "ca_file", "cert_file", "key_file");
 
     private final Set<String> variables;
     private final Set<String> clusters;
@@ -115,7 +115,7 @@ final class References {
                 }
                 if (!CLUSTERS_ATTRIBUTES.contains(parts[2])) {
                     return new Issue("unknown cluster attribute '" + parts[2] + "' in " + ref,
-                            Problems.suggest(parts[2], CLUSTERS_ATTRIBUTES) + " (allowed: ips, names, endpoints)");
+                            Problems.suggest(parts[2], CLUSTERS_ATTRIBUTES) + " (allowed: ips, names, endpoints; for etcd clusters also ca_file, cert_file, key_file)");
                 }
                 refs.add(new ClusterRef(parts[1], where));
                 return null;

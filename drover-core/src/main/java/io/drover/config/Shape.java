@@ -68,7 +68,7 @@ sealed interface Shape {
         static final Fields HEALTH = fields(
                 "type", SCALAR, "port", SCALAR, "path", SCALAR, "interval", SCALAR, "timeout", SCALAR,
                 "startTimeout", SCALAR, "failures", SCALAR);
-        static final Fields ETCD = fields("clientPort", SCALAR, "peerPort", SCALAR, "flags", new Named(SCALAR));
+        static final Fields ETCD = fields("clientPort", SCALAR, "peerPort", SCALAR, "flags", new Named(SCALAR), "tls", SCALAR, "container", SCALAR);
         static final Fields CLUSTER_PROVIDER = new Fields(Map.of(), true);
         static final Fields CLUSTER = fields(
                 "size", SCALAR, "role", SCALAR, "image", SCALAR, "maxUnavailable", SCALAR, "dependsOn", new Items(SCALAR),

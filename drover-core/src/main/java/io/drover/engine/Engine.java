@@ -17,7 +17,7 @@ import io.drover.plan.Planner;
 import io.drover.render.FirstBoot;
 import io.drover.render.ignition.IgnitionRenderer;
 import io.drover.render.ignition.IgnitionVersion;
-import io.drover.roles.EtcdMembership;
+import io.drover.roles.EtcdPki;
 import io.drover.roles.EtcdRole;
 import io.drover.roles.Role;
 import io.drover.spi.Endpoint;
@@ -54,6 +54,8 @@ public final class Engine implements AutoCloseable {
     private final EventSink events;
     private final Settings settings;
     private Provider provider;
+    /** Each TLS etcd cluster's PKI: from the state, or generated for a cluster applied for the first time. */
+    private final Map<String, EtcdPki> pkis = new HashMap<>();
 
     public Engine(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, EventSink events, Settings settings) {
         this.herd = herd;
@@ -92,9 +94,54 @@ public final class Engine implements AutoCloseable {
 
     /** Refreshes against reality and plans. */
     public Plan plan(Planner.Options options) throws ProviderException, StateException {
-        State state = state();
+        State state = withPki(state());
         Map<String, ClusterTemplate> templates = options.destroy() ? Map.of() : templates();
         return new Planner().plan(herd, templates, state, provider().list(), options);
+    }
+
+    /**
+     * The state with every TLS etcd cluster's PKI in its secrets: loaded from them, or generated now (and saved
+     * with the first step of the next apply).
+     */
+    private synchronized State withPki(State state) {
+        Map<String, String> secrets = new HashMap<>(state.secrets());
+        for (Cluster c : herd.clusters().values()) {
+            if (c.role() == io.drover.config.Role.ETCD && c.etcd().tls()) {
+                EtcdPki pki = pkis.computeIfAbsent(c.name(), name -> EtcdPki.fromSecrets(state.secrets(), name)
+                        .orElseGet(() -> EtcdPki.generate(herd.name(), name)));
+                secrets.putAll(pki.toSecrets(c.name()));
+            }
+        }
+        return secrets.equals(state.secrets()) ? state : state.withSecrets(secrets);
+    }
+
+    /** The PKI of a cluster, or null if it runs without TLS. */
+    private EtcdPki pki(Cluster c) {
+        if (c.role() != io.drover.config.Role.ETCD || !c.etcd().tls()) {
+            return null;
+        }
+        synchronized (this) {
+            if (!pkis.containsKey(c.name())) {
+                try {
+                    withPki(state());
+                } catch (StateException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+            return pkis.get(c.name());
+        }
+    }
+
+    /** A health probe that holds the client identity of every TLS cluster (for apply and heal). */
+    public HealthProbe healthProbe() {
+        Map<String, javax.net.ssl.SSLContext> tls = new HashMap<>();
+        for (Cluster c : herd.clusters().values()) {
+            EtcdPki pki = pki(c);
+            if (pki != null) {
+                tls.put(c.name(), pki.clientContext());
+            }
+        }
+        return new HealthProbe(tls);
     }
 
     /** Each cluster's image, resolved once, and identity digest. */
@@ -107,7 +154,10 @@ public final class Engine implements AutoCloseable {
                 image = provider().resolveImage(c.image());
                 images.put(c.image(), image);
             }
-            templates.put(c.name(), new ClusterTemplate(c, image, Identity.digest(herd, c, image, Map.of())));
+            EtcdPki pki = pki(c);
+            // The CA is part of every member's identity: a new CA means new members, rolled one at a time.
+            Map<String, String> extra = pki == null ? Map.of() : Map.of("etcd-ca", pki.ca().fingerprint());
+            templates.put(c.name(), new ClusterTemplate(c, image, Identity.digest(herd, c, image, extra)));
         }
         return templates;
     }
@@ -118,18 +168,30 @@ public final class Engine implements AutoCloseable {
         for (Cluster c : herd.clusters().values()) {
             roles.put(c.name(), role(c));
         }
-        try (HealthProbe probe = new HealthProbe()) {
+        try (HealthProbe probe = healthProbe()) {
             Applier applier = new Applier(provider(), keeper, events, roles, launcher(), probe, settings.parallelism());
             ApplyResult result = applier.apply(plan);
+            writeClientFiles();
             State withOutputs = keeper.update(s -> s.withOutputs(outputs(s)));
             return new ApplyResult(withOutputs, result.done(), result.failures(), result.skipped());
         }
     }
 
-    private Role role(Cluster c) {
+    /** Writes each TLS cluster's client files under .drover/pki/ for users and tools (etcdctl). */
+    public void writeClientFiles() throws java.io.IOException {
+        for (Cluster c : herd.clusters().values()) {
+            EtcdPki pki = pki(c);
+            if (pki != null) {
+                pki.writeClientFiles(EtcdPki.clientFiles(workDir(herd), c.name()).ca().getParent());
+            }
+        }
+    }
+
+    /** The role of a cluster (public for the heal reconciler, which drives the same membership changes). */
+    public Role role(Cluster c) {
         return switch (c.role()) {
             case PLAIN -> Role.PLAIN;
-            case ETCD -> new EtcdRole(herd.name(), c, settings.membershipDeadline(), EtcdMembership.ClientCustomizer.NONE);
+            case ETCD -> new EtcdRole(herd.name(), c, settings.membershipDeadline(), pki(c));
         };
     }
 
@@ -186,7 +248,7 @@ public final class Engine implements AutoCloseable {
             for (int i = 0; i < cluster.size(); i++) {
                 members.add(i == slot ? self : previewEndpoint(cluster, i));
             }
-            roleAdditions = ((EtcdRole) role(cluster)).join(self, java.util.List.of(), new Role.Bootstrap(members));
+            roleAdditions = ((EtcdRole) role(cluster)).preview().join(self, java.util.List.of(), new Role.Bootstrap(members));
         }
         var scope = TemplateScope.server(herd, cluster, self, slot, state);
         FirstBoot resolved = cluster.firstBoot().mapStrings(s -> Template.resolve(s, scope)).plus(roleAdditions);

@@ -3,6 +3,7 @@ package io.drover.engine;
 import io.drover.config.Cluster;
 import io.drover.config.Herd;
 import io.drover.config.Role;
+import io.drover.roles.EtcdPki;
 import io.drover.spi.Endpoint;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
@@ -26,7 +27,10 @@ public final class TemplateScope {
             if (ref.startsWith("clusters.")) {
                 String[] p = ref.split("\\.");
                 Cluster c = p.length == 3 ? herd.clusters().get(p[1]) : null;
-                return c == null ? null : clusterValue(c, live(state, c.name()), p[2]);
+                if (c == null) {
+                    return null;
+                }
+                return p[2].endsWith("_file") ? clientFile(herd, c, p[2]) : clusterValue(c, live(state, c.name()), p[2]);
             }
             return null;
         };
@@ -43,7 +47,8 @@ public final class TemplateScope {
             case "cluster.size" -> Integer.toString(cluster.size());
             case "cluster.ips" -> clusterValue(cluster, live(state, cluster.name()), "ips");
             case "cluster.peers" -> live(state, cluster.name()).stream()
-                    .map(r -> r.name() + "=http://" + r.ip() + ":" + cluster.etcd().peerPort()).collect(Collectors.joining(","));
+                    .map(r -> r.name() + "=" + cluster.etcd().scheme() + "://" + r.ip() + ":" + cluster.etcd().peerPort())
+                    .collect(Collectors.joining(","));
             default -> outer.apply(ref);
         };
     }
@@ -61,10 +66,24 @@ public final class TemplateScope {
         };
     }
 
+    /** The client material files of an etcd cluster with TLS ({@code ${clusters.NAME.ca_file}} and friends). */
+    private static String clientFile(Herd herd, Cluster c, String attribute) {
+        if (c.role() != Role.ETCD || !c.etcd().tls()) {
+            return "";
+        }
+        EtcdPki.ClientFiles files = EtcdPki.clientFiles(Engine.workDir(herd), c.name());
+        return switch (attribute) {
+            case "ca_file" -> files.ca().toString();
+            case "cert_file" -> files.cert().toString();
+            case "key_file" -> files.key().toString();
+            default -> null;
+        };
+    }
+
     /** How clients reach a server of this cluster: etcd's client URL, the HTTP health port, or the bare address. */
     static String endpoint(Cluster c, String ip) {
         if (c.role() == Role.ETCD) {
-            return "http://" + ip + ":" + c.etcd().clientPort();
+            return c.etcd().scheme() + "://" + ip + ":" + c.etcd().clientPort();
         }
         return c.health().port() > 0 ? ip + ":" + c.health().port() : ip;
     }

@@ -14,6 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * Checks one server the way its cluster says: etcd ({@code GET /health}), HTTP, TCP or "the provider says it
@@ -21,20 +24,31 @@ import java.time.Duration;
  */
 public final class HealthProbe implements AutoCloseable {
     private final HttpClient http;
-    private final TlsMaterial tls;
+    private final Map<String, HttpClient> tlsClients = new ConcurrentHashMap<>();
+    private final Map<String, SSLContext> tls;
 
+    /** A probe for clusters without TLS. */
     public HealthProbe() {
-        this(null);
+        this(Map.of());
     }
 
-    /** @param tls client certificate material for etcd clusters running mutual TLS, or {@code null} */
-    public HealthProbe(TlsMaterial tls) {
-        this.tls = tls;
+    /** @param tls per cluster name, the client identity for clusters that require mutual TLS (etcd by default) */
+    public HealthProbe(Map<String, SSLContext> tls) {
+        this.tls = Map.copyOf(tls);
+        this.http = client(null);
+    }
+
+    private static HttpClient client(SSLContext ssl) {
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1);
-        if (tls != null) {
-            b.sslContext(tls.sslContext());
+        if (ssl != null) {
+            b.sslContext(ssl);
         }
-        this.http = b.build();
+        return b.build();
+    }
+
+    private HttpClient clientFor(Cluster cluster) {
+        SSLContext ssl = tls.get(cluster.name());
+        return ssl == null ? http : tlsClients.computeIfAbsent(cluster.name(), k -> client(ssl));
     }
 
     public Health check(Cluster cluster, Instance instance) {
@@ -45,8 +59,8 @@ public final class HealthProbe implements AutoCloseable {
         return switch (hc.type()) {
             case PROCESS -> Health.up();
             case TCP -> tcp(instance.ip(), hc.port(), hc.timeout());
-            case HTTP -> http(URI.create("http://" + instance.ip() + ":" + hc.port() + hc.path()), hc.timeout(), null);
-            case ETCD -> http(URI.create((tls != null ? "https://" : "http://") + instance.ip() + ":" + cluster.etcd().clientPort() + "/health"),
+            case HTTP -> http(http, URI.create("http://" + instance.ip() + ":" + hc.port() + hc.path()), hc.timeout(), null);
+            case ETCD -> http(clientFor(cluster), URI.create(cluster.etcd().scheme() + "://" + instance.ip() + ":" + cluster.etcd().clientPort() + "/health"),
                     hc.timeout(), "\"health\":\"true\"");
         };
     }
@@ -67,9 +81,9 @@ public final class HealthProbe implements AutoCloseable {
         }
     }
 
-    private Health http(URI uri, Duration timeout, String mustContain) {
+    private static Health http(HttpClient client, URI uri, Duration timeout, String mustContain) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 return new Health(Health.Status.SICK, uri + " answered " + r.statusCode());
             }
@@ -92,5 +106,6 @@ public final class HealthProbe implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        tlsClients.values().forEach(HttpClient::close);
     }
 }

@@ -43,6 +43,8 @@ public final class Identity {
             input.put("etcd", new TreeMap<>(Map.of(
                     "clientPort", cluster.etcd().clientPort(),
                     "peerPort", cluster.etcd().peerPort(),
+                    "tls", cluster.etcd().tls(),
+                    "container", String.valueOf(cluster.etcd().container()),
                     "flags", new TreeMap<>(cluster.etcd().flags()))));
         }
         input.put("firstBoot", cluster.firstBoot().mapStrings(s -> staticPart(herd, s)));

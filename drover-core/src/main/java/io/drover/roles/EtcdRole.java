@@ -29,13 +29,35 @@ public final class EtcdRole implements Role {
     private final String herd;
     private final Cluster cluster;
     private final Duration membershipDeadline;
-    private final EtcdMembership.ClientCustomizer clientTls;
+    /** Where each member finds its TLS material; {@code %E} is /etc on a real machine, the server root's etc locally. */
+    static final String PKI_DIR = "/etc/etcd/pki";
 
-    public EtcdRole(String herd, Cluster cluster, Duration membershipDeadline, EtcdMembership.ClientCustomizer clientTls) {
+    private final EtcdPki pki;
+    private final boolean preview;
+
+    /** @param pki the cluster's PKI, or {@code null} when the cluster runs without TLS */
+    public EtcdRole(String herd, Cluster cluster, Duration membershipDeadline, EtcdPki pki) {
         this.herd = herd;
         this.cluster = cluster;
         this.membershipDeadline = membershipDeadline;
-        this.clientTls = clientTls;
+        this.pki = pki;
+        this.preview = false;
+    }
+
+    private EtcdRole(EtcdRole other, boolean preview) {
+        this.herd = other.herd;
+        this.cluster = other.cluster;
+        this.membershipDeadline = other.membershipDeadline;
+        this.pki = other.pki;
+        this.preview = preview;
+    }
+
+    /**
+     * The same role for {@code drover render}: member keys are made when a server is created, so a preview shows
+     * placeholders instead, and rendering stays byte-for-byte reproducible.
+     */
+    public EtcdRole preview() {
+        return new EtcdRole(this, true);
     }
 
     @Override
@@ -108,7 +130,7 @@ public final class EtcdRole implements Role {
 
     private EtcdMembership membership(List<ServerRecord> live) {
         List<String> urls = live.stream().filter(r -> r.ip() != null).map(r -> clientUrl(r.ip())).toList();
-        return new EtcdMembership(urls, membershipDeadline, clientTls);
+        return new EtcdMembership(urls, membershipDeadline, pki == null ? EtcdMembership.ClientCustomizer.NONE : pki.jetcd());
     }
 
     /** The member's first-boot additions: its environment file and the unit that runs etcd from it. */
@@ -124,42 +146,90 @@ public final class EtcdRole implements Role {
         env.put("ETCD_LISTEN_CLIENT_URLS", clientUrl(self.ip()));
         env.put("ETCD_ADVERTISE_CLIENT_URLS", clientUrl(self.ip()));
         String envText = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(Collectors.joining());
-        FileEntry envFile = new FileEntry(ENV_FILE, 0644, Owner.ROOT, envText, true);
-        return new FirstBoot(List.of(), List.of(envFile), List.of(), List.of(), List.of(unit()));
+        List<FileEntry> files = new ArrayList<>();
+        files.add(new FileEntry(ENV_FILE, 0644, Owner.ROOT, envText, true));
+        if (pki != null) {
+            String cert;
+            String key;
+            String caCert = pki.ca().certificatePem();
+            if (preview) {
+                caCert = "# the certificate of the cluster's CA (kept in Drover's state)\n";
+                cert = "# certificate of " + self.name() + " (" + self.ip() + "), issued by the cluster's CA when the server is created\n";
+                key = "# private key of " + self.name() + ", made when the server is created; never shown\n";
+            } else {
+                var member = pki.issueMember(self.name(), self.ip());
+                cert = member.certificatePem();
+                key = member.privateKeyPem();
+            }
+            files.add(new FileEntry(PKI_DIR + "/ca.crt", 0644, Owner.ROOT, caCert, true));
+            files.add(new FileEntry(PKI_DIR + "/member.crt", 0644, Owner.ROOT, cert, true));
+            files.add(new FileEntry(PKI_DIR + "/member.key", 0600, Owner.ROOT, key, true));
+        }
+        return new FirstBoot(List.of(), files, List.of(), List.of(), List.of(unit()));
     }
 
-    /** The etcd unit. It has no per-member values, so it is the same on every member. */
+    /**
+     * The etcd unit. It has no per-member values, so it is the same on every member. Paths are written with
+     * systemd specifiers ({@code %S} = /var/lib, {@code %E} = /etc) so the local provider can map them into a
+     * server's root; on a cloud image they are the usual paths.
+     */
     Unit unit() {
-        List<String> args = new ArrayList<>();
-        args.add("/usr/bin/etcd");
-        args.add("--data-dir=%S/etcd");
-        args.add("--pre-vote=true");
-        new TreeMap<>(cluster.etcd().flags()).forEach((k, v) -> args.add("--" + k + "=" + v));
+        List<String> etcdArgs = new ArrayList<>();
+        String container = cluster.etcd().container();
+        etcdArgs.add(container == null ? "/usr/bin/etcd" : "/usr/local/bin/etcd");
+        etcdArgs.add(container == null ? "--data-dir=%S/etcd" : "--data-dir=/var/lib/etcd");
+        etcdArgs.add("--pre-vote=true");
+        if (pki != null) {
+            // Mutual TLS for clients and peers.
+            String dir = container == null ? "%E" + PKI_DIR.substring("/etc".length()) : PKI_DIR;
+            for (String prefix : List.of("", "peer-")) {
+                etcdArgs.add("--" + prefix + "cert-file=" + dir + "/member.crt");
+                etcdArgs.add("--" + prefix + "key-file=" + dir + "/member.key");
+                etcdArgs.add("--" + prefix + "trusted-ca-file=" + dir + "/ca.crt");
+                etcdArgs.add("--" + prefix + "client-cert-auth=true");
+            }
+        }
+        new TreeMap<>(cluster.etcd().flags()).forEach((k, v) -> etcdArgs.add("--" + k + "=" + v));
+        String exec;
+        String extra = "";
+        if (container == null) {
+            exec = "EnvironmentFile=" + ENV_FILE + "\nExecStart=" + String.join(" ", etcdArgs);
+        } else {
+            // Flatcar and CoreOS ship docker but no etcd: run the official image on the host network.
+            exec = "ExecStartPre=-/usr/bin/docker rm --force etcd-member\n"
+                    + "ExecStartPre=/usr/bin/mkdir -p %S/etcd\n"
+                    + "ExecStart=/usr/bin/docker run --name etcd-member --rm --network host"
+                    + " --volume %S/etcd:/var/lib/etcd --volume %E/etcd/pki:/etc/etcd/pki:ro"
+                    + " --env-file " + ENV_FILE + " " + container + " " + String.join(" ", etcdArgs) + "\n"
+                    + "ExecStop=/usr/bin/docker stop etcd-member";
+            extra = "Requires=docker.service\nAfter=docker.service\n";
+        }
         String contents = """
                 [Unit]
                 Description=etcd member of %s/%s (managed by Drover)
                 After=network-online.target
-
+                Wants=network-online.target
+                %s
                 [Service]
-                Type=notify
-                EnvironmentFile=%s
-                ExecStart=%s
+                Type=%s
+                %s
                 Restart=always
                 RestartSec=200ms
+                TimeoutStartSec=0
                 LimitNOFILE=40000
 
                 [Install]
                 WantedBy=multi-user.target
-                """.formatted(herd, cluster.name(), ENV_FILE, String.join(" ", args));
+                """.formatted(herd, cluster.name(), extra, container == null ? "notify" : "simple", exec);
         return new Unit(UNIT, true, contents, List.of());
     }
 
     public String peerUrl(String ip) {
-        return "http://" + ip + ":" + cluster.etcd().peerPort();
+        return cluster.etcd().scheme() + "://" + ip + ":" + cluster.etcd().peerPort();
     }
 
     public String clientUrl(String ip) {
-        return "http://" + ip + ":" + cluster.etcd().clientPort();
+        return cluster.etcd().scheme() + "://" + ip + ":" + cluster.etcd().clientPort();
     }
 
     @Override

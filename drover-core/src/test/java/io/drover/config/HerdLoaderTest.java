@@ -158,7 +158,7 @@ class HerdLoaderTest {
         Cluster etcd = herd.clusters().get("etcd");
         assertThat(etcd).isEqualTo(new Cluster("etcd", 3, Role.ETCD, "flatcar-stable", 1, List.of(),
                 new EtcdOptions(12379, 12380, Map.of("heartbeat-interval", "100", "election-timeout", "1000",
-                        "auto-compaction-mode", "periodic")),
+                        "auto-compaction-mode", "periodic"), true, null),
                 HealthCheck.defaultFor(Role.ETCD), FirstBoot.EMPTY, Map.of("flavor", "m1.small", "volumeGb", 10L), true,
                 new SourcePosition(file, 14, 3)));
 
