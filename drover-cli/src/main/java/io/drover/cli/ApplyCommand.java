@@ -65,7 +65,9 @@ final class ApplyCommand implements Callable<Integer> {
                 System.out.println();
                 if (result.ok()) {
                     System.out.println(style.green(style.bold((destroy ? "Destroy" : "Apply") + " complete!")) + " " + PlanView.summary(plan));
-                    printOutputs(result.state().outputs(), style);
+                    if (!destroy) {
+                        printOutputs(result.state().outputs(), style);
+                    }
                 } else {
                     System.out.println(style.red(style.bold((destroy ? "Destroy" : "Apply") + " failed:")));
                     result.failures().forEach(f -> System.out.println("  " + f));

@@ -15,6 +15,10 @@ final class DroverCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** {@code drover -f FILE COMMAND} works as well as {@code drover COMMAND -f FILE}. */
+    @picocli.CommandLine.Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The herd file (default: ./drover.yaml).")
+    java.nio.file.Path file;
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());

@@ -1,12 +1,19 @@
 package io.drover.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options every command that reads a herd file shares. */
 final class HerdOptions {
+    private static final Path DEFAULT_FILE = Path.of("drover.yaml");
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The herd file (default: ./drover.yaml).")
-    Path file = Path.of("drover.yaml");
+    Path file;
 
     @Option(names = "--json", description = "Machine-readable JSON output.")
     boolean json;
@@ -16,4 +23,15 @@ final class HerdOptions {
 
     @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
     boolean debug;
+
+    /** The herd file: given after the command, or before it ({@code drover -f FILE apply}), or ./drover.yaml. */
+    Path file() {
+        if (file != null) {
+            return file;
+        }
+        if (command != null && command.parent() != null && command.parent().userObject() instanceof DroverCommand top && top.file != null) {
+            return top.file;
+        }
+        return DEFAULT_FILE;
+    }
 }

@@ -24,7 +24,7 @@ final class Session {
 
     static Session open(HerdOptions options) throws ConfigException {
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
-        Herd herd = new HerdLoader(catalog.all()).load(options.file);
+        Herd herd = new HerdLoader(catalog.all()).load(options.file());
         ProviderFactory factory = catalog.find(herd.provider().type())
                 .orElseThrow(() -> new UserError("provider '" + herd.provider().type() + "' is not installed"));
         return new Session(herd, factory, new FileStateStore(Engine.workDir(herd)));

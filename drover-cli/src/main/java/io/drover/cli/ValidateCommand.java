@@ -16,7 +16,7 @@ final class ValidateCommand implements Callable<Integer> {
         if (options.json) {
             System.out.println(Json.write(Map.of("valid", true, "herd", session.herd.name(), "clusters", session.herd.clusters().keySet())));
         } else {
-            System.out.println("The herd file " + options.file + " is valid: herd '" + session.herd.name() + "', "
+            System.out.println("The herd file " + options.file() + " is valid: herd '" + session.herd.name() + "', "
                     + session.herd.clusters().size() + " cluster(s), provider " + session.herd.provider().type() + ".");
         }
         return ExitCodes.OK;
