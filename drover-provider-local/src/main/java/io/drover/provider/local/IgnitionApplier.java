@@ -25,12 +25,18 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class IgnitionApplier {
 
-    /** What the supervisor needs from the config: the units to start, in config order. */
-    record Result(List<String> enabledUnits) {
+    /**
+     * What the config did: the units the supervisor starts (in config order), and the files it wrote (paths
+     * relative to the root), which the provider watches for drift.
+     */
+    record Result(List<String> enabledUnits, List<Path> files) {
         Result {
             enabledUnits = List.copyOf(enabledUnits);
+            files = List.copyOf(files);
         }
     }
+
+    private final List<Path> written = new ArrayList<>();
 
     static final String USERS_FILE = "etc/drover-users.json";
     private static final int DEFAULT_FILE_MODE = 0644;
@@ -71,7 +77,7 @@ final class IgnitionApplier {
                 }
             });
             users(config.path("passwd").path("users"));
-            return new Result(enabled);
+            return new Result(enabled, written);
         } catch (IOException e) {
             throw new ProviderException("cannot write the server's root " + root + ": " + e.getMessage(), e);
         }
@@ -139,6 +145,7 @@ final class IgnitionApplier {
             Files.write(file, DataUrl.decode(part.path("source").asString(""), part.path("compression").asString("")), StandardOpenOption.APPEND);
         }
         chmod(file, node.path("mode").asInt(DEFAULT_FILE_MODE));
+        written.add(root.relativize(file));
     }
 
     /**
@@ -198,6 +205,7 @@ final class IgnitionApplier {
         if (node.path("contents").isString()) {
             Files.writeString(file, node.path("contents").asString(), StandardCharsets.UTF_8);
             chmod(file, DEFAULT_FILE_MODE);
+            written.add(root.relativize(file));
         }
         JsonNode dropins = node.path("dropins");
         for (int i = 0; i < dropins.size(); i++) {
@@ -209,6 +217,7 @@ final class IgnitionApplier {
             Path dir = units.resolve(name + ".d");
             Files.createDirectories(dir);
             Files.writeString(dir.resolve(dropinName), dropin.path("contents").asString(""), StandardCharsets.UTF_8);
+            written.add(root.relativize(dir.resolve(dropinName)));
         }
         return node.path("enabled").asBoolean(false);
     }

@@ -169,6 +169,7 @@ public final class LocalProvider implements Provider {
         } catch (ProviderException e) {
             throw new ProviderException("server " + request.name() + ": " + e.getMessage(), e.retryable(), e);
         }
+        FirstBootFiles.record(serverDir, root, applied.files());
         new SupervisorConfig(request.name(), ip, applied.enabledUnits()).write(serverDir.resolve(SupervisorConfig.NAME));
         startSupervisor(request.name(), serverDir);
         return metadata.toInstance(Instance.Status.RUNNING);
@@ -286,7 +287,15 @@ public final class LocalProvider implements Provider {
                     continue; // being created (no server.json yet) or not ours
                 }
                 if (herd.equals(metadata.tags().get(Tags.HERD))) {
-                    result.add(metadata.toInstance(status(dir, metadata)));
+                    Instance instance = metadata.toInstance(status(dir, metadata));
+                    String drifted = instance.status() == Instance.Status.RUNNING ? FirstBootFiles.drifted(dir) : null;
+                    if (drifted != null) {
+                        // Report what the server really is: no longer what its digest says.
+                        Map<String, String> tags = new HashMap<>(instance.tags());
+                        tags.put(Tags.DIGEST, "drifted:" + drifted + ":" + instance.tag(Tags.DIGEST));
+                        instance = new Instance(instance.id(), instance.name(), instance.ip(), instance.status(), tags, instance.createdAt());
+                    }
+                    result.add(instance);
                 }
             }
         } catch (IOException e) {

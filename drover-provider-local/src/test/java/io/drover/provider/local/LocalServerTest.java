@@ -166,6 +166,19 @@ class LocalServerTest {
     }
 
     @Test
+    void changingAFileFirstBootWroteIsReportedAsDrift() throws Exception {
+        herd.create("web-0", endpoint -> httpServer("no"));
+        Instance before = herd.provider().list().get(0);
+        assertThat(String.valueOf(before.tag(Tags.DIGEST))).doesNotStartWith("drifted:");
+
+        Files.writeString(herd.provider().serverDirectory("web-0").resolve("root/srv/www/index.html"), "defaced");
+
+        Instance after = herd.provider().list().get(0);
+        assertThat(after.status()).isEqualTo(Instance.Status.RUNNING);
+        assertThat(after.tag(Tags.DIGEST)).startsWith("drifted:/srv/www/index.html:");
+    }
+
+    @Test
     void aReplacementGetsAFreshAddress() throws Exception {
         Instance first = herd.create("web-0", endpoint -> new IgnitionJson());
         herd.provider().destroy("web-0");
