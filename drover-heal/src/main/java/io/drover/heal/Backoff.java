@@ -1,0 +1,32 @@
+package io.drover.heal;
+
+import java.time.Duration;
+
+/**
+ * How long heal waits before replacing the same slot again, so a server that keeps failing (a bad image, a
+ * full disk) is not replaced in a tight loop. The first replacement of a slot is immediate; each further one
+ * within {@code resetAfter} of the previous waits {@code initial}, then twice that, up to {@code max}.
+ */
+public record Backoff(Duration initial, Duration max, Duration resetAfter) {
+    public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(10));
+    /** No waiting at all: for tests and benchmarks that kill the same slot on purpose. */
+    public static final Backoff NONE = new Backoff(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+    public Backoff {
+        if (initial.isNegative() || max.compareTo(initial) < 0 || resetAfter.isNegative()) {
+            throw new IllegalArgumentException("backoff needs 0 <= initial <= max and resetAfter >= 0");
+        }
+    }
+
+    /** The wait after {@code recent} replacements of a slot in a row (recent >= 1). */
+    Duration delayAfter(int recent) {
+        if (recent <= 0 || initial.isZero()) {
+            return Duration.ZERO;
+        }
+        Duration d = initial;
+        for (int i = 1; i < recent && d.compareTo(max) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(max) > 0 ? max : d;
+    }
+}

@@ -1,0 +1,173 @@
+package io.drover.heal;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps writing sequential keys to an etcd cluster through its v3 JSON gateway and records every acknowledged
+ * write with the time it was acknowledged. Like a well-behaved client it follows membership changes: when an
+ * endpoint fails it tries the others and refreshes its list from the member list.
+ */
+final class EtcdWriter implements AutoCloseable {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http;
+    private final List<String> endpoints = new CopyOnWriteArrayList<>();
+    private final List<String> acknowledged = new CopyOnWriteArrayList<>();
+    private final List<Long> ackNanos = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private Thread thread;
+
+    /** @param tls the cluster's client identity when it runs TLS, else null */
+    EtcdWriter(List<String> initialEndpoints, javax.net.ssl.SSLContext tls) {
+        endpoints.addAll(initialEndpoints);
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        http = b.build();
+    }
+
+    EtcdWriter start(String prefix) {
+        thread = Thread.ofPlatform().name("etcd-writer").daemon().start(() -> {
+            int n = 0;
+            while (running.get()) {
+                String key = prefix + String.format("%07d", n);
+                if (put(key, "v" + n)) {
+                    acknowledged.add(key);
+                    ackNanos.add(System.nanoTime());
+                    n++;
+                }
+            }
+        });
+        return this;
+    }
+
+    /** Tells the writer about endpoints it may not know yet, as a client re-reading its configuration would. */
+    void learn(List<String> current) {
+        List<String> merged = new ArrayList<>(current);
+        endpoints.stream().filter(e -> !current.contains(e)).forEach(merged::add);
+        endpoints.clear();
+        endpoints.addAll(merged);
+    }
+
+    List<String> acknowledged() {
+        return List.copyOf(acknowledged);
+    }
+
+    /** The longest time between two acknowledged writes since {@code sinceNanos}, in milliseconds. */
+    long longestGapMillis(long sinceNanos) {
+        long previous = sinceNanos;
+        long longest = 0;
+        for (long t : List.copyOf(ackNanos)) {
+            if (t < sinceNanos) {
+                continue;
+            }
+            longest = Math.max(longest, t - previous);
+            previous = t;
+        }
+        return longest / 1_000_000;
+    }
+
+    private boolean put(String key, String value) {
+        String body = "{\"key\":\"" + b64(key) + "\",\"value\":\"" + b64(value) + "\"}";
+        for (String endpoint : List.copyOf(endpoints)) {
+            JsonNode answer = post(endpoint + "/v3/kv/put", body);
+            if (answer != null && answer.has("header")) {
+                return true;
+            }
+        }
+        refreshEndpoints();
+        return false;
+    }
+
+    /** Every key under a prefix, read with one linearizable range request; null if no member answered. */
+    Set<String> keys(String prefix) {
+        String end = prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
+        String body = "{\"key\":\"" + b64(prefix) + "\",\"range_end\":\"" + b64(end) + "\",\"keys_only\":true}";
+        for (String endpoint : List.copyOf(endpoints)) {
+            JsonNode answer = post(endpoint + "/v3/kv/range", body);
+            if (answer != null && answer.has("header")) {
+                Set<String> keys = new HashSet<>();
+                answer.path("kvs").forEach(kv -> keys.add(new String(Base64.getDecoder().decode(kv.get("key").asString()), StandardCharsets.UTF_8)));
+                return keys;
+            }
+        }
+        return null;
+    }
+
+    /** The number of members in the cluster's member list, -1 if no member answered. */
+    int memberCount() {
+        for (String endpoint : List.copyOf(endpoints)) {
+            JsonNode answer = post(endpoint + "/v3/cluster/member/list", "{}");
+            if (answer != null && answer.has("members")) {
+                return answer.get("members").size();
+            }
+        }
+        return -1;
+    }
+
+    /** Whether the member at this client URL is the leader right now. */
+    boolean isLeader(String clientUrl) {
+        JsonNode status = post(clientUrl + "/v3/maintenance/status", "{}");
+        return status != null && status.path("leader").asString("").equals(status.path("header").path("member_id").asString("-"));
+    }
+
+    void refreshEndpoints() {
+        for (String endpoint : List.copyOf(endpoints)) {
+            JsonNode answer = post(endpoint + "/v3/cluster/member/list", "{}");
+            if (answer == null) {
+                continue;
+            }
+            List<String> found = new ArrayList<>();
+            answer.path("members").forEach(m -> m.path("clientURLs").forEach(u -> found.add(u.asString())));
+            if (!found.isEmpty()) {
+                // Old ones last: a member being replaced may still answer for a while.
+                List<String> merged = new ArrayList<>(found);
+                endpoints.stream().filter(e -> !found.contains(e)).forEach(merged::add);
+                endpoints.clear();
+                endpoints.addAll(merged);
+                return;
+            }
+        }
+    }
+
+    private JsonNode post(String url, String body) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        if (thread != null) {
+            thread.join(10_000);
+        }
+        http.close();
+    }
+}
