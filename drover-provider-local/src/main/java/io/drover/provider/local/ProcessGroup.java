@@ -55,11 +55,28 @@ final class ProcessGroup {
     /** SIGTERM to every member, wait until {@code grace} for them to exit, then SIGKILL and wait a little more. */
     void stop(Duration grace) throws InterruptedException {
         members().forEach(ProcessHandle::destroy);
+        resume();
         if (awaitEmpty(grace)) {
             return;
         }
         members().forEach(ProcessHandle::destroyForcibly);
         awaitEmpty(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Sends SIGCONT to the group, so that members frozen with SIGSTOP act on the SIGTERM now instead of after the
+     * grace period. The JDK cannot send SIGCONT, so kill(1) does; "--" keeps it from reading "-PGID" as an option.
+     */
+    private void resume() throws InterruptedException {
+        if (pgid <= 1) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-CONT", "--", "-" + pgid).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+        } catch (java.io.IOException e) {
+            // no kill(1): frozen members then get SIGKILL after the grace period
+        }
     }
 
     /** Polls until the group has no member or the timeout passes; true if it is empty. */
