@@ -1,5 +1,6 @@
 package io.drover.bench;
 
+import io.drover.testkit.EtcdWriter;
 import io.drover.apply.ApplyResult;
 import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
@@ -101,7 +102,7 @@ public final class HealBenchmark {
             String scheme = herd.clusters().get("etcd").etcd().scheme();
             javax.net.ssl.SSLContext tls = EtcdPki.fromSecrets(store.read().orElseThrow().secrets(), "etcd").map(EtcdPki::clientContext).orElse(null);
             List<String> endpoints = store.read().orElseThrow().servers().stream().map(s -> scheme + "://" + s.ip() + ":2379").toList();
-            try (BenchWriter writer = new BenchWriter(endpoints, tls).start("bench/")) {
+            try (EtcdWriter writer = new EtcdWriter(endpoints, tls).start("bench/")) {
                 for (int t = 0; t < trials; t++) {
                     Thread.sleep(SETTLE.toMillis());
                     List<ServerRecord> servers = store.read().orElseThrow().servers();

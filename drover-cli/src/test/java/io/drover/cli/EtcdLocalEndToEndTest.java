@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.testkit.EtcdWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

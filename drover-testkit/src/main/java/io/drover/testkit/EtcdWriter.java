@@ -1,4 +1,4 @@
-package io.drover.heal;
+package io.drover.testkit;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,10 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps writing sequential keys to an etcd cluster through its v3 JSON gateway and records every acknowledged
- * write with the time it was acknowledged. Like a well-behaved client it follows membership changes: when an
- * endpoint fails it tries the others and refreshes its list from the member list.
+ * write with the time it was acknowledged, so tests can prove no acknowledged write is lost and benchmarks can
+ * measure write unavailability. Like a well-behaved etcd client it follows membership changes: it re-reads the
+ * member list every 250 ms (endpoint auto-sync) and whenever every endpoint it knows fails.
  */
-final class EtcdWriter implements AutoCloseable {
+public final class EtcdWriter implements AutoCloseable {
+    private static final long SYNC_NANOS = 250_000_000L;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http;
@@ -32,7 +34,7 @@ final class EtcdWriter implements AutoCloseable {
     private Thread thread;
 
     /** @param tls the cluster's client identity when it runs TLS, else null */
-    EtcdWriter(List<String> initialEndpoints, javax.net.ssl.SSLContext tls) {
+    public EtcdWriter(List<String> initialEndpoints, javax.net.ssl.SSLContext tls) {
         endpoints.addAll(initialEndpoints);
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(300)).version(HttpClient.Version.HTTP_1_1);
         if (tls != null) {
@@ -41,10 +43,16 @@ final class EtcdWriter implements AutoCloseable {
         http = b.build();
     }
 
-    EtcdWriter start(String prefix) {
+    /** Starts writing {@code prefix0000000}, {@code prefix0000001}, ... until closed. */
+    public EtcdWriter start(String prefix) {
         thread = Thread.ofPlatform().name("etcd-writer").daemon().start(() -> {
             int n = 0;
+            long lastSync = System.nanoTime();
             while (running.get()) {
+                if (System.nanoTime() - lastSync > SYNC_NANOS) {
+                    refreshEndpoints();
+                    lastSync = System.nanoTime();
+                }
                 String key = prefix + String.format("%07d", n);
                 if (put(key, "v" + n)) {
                     acknowledged.add(key);
@@ -57,29 +65,37 @@ final class EtcdWriter implements AutoCloseable {
     }
 
     /** Tells the writer about endpoints it may not know yet, as a client re-reading its configuration would. */
-    void learn(List<String> current) {
+    public void learn(List<String> current) {
         List<String> merged = new ArrayList<>(current);
         endpoints.stream().filter(e -> !current.contains(e)).forEach(merged::add);
         endpoints.clear();
         endpoints.addAll(merged);
     }
 
-    List<String> acknowledged() {
+    public List<String> acknowledged() {
         return List.copyOf(acknowledged);
     }
 
-    /** The longest time between two acknowledged writes since {@code sinceNanos}, in milliseconds. */
-    long longestGapMillis(long sinceNanos) {
-        long previous = sinceNanos;
+    /** The longest time without an acknowledged write since {@code sinceNanos} (System.nanoTime), in ms. */
+    public long longestGapMillis(long sinceNanos) {
+        return longestGapMillis(sinceNanos, System.nanoTime());
+    }
+
+    /** The longest time without an acknowledged write between two instants (System.nanoTime), in ms. */
+    public long longestGapMillis(long from, long to) {
+        long previous = from;
         long longest = 0;
         for (long t : List.copyOf(ackNanos)) {
-            if (t < sinceNanos) {
+            if (t < from) {
                 continue;
+            }
+            if (t > to) {
+                break;
             }
             longest = Math.max(longest, t - previous);
             previous = t;
         }
-        return longest / 1_000_000;
+        return Math.max(longest, to - previous) / 1_000_000;
     }
 
     private boolean put(String key, String value) {
@@ -95,7 +111,7 @@ final class EtcdWriter implements AutoCloseable {
     }
 
     /** Every key under a prefix, read with one linearizable range request; null if no member answered. */
-    Set<String> keys(String prefix) {
+    public Set<String> keys(String prefix) {
         String end = prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
         String body = "{\"key\":\"" + b64(prefix) + "\",\"range_end\":\"" + b64(end) + "\",\"keys_only\":true}";
         for (String endpoint : List.copyOf(endpoints)) {
@@ -110,7 +126,7 @@ final class EtcdWriter implements AutoCloseable {
     }
 
     /** The number of members in the cluster's member list, -1 if no member answered. */
-    int memberCount() {
+    public int memberCount() {
         for (String endpoint : List.copyOf(endpoints)) {
             JsonNode answer = post(endpoint + "/v3/cluster/member/list", "{}");
             if (answer != null && answer.has("members")) {
@@ -121,12 +137,12 @@ final class EtcdWriter implements AutoCloseable {
     }
 
     /** Whether the member at this client URL is the leader right now. */
-    boolean isLeader(String clientUrl) {
+    public boolean isLeader(String clientUrl) {
         JsonNode status = post(clientUrl + "/v3/maintenance/status", "{}");
         return status != null && status.path("leader").asString("").equals(status.path("header").path("member_id").asString("-"));
     }
 
-    void refreshEndpoints() {
+    public void refreshEndpoints() {
         for (String endpoint : List.copyOf(endpoints)) {
             JsonNode answer = post(endpoint + "/v3/cluster/member/list", "{}");
             if (answer == null) {
@@ -143,6 +159,18 @@ final class EtcdWriter implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Whether {@code key} is readable (a linearizable read through any member that answers). */
+    public boolean has(String key) {
+        String body = "{\"key\":\"" + b64(key) + "\",\"keys_only\":true}";
+        for (String endpoint : List.copyOf(endpoints)) {
+            JsonNode answer = post(endpoint + "/v3/kv/range", body);
+            if (answer != null && answer.has("header")) {
+                return answer.path("kvs").size() > 0;
+            }
+        }
+        return false;
     }
 
     private JsonNode post(String url, String body) {
