@@ -46,6 +46,8 @@ public final class HealBenchmark {
     private HealBenchmark() {}
 
     public static void main(String[] args) throws Exception {
+        // The etcd client's Netty logs every refused connection to a killed member, with a stack trace.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         System.out.printf("heal benchmark: kill -9 of a random etcd member, %d trials per size, local provider%n", trials);
         for (int size : new int[] {3, 5}) {

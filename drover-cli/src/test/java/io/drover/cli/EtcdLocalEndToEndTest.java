@@ -226,7 +226,7 @@ class EtcdLocalEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void destroyLeavesNoServerProcessAndAnEmptyState() throws Exception {
         JsonNode show = Json.MAPPER.readTree(drover("show", "--json").out());
         List<Long> groups = new ArrayList<>();
@@ -246,6 +246,39 @@ class EtcdLocalEndToEndTest {
         JsonNode after = Json.MAPPER.readTree(drover("show", "--json").out());
         assertThat(after.get("servers")).isEmpty();
         assertThat(drover("plan", "--destroy", "--detailed-exitcode").exitCode()).isZero();
+    }
+
+    @Test
+    @Order(6)
+    void rotatingTheCaRollsEveryMemberAndRetiresTheOldCa() throws Exception {
+        List<String> endpoints = endpoints();
+        assertThat(etcdctl(endpoints, "put", "before-rotation", "kept")).isZero();
+        String oldCa = Files.readString(Path.of(output("etcd_ca_file")));
+        Path oldCert = Files.copy(Path.of(output("etcd_cert_file")), dir.resolve("old-client.crt"));
+        Path oldKey = Files.copy(Path.of(output("etcd_key_file")), dir.resolve("old-client.key"));
+
+        Cli.Result r = drover("rotate-ca", "--auto-approve");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("CA rotated");
+        assertThat(r.out().split("replaced etcd-", -1)).as("three rolling replacements of 3 members").hasSize(10);
+
+        assertThat(Files.readString(Path.of(output("etcd_ca_file")))).isNotEqualTo(oldCa);
+        List<String> now = endpoints();
+        assertThat(etcdctl(now, "endpoint", "health")).isZero();
+        assertThat(etcdctl(now, "get", "before-rotation")).isZero();
+        try (EtcdWriter reader = new EtcdWriter(now, clientTls())) {
+            assertThat(reader.has("before-rotation")).isTrue();
+        }
+        // A client of the old CA is refused now.
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", now), "--dial-timeout=2s",
+                "--command-timeout=3s", "--cacert=" + output("etcd_ca_file"), "--cert=" + oldCert, "--key=" + oldKey, "put", "x", "y"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(drover("plan", "--detailed-exitcode").exitCode()).isZero();
     }
 
     private LocalProvider localProvider() throws Exception {

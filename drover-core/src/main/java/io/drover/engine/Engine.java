@@ -109,10 +109,42 @@ public final class Engine implements AutoCloseable {
             if (c.role() == io.drover.config.Role.ETCD && c.etcd().tls()) {
                 EtcdPki pki = pkis.computeIfAbsent(c.name(), name -> EtcdPki.fromSecrets(state.secrets(), name)
                         .orElseGet(() -> EtcdPki.generate(herd.name(), name)));
+                secrets = EtcdPki.clearSecrets(secrets, c.name());
                 secrets.putAll(pki.toSecrets(c.name()));
             }
         }
         return secrets.equals(state.secrets()) ? state : state.withSecrets(secrets);
+    }
+
+    /** Where a TLS etcd cluster is in a CA rotation. */
+    public synchronized EtcdPki.Phase caPhase(String cluster) throws StateException {
+        EtcdPki pki = requirePki(cluster);
+        return pki.phase();
+    }
+
+    /**
+     * Starts a CA rotation of a cluster (or, when one is under way, moves it to its next phase once every member
+     * runs the current one). The state is written at once; the caller holds the state lock. Each phase changes
+     * every member's identity, so the next apply replaces them all, rolling.
+     */
+    public synchronized EtcdPki.Phase rotateCa(String cluster, boolean advance) throws StateException {
+        EtcdPki pki = requirePki(cluster);
+        EtcdPki next = advance ? pki.advance() : pki.startRotation(herd.name(), cluster);
+        State state = state();
+        Map<String, String> secrets = EtcdPki.clearSecrets(withPki(state).secrets(), cluster);
+        secrets.putAll(next.toSecrets(cluster));
+        store.write(state.withSecrets(secrets).nextSerial());
+        pkis.put(cluster, next);
+        return next.phase();
+    }
+
+    private EtcdPki requirePki(String cluster) throws StateException {
+        Cluster c = herd.clusters().get(cluster);
+        EtcdPki pki = c == null ? null : pki(c);
+        if (pki == null) {
+            throw new StateException("cluster '" + cluster + "' is not an etcd cluster with TLS, so it has no CA to rotate");
+        }
+        return pki;
     }
 
     /** The PKI of a cluster, or null if it runs without TLS. */
@@ -156,7 +188,7 @@ public final class Engine implements AutoCloseable {
             }
             EtcdPki pki = pki(c);
             // The CA is part of every member's identity: a new CA means new members, rolled one at a time.
-            Map<String, String> extra = pki == null ? Map.of() : Map.of("etcd-ca", pki.ca().fingerprint());
+            Map<String, String> extra = pki == null ? Map.of() : pki.identity();
             templates.put(c.name(), new ClusterTemplate(c, image, Identity.digest(herd, c, image, extra)));
         }
         return templates;

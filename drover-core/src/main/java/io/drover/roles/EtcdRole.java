@@ -151,7 +151,7 @@ public final class EtcdRole implements Role {
         if (pki != null) {
             String cert;
             String key;
-            String caCert = pki.ca().certificatePem();
+            String caCert = pki.trustBundle();
             if (preview) {
                 caCert = "# the certificate of the cluster's CA (kept in Drover's state)\n";
                 cert = "# certificate of " + self.name() + " (" + self.ip() + "), issued by the cluster's CA when the server is created\n";

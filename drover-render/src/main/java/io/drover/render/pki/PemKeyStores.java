@@ -37,11 +37,17 @@ public final class PemKeyStores {
         }
     }
 
-    /** Trusts exactly the certificates signed by the CA in {@code caCertificatePem}, not the JDK's public CAs. */
+    /**
+     * Trusts exactly the certificates signed by the CA(s) in {@code caCertificatePem} (one certificate, or a bundle
+     * of several while a CA is being rotated), not the JDK's public CAs.
+     */
     public static TrustManager[] trustManagers(String caCertificatePem) {
         try {
             KeyStore store = emptyStore();
-            store.setCertificateEntry("ca", Pems.certificate(caCertificatePem));
+            int n = 0;
+            for (X509Certificate ca : Pems.certificates(caCertificatePem)) {
+                store.setCertificateEntry("ca" + n++, ca);
+            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             return factory.getTrustManagers();
@@ -53,6 +59,11 @@ public final class PemKeyStores {
     /** TLS that presents {@code identity} and trusts its CA: for either end of a mutually authenticated link. */
     public static SSLContext sslContext(IssuedCertificate identity) {
         return context(keyManagers(identity), trustManagers(identity.caCertificatePem()));
+    }
+
+    /** TLS that presents {@code identity} and trusts the CAs of {@code trustedCaPems} (a bundle). */
+    public static SSLContext sslContext(IssuedCertificate identity, String trustedCaPems) {
+        return context(keyManagers(identity), trustManagers(trustedCaPems));
     }
 
     /** TLS that trusts {@code caCertificatePem} and presents no certificate. */

@@ -47,6 +47,20 @@ final class Pems {
         }
     }
 
+    /** Every certificate of a PEM bundle (one or more {@code CERTIFICATE} blocks), in order. */
+    static java.util.List<X509Certificate> certificates(String pem) {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            var all = factory.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+            if (all.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in the PEM text");
+            }
+            return all.stream().map(c -> (X509Certificate) c).toList();
+        } catch (CertificateException | RuntimeException e) {
+            throw new IllegalArgumentException("Not a PEM certificate bundle (expected -----BEGIN CERTIFICATE-----): " + e.getMessage(), e);
+        }
+    }
+
     /** Reads PKCS#8 ({@code PRIVATE KEY}) and, for keys made by OpenSSL or cfssl, SEC1 ({@code EC PRIVATE KEY}). */
     static PrivateKey privateKey(String pem) {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
