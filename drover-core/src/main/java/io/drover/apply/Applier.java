@@ -1,6 +1,7 @@
 package io.drover.apply;
 
 import io.drover.config.Cluster;
+import io.drover.config.HealthCheck;
 import io.drover.graph.Graph;
 import io.drover.graph.Walker;
 import io.drover.health.Health;
@@ -248,7 +249,11 @@ public final class Applier {
             String name = nextName(c);
             Optional<Endpoint> e = provider.reserve(template.name(), name, tags(template, c));
             if (e.isEmpty()) {
-                return null; // the provider cannot reserve: grow the cluster one member at a time instead
+                // The provider cannot reserve: give back what it did reserve, and grow the cluster one member at a time.
+                for (Endpoint reserved : endpoints) {
+                    provider.release(reserved.name());
+                }
+                return null;
             }
             endpoints.add(e.get());
         }
@@ -308,11 +313,12 @@ public final class Applier {
         String name = bootstrap != null ? bootstrapName(bootstrap, change) : nextName(change);
         // The server being replaced still counts: it stays a member until its replacement is healthy.
         List<ServerRecord> live = liveMembers(change.cluster(), null);
+        List<ServerRecord> recorded = keeper.current().cluster(change.cluster());
         LaunchRequest request = new LaunchRequest(change.cluster(), name, template.image(), template.cluster().providerOptions(),
                 tags(template, change),
                 endpoint -> {
                     try {
-                        return launcher.userData(template, endpoint, change.slot(), role.join(endpoint, live, bootstrap), keeper.current());
+                        return launcher.userData(template, endpoint, change.slot(), role.join(endpoint, live, bootstrap, recorded), keeper.current());
                     } catch (ProviderException e) {
                         throw e;
                     } catch (Exception e) {
@@ -326,8 +332,11 @@ public final class Applier {
                 true, Map.of());
         keeper.update(s -> s.with(record)); // tainted until healthy: a crash now means "replace it" next time
         if (bootstrap != null && role.serialMembershipChanges()) {
-            // Start members one after another: the next one only once this one's peer port answers.
-            awaitPort(change, instance.ip(), role.ports().get(role.ports().size() - 1), template.cluster().health().startTimeout());
+            // Start members one after another: the next one only once this one's peer port answers. Only with etcd
+            // health checks: a user who chose another type (e.g. 'process') does not want TCP probes sent.
+            if (template.cluster().health().type() == HealthCheck.Type.ETCD) {
+                awaitPort(change, instance.ip(), role.ports().get(role.ports().size() - 1), template.cluster().health().startTimeout());
+            }
             if (bootstrap.members().size() > 1) {
                 return record; // the cluster's health is awaited once every member runs
             }
@@ -370,7 +379,7 @@ public final class Applier {
         Instant deadline = Instant.now().plus(timeout);
         while (!HealthProbe.answers(ip, port, Duration.ofMillis(200))) {
             if (Instant.now().isAfter(deadline)) {
-                throw new ProviderException(change.resource() + ": nothing answers on " + ip + ":" + port + " after " + timeout.toSeconds() + " s");
+                throw new ProviderException("nothing answers on " + ip + ":" + port + " after " + timeout.toSeconds() + " s");
             }
             Thread.sleep(50);
         }

@@ -280,7 +280,7 @@ public final class Engine implements AutoCloseable {
             for (int i = 0; i < cluster.size(); i++) {
                 members.add(i == slot ? self : previewEndpoint(cluster, i));
             }
-            roleAdditions = ((EtcdRole) role(cluster)).preview().join(self, java.util.List.of(), new Role.Bootstrap(members));
+            roleAdditions = ((EtcdRole) role(cluster)).preview().join(self, java.util.List.of(), new Role.Bootstrap(members), java.util.List.of());
         }
         var scope = TemplateScope.server(herd, cluster, self, slot, state);
         FirstBoot resolved = cluster.firstBoot().mapStrings(s -> Template.resolve(s, scope)).plus(roleAdditions);

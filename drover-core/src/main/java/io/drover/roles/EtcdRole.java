@@ -61,7 +61,7 @@ public final class EtcdRole implements Role {
     }
 
     @Override
-    public FirstBoot join(Endpoint self, List<ServerRecord> live, Bootstrap bootstrap) throws EtcdException {
+    public FirstBoot join(Endpoint self, List<ServerRecord> live, Bootstrap bootstrap, List<ServerRecord> recorded) throws EtcdException {
         String selfPeer = peerUrl(self.ip());
         Map<String, String> initial = new TreeMap<>();
         String state;
@@ -69,6 +69,13 @@ public final class EtcdRole implements Role {
             bootstrap.members().forEach(m -> initial.put(m.name(), peerUrl(m.ip())));
             state = "new";
         } else if (live.isEmpty()) {
+            if (!recorded.isEmpty()) {
+                // Starting afresh next to members that may still hold data would fork the cluster: two clusters,
+                // each acknowledging writes the other never sees. Only a human with a snapshot may decide that.
+                throw new EtcdException("etcd cluster '" + cluster.name() + "' has no live member to join ("
+                        + recorded.size() + " recorded, none alive and healthy); Drover will not start a new, empty cluster "
+                        + "beside them. Wait for a member to come back, or restore from a snapshot: see docs/disaster-recovery.md");
+            }
             initial.put(self.name(), selfPeer);
             state = "new";
         } else {

@@ -17,8 +17,10 @@ public interface Role {
      *
      * @param live the cluster's other servers believed alive (recorded, running, not being removed)
      * @param bootstrap the static member list when the whole cluster is being created at once, else null
+     * @param recorded every other server the state records for the cluster, dead or alive: a cluster that has
+     *     members must never be started afresh next to them (that would fork it)
      */
-    FirstBoot join(Endpoint self, List<ServerRecord> live, Bootstrap bootstrap) throws Exception;
+    FirstBoot join(Endpoint self, List<ServerRecord> live, Bootstrap bootstrap, List<ServerRecord> recorded) throws Exception;
 
     /** Called before a server of a cluster that lives on is destroyed (etcd: member remove). */
     void leave(ServerRecord leaving, List<ServerRecord> survivors) throws Exception;
@@ -39,7 +41,7 @@ public interface Role {
     /** The role of {@code role: plain} clusters: nothing to add. */
     Role PLAIN = new Role() {
         @Override
-        public FirstBoot join(Endpoint self, List<ServerRecord> live, Bootstrap bootstrap) {
+        public FirstBoot join(Endpoint self, List<ServerRecord> live, Bootstrap bootstrap, List<ServerRecord> recorded) {
             return FirstBoot.EMPTY;
         }
 

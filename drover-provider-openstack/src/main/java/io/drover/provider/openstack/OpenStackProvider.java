@@ -4,6 +4,7 @@ import io.drover.provider.openstack.client.OpenStackClient;
 import io.drover.provider.openstack.client.OpenStackException;
 import io.drover.provider.openstack.client.Sleeper;
 import io.drover.spi.ClusterRequest;
+import io.drover.spi.Endpoint;
 import io.drover.spi.Image;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
@@ -11,6 +12,8 @@ import io.drover.spi.Provider;
 import io.drover.spi.ProviderException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A session with one OpenStack cloud for one herd. Errors of the client ({@link OpenStackException}) become
@@ -38,6 +41,19 @@ public final class OpenStackProvider implements Provider {
     @Override
     public Instance create(LaunchRequest request) throws ProviderException {
         return guard(() -> servers.create(request));
+    }
+
+    @Override
+    public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags) throws ProviderException {
+        return Optional.of(guard(() -> servers.reserve(cluster, name)));
+    }
+
+    @Override
+    public void release(String name) throws ProviderException {
+        guard(() -> {
+            servers.release(name);
+            return null;
+        });
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -92,19 +93,61 @@ final class ServerLifecycle {
             deletePortQuietly(port.id());
             throw e;
         }
+        // Nova forgets a server deleted behind Drover's back, and unbinds its port: the port remembers the server
+        // (by id, in its description) so destroy can still find and delete it.
+        client.neutron().setDescription(port.id(), owner.description() + " " + SERVER_MARKER + serverId);
         return awaitSettled(serverId, request.name(), port);
     }
 
-    private Port findOrCreatePort(String name, String networkId, Ownership owner) {
-        for (Port port : client.neutron().listPorts(PortQuery.named(networkId, name))) {
-            if (owner.description().equals(port.description()) && (port.deviceId() == null || port.deviceId().isEmpty())) {
-                return port; // left over by a crash between port and server creation
+    /**
+     * Reserves a server's address ahead of its creation: its port, made now and used by {@link #create} of the same
+     * name. The engine reserves before it ensures the cluster's resources, so the port may get the cluster's
+     * security group only when the server is created. Reservations are on the provider's network: the cluster's
+     * options (and so a per-cluster network) are not known here.
+     */
+    Endpoint reserve(String cluster, String name) throws ProviderException {
+        Optional<Server> existing = findByName(name);
+        if (existing.isPresent()) {
+            String ip = ipOf(existing.get());
+            if (ip == null) {
+                throw new ProviderException("Server " + name + " exists but has no address yet. Run again.", true, null);
+            }
+            return new Endpoint(name, ip);
+        }
+        String networkId = client.neutron().findNetwork(settings.network()).id();
+        Port port = findOrCreatePort(name, networkId, new Ownership(herd, cluster));
+        if (port.fixedIps().isEmpty()) {
+            deletePortQuietly(port.id());
+            throw new ProviderException("Port for " + name + " on network '" + settings.network()
+                    + "' got no fixed IP. Give the network a subnet with free addresses.");
+        }
+        return new Endpoint(name, port.fixedIps().get(0));
+    }
+
+    /** Deletes the reserved, unused ports of that name (a port in use by a server stays). */
+    void release(String name) {
+        for (Port port : client.neutron().listPorts(new PortQuery(null, name, null))) {
+            if (Ownership.ownedByHerd(port.description(), herd) && (port.deviceId() == null || port.deviceId().isEmpty())) {
+                client.neutron().deletePort(port.id());
             }
         }
+    }
+
+    private Port findOrCreatePort(String name, String networkId, Ownership owner) {
         List<String> groups = client.neutron().listSecurityGroups(owner.clusterResourceName()).stream()
                 .filter(g -> owner.description().equals(g.description()))
                 .map(SecurityGroup::id)
                 .toList();
+        for (Port port : client.neutron().listPorts(PortQuery.named(networkId, name))) {
+            if (owner.description().equals(port.description()) && (port.deviceId() == null || port.deviceId().isEmpty())) {
+                // Reserved ahead, or left over by a crash between port and server creation: reuse it, in the
+                // cluster's security group (a reservation may predate the group).
+                if (!groups.isEmpty() && !Set.copyOf(port.securityGroupIds()).equals(Set.copyOf(groups))) {
+                    return client.neutron().setSecurityGroups(port.id(), groups);
+                }
+                return port;
+            }
+        }
         return client.neutron().createPort(new PortSpec(networkId, name, owner.description(), groups, null));
     }
 
@@ -208,11 +251,14 @@ final class ServerLifecycle {
      * Deletes a server, waits for Nova to forget it, then deletes the ports Drover made for it (Nova detaches
      * pre-made ports but keeps them).
      */
+    private static final String SERVER_MARKER = "drover-server=";
+
     void destroy(String serverId) throws ProviderException {
         List<Port> ports = client.neutron().listPorts(PortQuery.ofDevice(serverId)).stream()
                 .filter(p -> Ownership.ownedByHerd(p.description(), herd))
                 .toList();
-        if (client.nova().getServer(serverId).isPresent()) {
+        Optional<Server> server = client.nova().getServer(serverId);
+        if (server.isPresent()) {
             client.nova().deleteServer(serverId);
             Optional<Boolean> gone = poller.await(settings.deleteTimeout(), () -> client.nova().getServer(serverId)
                     .filter(s -> !InstanceMapper.gone(s))
@@ -224,6 +270,18 @@ final class ServerLifecycle {
         }
         for (Port port : ports) {
             client.neutron().deletePort(port.id());
+        }
+        // A server deleted before Nova bound its port (a run killed while it was building, then found to be a
+        // duplicate) leaves a port with no device id: it is found by the server's name instead.
+        server.ifPresent(s -> release(s.name()));
+        if (server.isEmpty()) {
+            // Deleted behind Drover's back: its port is unbound now, and found by the server id it remembers.
+            for (Port port : client.neutron().listPorts(new PortQuery(null, null, null))) {
+                if (Ownership.ownedByHerd(port.description(), herd) && port.description().contains(SERVER_MARKER + serverId)
+                        && (port.deviceId() == null || port.deviceId().isEmpty())) {
+                    client.neutron().deletePort(port.id());
+                }
+            }
         }
     }
 

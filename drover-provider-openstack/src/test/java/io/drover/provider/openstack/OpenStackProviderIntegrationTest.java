@@ -13,8 +13,10 @@ import io.drover.provider.openstack.client.SecurityGroup;
 import io.drover.provider.openstack.client.SecurityGroupRule;
 import io.drover.provider.openstack.client.Server;
 import io.drover.provider.openstack.client.ServerGroup;
+import io.drover.provider.openstack.client.ServerSpec;
 import io.drover.provider.openstack.client.Sleeper;
 import io.drover.spi.ClusterRequest;
+import io.drover.spi.Endpoint;
 import io.drover.spi.Image;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
@@ -151,6 +153,64 @@ class OpenStackProviderIntegrationTest {
         assertThat(renders).hasValue(1);
         assertThat(admin.nova().listServers(ServerQuery.named(name))).hasSize(1);
         assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).hasSize(1);
+    }
+
+    @Test
+    void reservedAddressIsTheOneTheServerBootsWithInTheClustersSecurityGroup() throws ProviderException {
+        String name = herd + "-etcd-0";
+        Map<String, String> tags = Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER);
+        // The engine reserves before it ensures the cluster's resources: the security group comes later.
+        Endpoint reserved = provider.reserve(CLUSTER, name, tags).orElseThrow();
+        assertThat(reserved.name()).isEqualTo(name);
+        assertThat(reserved.ip()).startsWith("10.");
+        assertThat(provider.reserve(CLUSTER, name, tags)).contains(reserved); // idempotent
+        provider.ensureCluster(cluster(List.of(2379, 2380), false));
+
+        Instance instance = provider.create(launch(name, userData()));
+
+        assertThat(instance.ip()).isEqualTo(reserved.ip());
+        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).singleElement().satisfies(port -> {
+            assertThat(port.deviceId()).isEqualTo(instance.id());
+            assertThat(port.securityGroupIds()).containsExactly(securityGroup().id());
+        });
+        Server server = admin.nova().getServer(instance.id()).orElseThrow();
+        assertThat(new String(Base64.getDecoder().decode(server.userData()), StandardCharsets.UTF_8))
+                .isEqualTo("#cloud-config\n# " + name + " at " + reserved.ip() + "\n");
+        assertThat(provider.reserve(CLUSTER, name, tags)).contains(reserved); // a created server keeps its address
+
+        provider.release(name); // in use: stays
+        assertThat(admin.neutron().listPorts(PortQuery.ofDevice(instance.id()))).hasSize(1);
+    }
+
+    @Test
+    void releaseDeletesAnUnusedReservationAndIsIdempotent() throws ProviderException {
+        String name = herd + "-etcd-1";
+        Endpoint reserved = provider.reserve(CLUSTER, name, Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER)).orElseThrow();
+        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).singleElement()
+                .satisfies(port -> assertThat(port.fixedIps()).containsExactly(reserved.ip()));
+
+        provider.release(name);
+        provider.release(name);
+
+        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).isEmpty();
+    }
+
+    @Test
+    void destroyAlsoDeletesTheServersPortThatNovaNeverBound() throws ProviderException {
+        // As after a run killed while the server was building: the port named like the server carries no device
+        // id (Nova had not bound it yet), so looking ports up by device alone would leave it behind.
+        String name = herd + "-etcd-2";
+        provider.reserve(CLUSTER, name, Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER)).orElseThrow();
+        String serverId = admin.nova().createServer(new ServerSpec(name, image.id(), admin.nova().findFlavor("m1.tiny").id(),
+                null, List.of(), List.of(), List.of(), Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER), List.of(Tags.HERD + "=" + herd),
+                null, null));
+        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).singleElement()
+                .satisfies(port -> assertThat(port.deviceId()).isNullOrEmpty());
+
+        provider.destroy(serverId);
+
+        assertThat(admin.nova().getServer(serverId)).isEmpty();
+        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).isEmpty();
     }
 
     @Test

@@ -144,6 +144,21 @@ public final class NeutronClient extends ServiceClient {
         delete("/ports/" + encode(id));
     }
 
+    /** Replaces a port's security groups (idempotent, so a lost answer is simply retried). */
+    public Port setSecurityGroups(String portId, List<String> securityGroupIds) {
+        ObjectNode body = Json.object();
+        ArrayNode groups = body.putObject("port").putArray("security_groups");
+        securityGroupIds.forEach(groups::add);
+        return Port.from(put("/ports/" + encode(portId), body).path("port"));
+    }
+
+    /** Replaces a port's description (Drover's ownership marker lives there). */
+    public Port setDescription(String portId, String description) {
+        ObjectNode body = Json.object();
+        body.putObject("port").put("description", description);
+        return Port.from(put("/ports/" + encode(portId), body).path("port"));
+    }
+
     /** A port list filter; null fields do not filter. */
     public record PortQuery(String networkId, String name, String deviceId) {
         public static PortQuery named(String networkId, String name) {

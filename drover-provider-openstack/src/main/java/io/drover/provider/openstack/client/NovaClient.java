@@ -122,6 +122,16 @@ public final class NovaClient extends ServiceClient {
         delete("/servers/" + encode(id));
     }
 
+    /**
+     * Forces a server's state (admin only), as an operator does to clear a stuck server; tests use it to put a
+     * server in ERROR behind Drover's back. The action is idempotent, so it is retried like a GET.
+     */
+    public void resetState(String id, String state) {
+        ObjectNode body = Json.object();
+        body.putObject("os-resetState").put("state", state);
+        post("/servers/" + encode(id) + "/action", body, () -> Optional.of(Json.object()));
+    }
+
     // ---- server groups
 
     public ServerGroup createServerGroup(String name, String policy) {

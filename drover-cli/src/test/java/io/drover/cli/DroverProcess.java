@@ -1,0 +1,76 @@
+package io.drover.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The drover command line in a JVM of its own, so that it can be killed with SIGKILL or given another
+ * environment. It runs on this test JVM's class path (surefire is told not to hide it in a manifest-only jar).
+ */
+final class DroverProcess {
+    private final Path workDir;
+    private final Map<String, String> environment;
+
+    /**
+     * @param environment the whole environment of the child (nothing is inherited), or null to inherit this one's
+     */
+    DroverProcess(Path workDir, Map<String, String> environment) {
+        this.workDir = workDir;
+        this.environment = environment;
+    }
+
+    /** Starts drover with these arguments; its output goes to a file in the working directory. */
+    Process start(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"),
+                "io.drover.cli.Main"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log().toFile());
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs drover to the end (or fails the test after {@code timeout}). */
+    Cli.Result run(Duration timeout, String... args) {
+        Process process = start(args);
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("drover " + String.join(" ", args) + " still runs after " + timeout + ":\n" + output());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+        return new Cli.Result(process.exitValue(), output(), "");
+    }
+
+    /** What the last process printed (stdout and stderr). */
+    String output() {
+        try {
+            return Files.exists(log()) ? Files.readString(log()) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Path log() {
+        return workDir.resolve("drover.log");
+    }
+}
