@@ -13,29 +13,24 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(name = "apply", description = "Make the herd match its file: create, replace (rolling, create before destroy) and destroy servers.")
 final class ApplyCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;
 
-    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
-    boolean autoApprove;
-
-    @Option(names = "--parallelism", paramLabel = "N", description = "How many steps may run at once (default: ${DEFAULT-VALUE}).")
-    int parallelism = 10;
+    @Mixin
+    ChangeOptions change;
 
     @Override
     public Integer call() throws Exception {
-        return run(options, autoApprove, parallelism, false);
+        return run(options, change, false);
     }
 
     /** Shared by apply and destroy: lock, plan, show, confirm, apply, report. */
-    static int run(HerdOptions options, boolean autoApprove, int parallelism, boolean destroy) throws Exception {
-        if (parallelism < 1) {
-            throw new UserError("--parallelism must be at least 1, got " + parallelism);
-        }
+    static int run(HerdOptions options, ChangeOptions change, boolean destroy) throws Exception {
+        int parallelism = change.parallelism();
+        boolean autoApprove = change.autoApprove;
         Session session = Session.open(options);
         Style style = Style.detect(options.noColor);
         ProgressView progress = new ProgressView(System.out, style, options.json);

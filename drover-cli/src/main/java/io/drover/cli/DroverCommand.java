@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "drover",
         mixinStandardHelpOptions = true,
+        scope = picocli.CommandLine.ScopeType.INHERIT, // --help on every command
         versionProvider = VersionCommand.Provider.class,
         description = "Immutable cattle servers: declare a herd in YAML, then plan, apply, destroy and heal it.",
         subcommands = {

@@ -27,11 +27,8 @@ final class RotateCaCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "NAME", description = "The cluster whose CA to rotate (default: every etcd cluster with TLS).")
     String cluster;
 
-    @Option(names = "--auto-approve", description = "Do not ask for confirmation.")
-    boolean autoApprove;
-
-    @Option(names = "--parallelism", paramLabel = "N", description = "How many steps may run at once (default: ${DEFAULT-VALUE}).")
-    int parallelism = 10;
+    @Mixin
+    ChangeOptions change;
 
     @Override
     public Integer call() throws Exception {
@@ -47,13 +44,13 @@ final class RotateCaCommand implements Callable<Integer> {
             throw new UserError(cluster == null ? "the herd has no etcd cluster with TLS, so no CA to rotate"
                     : "'" + cluster + "' is not an etcd cluster with TLS in herd '" + session.herd.name() + "'");
         }
-        if (!autoApprove) {
+        if (!change.autoApprove) {
             throw new UserError("rotating a CA replaces every member of " + String.join(", ", clusters)
                     + " three times, one at a time; add --auto-approve to go ahead");
         }
         ProgressView progress = new ProgressView(System.out, style, options.json);
         try (StateLock lock = session.store.lock("rotate-ca");
-                Engine engine = session.engine(progress, new Engine.Settings(parallelism, Duration.ofSeconds(60)))) {
+                Engine engine = session.engine(progress, new Engine.Settings(change.parallelism(), Duration.ofSeconds(60)))) {
             for (String name : clusters) {
                 EtcdPki.Phase phase = engine.caPhase(name);
                 if (phase == EtcdPki.Phase.STEADY) {

@@ -36,6 +36,15 @@ class CommandLineOptionsTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        for (String command : new String[] {"plan", "apply", "destroy", "show", "output", "validate", "render", "heal", "status", "rotate-ca"}) {
+            Cli.Result r = Cli.run(command, "--help");
+            assertThat(r.exitCode()).as(command + " " + r).isZero();
+            assertThat(r.out()).as(command).contains("Usage: drover " + command);
+        }
+    }
+
+    @Test
     void versionPrintsTheVersion() {
         Cli.Result r = Cli.run("version");
         assertThat(r.exitCode()).isZero();

@@ -170,28 +170,9 @@ class OpenStackHerdEndToEndTest {
 
     /** The most replacements running at once, from {@code apply --json} events; fails if there were not {@code SIZE}. */
     private static int replacementsInFlight(String jsonLines) {
-        int open = 0;
-        int most = 0;
-        int replacements = 0;
-        for (String line : jsonLines.split("\n")) {
-            if (!line.startsWith("{")) {
-                continue;
-            }
-            JsonNode e = Json.MAPPER.readTree(line);
-            if (!"replace".equals(e.path("action").asString(""))) {
-                continue;
-            }
-            switch (e.get("type").asString()) {
-                case "started" -> {
-                    replacements++;
-                    most = Math.max(most, ++open);
-                }
-                case "finished", "failed" -> open--;
-                default -> {}
-            }
-        }
-        assertThat(replacements).as("replacements").isEqualTo(SIZE);
-        return most;
+        ApplyEvents.Replacements r = ApplyEvents.replacements(jsonLines);
+        assertThat(r.count()).as("replacements").isEqualTo(SIZE);
+        return r.mostAtOnce();
     }
 
     private static Set<String> ids(List<Server> servers) {
