@@ -16,15 +16,15 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "NAME", description = "A server (etcd-0-1) or slot (etcd[0]); default the first slot.")
     String server;
 
-    @Option(names = "--format", paramLabel = "FORMAT", description = "ignition (default) or cloud-init.")
-    String format = "ignition";
+    @Option(names = "--format", paramLabel = "FORMAT", description = "ignition or cloud-init (default: what the cluster's image reads, its userData setting).")
+    String format;
 
     @Option(names = "--ignition-version", paramLabel = "V", description = "Ignition spec version 3.0 to 3.3 (default 3.3).")
     String ignitionVersion = "3.3";
 
     @Override
     public Integer call() throws Exception {
-        Engine.Format f = switch (format) {
+        Engine.Format f = format == null ? null : switch (format) {
             case "ignition" -> Engine.Format.IGNITION;
             case "cloud-init", "cloudinit" -> Engine.Format.CLOUD_INIT;
             default -> throw new UserError("--format must be ignition or cloud-init, got '" + format + "'", ExitCodes.INVALID_OR_CHANGES);

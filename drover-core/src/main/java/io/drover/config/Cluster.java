@@ -13,14 +13,28 @@ import java.util.Map;
  * @param etcd options of a {@code role: etcd} cluster, {@link EtcdOptions#DEFAULT} otherwise
  * @param providerOptions the cluster's {@code provider:} block, validated against the provider's cluster settings
  * @param antiAffinity spread servers over distinct hosts where the cloud can
+ * @param userData the form the image reads its first-boot config in: Ignition (Flatcar, CoreOS, the local
+ *     provider) or cloud-init (Debian, Ubuntu cloud images)
  */
 public record Cluster(
         String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,
         EtcdOptions etcd, HealthCheck health, FirstBoot firstBoot, Map<String, Object> providerOptions,
-        boolean antiAffinity, SourcePosition position) {
+        boolean antiAffinity, SourcePosition position, UserDataFormat userData) {
+
+    /** The first-boot config forms an image may read. */
+    public enum UserDataFormat { IGNITION, CLOUD_INIT }
 
     public Cluster {
         dependsOn = List.copyOf(dependsOn);
         providerOptions = Map.copyOf(providerOptions);
+    }
+
+    /** A cluster whose image reads Ignition (the default). */
+    public Cluster(
+            String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,
+            EtcdOptions etcd, HealthCheck health, FirstBoot firstBoot, Map<String, Object> providerOptions,
+            boolean antiAffinity, SourcePosition position) {
+        this(name, size, role, image, maxUnavailable, dependsOn, etcd, health, firstBoot, providerOptions, antiAffinity, position,
+                UserDataFormat.IGNITION);
     }
 }

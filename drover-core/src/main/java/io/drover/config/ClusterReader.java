@@ -80,6 +80,16 @@ final class ClusterReader {
         }
         List<ClusterRef> deps = new ArrayList<>(dependsOn(c));
         Boolean antiAffinity = c.bool("antiAffinity");
+        Cluster.UserDataFormat userData = Cluster.UserDataFormat.IGNITION;
+        String format = c.string("userData");
+        if (format != null) {
+            switch (format) {
+                case "ignition" -> userData = Cluster.UserDataFormat.IGNITION;
+                case "cloud-init" -> userData = Cluster.UserDataFormat.CLOUD_INIT;
+                default -> problems.add(c.entry("userData").value().position(), "unknown userData format '" + format + "'",
+                        "use ignition (Flatcar, CoreOS, the local provider) or cloud-init (Debian, Ubuntu cloud images)");
+            }
+        }
         EtcdOptions etcd = etcd(c, role);
         HealthCheck health = health(c, role);
         // Absent, the block is still checked: the provider may require cluster options (flavor, network).
@@ -106,7 +116,8 @@ final class ClusterReader {
         }
         List<String> dependsOn = deps.stream().map(ClusterRef::cluster).distinct().toList();
         return new Cluster(name, size.intValue(), role, image, maxUnavailable == null ? 1 : maxUnavailable.intValue(), dependsOn,
-                etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition());
+                etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition(),
+                userData);
     }
 
     private Role role(MapReader c) {

@@ -72,7 +72,7 @@ sealed interface Shape {
         static final Fields CLUSTER_PROVIDER = new Fields(Map.of(), true);
         static final Fields CLUSTER = fields(
                 "size", SCALAR, "role", SCALAR, "image", SCALAR, "maxUnavailable", SCALAR, "dependsOn", new Items(SCALAR),
-                "antiAffinity", SCALAR, "provider", CLUSTER_PROVIDER, "etcd", ETCD, "health", HEALTH,
+                "antiAffinity", SCALAR, "userData", SCALAR, "provider", CLUSTER_PROVIDER, "etcd", ETCD, "health", HEALTH,
                 "firstBoot", FIRST_BOOT);
         static final Fields PROVIDER = new Fields(Map.of("type", SCALAR), true);
         static final Fields OUTPUT = fields("value", SCALAR, "description", SCALAR);

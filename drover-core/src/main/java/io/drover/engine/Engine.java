@@ -230,11 +230,15 @@ public final class Engine implements AutoCloseable {
     /** Renders a server's user data: the cluster's first-boot config plus its role's, templates resolved. */
     private Launcher launcher() {
         IgnitionRenderer ignition = new IgnitionRenderer(IgnitionVersion.V3_3);
+        io.drover.render.cloudinit.CloudInitRenderer cloudInit = new io.drover.render.cloudinit.CloudInitRenderer();
         return (template, self, slot, roleAdditions, state) -> {
             Cluster c = template.cluster();
             var scope = TemplateScope.server(herd, c, self, slot, state);
             FirstBoot resolved = c.firstBoot().mapStrings(s -> Template.resolve(s, scope)).plus(roleAdditions);
-            return new UserData(UserData.IGNITION, ignition.render(resolved));
+            return switch (c.userData()) {
+                case IGNITION -> new UserData(UserData.IGNITION, ignition.render(resolved));
+                case CLOUD_INIT -> new UserData(UserData.CLOUD_INIT, cloudInit.render(resolved));
+            };
         };
     }
 
@@ -248,6 +252,7 @@ public final class Engine implements AutoCloseable {
      * no network and gives the same bytes every time.
      *
      * @param server a server name ({@code etcd-0-1}) or slot ({@code etcd[0]}); null for the first slot
+     * @param format null for the form the cluster's image reads ({@code userData:})
      */
     public byte[] render(String server, Format format, IgnitionVersion version) throws Exception {
         State state = state();
@@ -284,7 +289,9 @@ public final class Engine implements AutoCloseable {
         }
         var scope = TemplateScope.server(herd, cluster, self, slot, state);
         FirstBoot resolved = cluster.firstBoot().mapStrings(s -> Template.resolve(s, scope)).plus(roleAdditions);
-        return switch (format) {
+        Format chosen = format != null ? format
+                : cluster.userData() == Cluster.UserDataFormat.CLOUD_INIT ? Format.CLOUD_INIT : Format.IGNITION;
+        return switch (chosen) {
             case IGNITION -> new IgnitionRenderer(version).render(resolved);
             case CLOUD_INIT -> new io.drover.render.cloudinit.CloudInitRenderer().render(resolved);
         };

@@ -39,6 +39,9 @@ public final class Identity {
         input.put("format", 1);
         input.put("image", image.digest());
         input.put("role", cluster.role().name());
+        if (cluster.userData() != Cluster.UserDataFormat.IGNITION) {
+            input.put("userData", cluster.userData().name()); // a different boot mechanism is a different server
+        }
         if (cluster.role() == io.drover.config.Role.ETCD) {
             input.put("etcd", new TreeMap<>(Map.of(
                     "clientPort", cluster.etcd().clientPort(),

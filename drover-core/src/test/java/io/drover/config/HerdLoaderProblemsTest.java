@@ -46,6 +46,7 @@ class HerdLoaderProblemsTest {
                 new Case("topLevelNotAMap", "- herd\n- clusters\n", "1:1", "must be a map of keys"),
                 new Case("unknownTopLevelKeyWithSuggestion", top("variabels: {a: b}\n"), "4:1", "did you mean 'variables'?"),
                 new Case("unknownClusterKeyWithSuggestion", app("sizee: 2\n"), "6:5", "unknown key 'sizee' in cluster 'app'"),
+                new Case("unknownUserDataFormat", app("userData: cloudinit\n"), "6:15", "unknown userData format 'cloudinit'"),
                 new Case("sizeNotANumber", "herd: t\nclusters:\n  app:\n    size: three\n    image: host\n", "4:11",
                         "'size' must be a whole number, got a string 'three'"),
                 new Case("listWhereMapExpected", "herd: t\nclusters:\n  app: [1, 2]\n", "3:8", "'app' must be a map, got a list"),
