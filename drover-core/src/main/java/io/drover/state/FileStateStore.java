@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,9 @@ import java.util.Optional;
  * holder for whoever is refused.
  */
 public final class FileStateStore implements StateStore {
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     private final Path dir;
     private final Path file;
     private final StateCodec codec = new StateCodec();
@@ -52,12 +56,15 @@ public final class FileStateStore implements StateStore {
             if (Files.exists(file)) {
                 Path backupTmp = dir.resolve("state.json.backup.tmp");
                 Files.copy(file, backupTmp, StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(backupTmp, PosixFilePermissions.fromString("rw-------"));
                 fsync(backupTmp);
                 move(backupTmp, dir.resolve("state.json.backup"));
             }
             Path tmp = dir.resolve("state.json.tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            // The state holds secrets (CA keys): readable by its owner only, like an ssh key.
+            Files.deleteIfExists(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OWNER_ONLY)) {
                 ByteBuffer buf = ByteBuffer.wrap(codec.encode(state));
                 while (buf.hasRemaining()) {
                     ch.write(buf);

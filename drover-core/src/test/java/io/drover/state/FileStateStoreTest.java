@@ -45,6 +45,17 @@ class FileStateStoreTest {
     }
 
     @Test
+    void stateAndBackupAreReadableByTheirOwnerOnlyBecauseTheyHoldSecrets() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        store.write(State.empty("h").withSecrets(Map.of("pki/etcd/ca.key", "-----BEGIN PRIVATE KEY-----")));
+        store.write(State.empty("h").nextSerial());
+        for (String name : new String[] {"state.json", "state.json.backup"}) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
+                    .as(name).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
     void noTemporaryFileIsLeftBehind() throws Exception {
         FileStateStore store = new FileStateStore(dir);
         store.write(State.empty("h"));

@@ -17,6 +17,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -162,7 +163,10 @@ public final class LocalProvider implements Provider {
                     + UserData.IGNITION + "'), but its first-boot config was rendered as '" + userData.format()
                     + "'; render the first-boot config as Ignition for local servers");
         }
-        Files.write(serverDir.resolve("user-data.ign"), userData.content());
+        // User data may carry private keys (an etcd member's): readable by its owner only, as on a cloud's metadata service.
+        Path saved = serverDir.resolve("user-data.ign");
+        Files.write(saved, userData.content());
+        Files.setPosixFilePermissions(saved, PosixFilePermissions.fromString("rw-------"));
         IgnitionApplier.Result applied;
         try {
             applied = new IgnitionApplier(mapper, root).apply(userData.content());
