@@ -37,11 +37,20 @@ class CommandLineOptionsTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"plan", "apply", "destroy", "show", "output", "validate", "render", "heal", "status", "rotate-ca"}) {
+        for (String command : new String[] {"plan", "apply", "destroy", "show", "output", "validate", "render", "heal", "status", "rotate-ca", "schema"}) {
             Cli.Result r = Cli.run(command, "--help");
             assertThat(r.exitCode()).as(command + " " + r).isZero();
             assertThat(r.out()).as(command).contains("Usage: drover " + command);
         }
+    }
+
+    @Test
+    void schemaCommandPrintsTheHerdFileJsonSchema() {
+        Cli.Result r = Cli.run("schema");
+        assertThat(r.exitCode()).isZero();
+        var schema = Json.MAPPER.readTree(r.out());
+        assertThat(schema.get("$schema").asString()).contains("2020-12");
+        assertThat(schema.get("properties").has("clusters")).isTrue();
     }
 
     @Test
