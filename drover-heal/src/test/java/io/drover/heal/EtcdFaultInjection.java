@@ -86,8 +86,9 @@ final class EtcdFaultInjection {
                 List<String> written = writer.acknowledged();
                 Set<String> readable = writer.keys("heal/");
                 assertThat(readable).as(what + ": the cluster answers a range read").isNotNull();
-                assertThat(written.stream().filter(k -> !readable.contains(k)).toList())
-                        .as(what + ": acknowledged writes lost out of " + written.size()).isEmpty();
+                List<String> lost = written.stream().filter(k -> !readable.contains(k)).toList();
+                assertThat(lost).as("%s: %d acknowledged writes lost out of %d (first %s); %d keys readable; heal events:%n%s",
+                        what, lost.size(), written.size(), lost.isEmpty() ? "-" : lost.get(0), readable.size(), herd.eventLog()).isEmpty();
             }
         }
         assertThat(herd.metrics.scrape()).contains("drover_replacements_total{cluster=\"etcd\"");
