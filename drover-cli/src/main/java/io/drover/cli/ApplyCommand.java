@@ -41,6 +41,7 @@ final class ApplyCommand implements Callable<Integer> {
                 PlanView.human(plan, style, System.out);
             }
             if (!plan.hasChanges()) {
+                engine.sweep(plan.prior()); // a converged herd may still have leftovers of a killed run
                 if (options.json) {
                     System.out.println(Json.write(Map.of("type", "summary", "changes", 0, "outputs", engine.state().outputs())));
                 } else {

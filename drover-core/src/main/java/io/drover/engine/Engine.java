@@ -203,10 +203,22 @@ public final class Engine implements AutoCloseable {
         try (HealthProbe probe = healthProbe()) {
             Applier applier = new Applier(provider(), keeper, events, roles, launcher(), probe, settings.parallelism());
             ApplyResult result = applier.apply(plan);
+            if (result.ok()) {
+                sweep(keeper.current());
+            }
             writeClientFiles();
             State withOutputs = keeper.update(s -> s.withOutputs(outputs(s)));
             return new ApplyResult(withOutputs, result.done(), result.failures(), result.skipped());
         }
+    }
+
+    /**
+     * Has the provider delete leftovers of interrupted runs (a port made just before a crash) that belong to no
+     * recorded server. Call it under the state lock, when no create of this herd is under way.
+     */
+    public void sweep(State state) throws ProviderException {
+        provider().sweep(state.servers().stream().map(io.drover.state.ServerRecord::name)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     /** Writes each TLS cluster's client files under .drover/pki/ for users and tools (etcdctl). */

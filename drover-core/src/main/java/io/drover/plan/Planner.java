@@ -53,13 +53,17 @@ public final class Planner {
         }
         State prior = state;
         for (Instance i : reality) {
-            if (tracked.contains(i.id()) || !isAlive(i)) {
+            if (tracked.contains(i.id())) {
                 continue;
             }
-            ServerRecord adopted = adopt(i);
-            prior = prior.with(adopted);
-            slots.computeIfAbsent(adopted.resource(), k -> new SlotFacts(adopted.cluster(), adopted.slot()))
-                    .add(new Candidate(adopted, true, false, true));
+            ServerRecord found = adopt(i);
+            if (isAlive(i)) {
+                prior = prior.with(found);
+            }
+            // A dead server of this herd that the state does not know (it failed while a crashed run created it)
+            // is still ours to clean up: it becomes a candidate that the slot's change deletes.
+            slots.computeIfAbsent(found.resource(), k -> new SlotFacts(found.cluster(), found.slot()))
+                    .add(new Candidate(found, isAlive(i), false, true));
         }
         if (!options.destroy()) {
             for (ClusterTemplate t : templates.values()) {

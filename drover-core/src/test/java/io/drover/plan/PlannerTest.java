@@ -152,6 +152,22 @@ class PlannerTest {
     }
 
     @Test
+    void deadServerMissingFromStateIsCleanedUpNotIgnored() {
+        Cluster web = cluster("web", 1);
+        World w = running("web", 1, "sha256:a");
+        ServerRecord ghost = record("web", 0, 7, "sha256:a");
+        List<Instance> reality = new ArrayList<>(w.reality());
+        reality.add(instance(ghost, Instance.Status.ERROR));
+        Plan plan = planner.plan(herd(web), templates("sha256:a", web), w.state(), reality, Planner.Options.APPLY);
+
+        assertThat(plan.changes()).extracting(Change::action, c -> c.before().name())
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(Action.DELETE, "web-0-7"),
+                        org.assertj.core.groups.Tuple.tuple(Action.NO_OP, "web-0-1"));
+        assertThat(plan.prior().servers()).extracting(ServerRecord::name).containsExactly("web-0-1");
+    }
+
+    @Test
     void shrinkingAClusterDeletesTheHighestSlots() {
         Cluster web = cluster("web", 1);
         World w = running("web", 3, "sha256:a");

@@ -36,6 +36,13 @@ public interface Provider extends AutoCloseable {
     /** Gives back a reservation that will not be used (idempotent). */
     default void release(String name) throws ProviderException {}
 
+    /**
+     * Deletes what interrupted operations of this herd left behind (an unattached port, a reservation) except
+     * what belongs to the servers named in {@code keep}. The engine calls it after an apply that completed, when
+     * no create of this herd is under way.
+     */
+    default void sweep(java.util.Set<String> keep) throws ProviderException {}
+
     /** Every server of this herd that really exists, whatever Drover's state says. */
     List<Instance> list() throws ProviderException;
 

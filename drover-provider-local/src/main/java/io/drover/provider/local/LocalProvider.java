@@ -101,6 +101,27 @@ public final class LocalProvider implements Provider {
         }
     }
 
+    /** Gives back reservations that no recorded server used (a run interrupted during an etcd bootstrap). */
+    @Override
+    public void sweep(Set<String> keep) throws ProviderException {
+        Path servers = settings.root().resolve("servers");
+        if (!Files.isDirectory(servers)) {
+            return;
+        }
+        List<Path> dirs;
+        try (Stream<Path> list = Files.list(servers)) {
+            dirs = list.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            throw new ProviderException("cannot list servers in " + servers + ": " + e.getMessage(), true, e);
+        }
+        for (Path dir : dirs) {
+            String name = dir.getFileName().toString();
+            if (!keep.contains(name) && reservation(dir).isPresent() && !Files.exists(dir.resolve("server.json"))) {
+                destroy(name);
+            }
+        }
+    }
+
     /** The address reserved for a server directory that holds a reservation and nothing else yet. */
     private static Optional<String> reservation(Path serverDir) {
         try {

@@ -49,6 +49,14 @@ public final class OpenStackProvider implements Provider {
     }
 
     @Override
+    public void sweep(java.util.Set<String> keep) throws ProviderException {
+        guard(() -> {
+            servers.sweep(keep);
+            return null;
+        });
+    }
+
+    @Override
     public void release(String name) throws ProviderException {
         guard(() -> {
             servers.release(name);

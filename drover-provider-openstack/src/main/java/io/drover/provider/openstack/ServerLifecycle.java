@@ -253,6 +253,19 @@ final class ServerLifecycle {
      */
     private static final String SERVER_MARKER = "drover-server=";
 
+    /**
+     * Deletes this herd's unattached ports that belong to none of the servers in {@code keep}: what a run killed
+     * between making a server's port and booting the server (or between Nova's failure and the clean-up) left.
+     */
+    void sweep(java.util.Set<String> keep) {
+        for (Port port : client.neutron().listPorts(new PortQuery(null, null, null))) {
+            boolean unattached = port.deviceId() == null || port.deviceId().isEmpty();
+            if (unattached && Ownership.ownedByHerd(port.description(), herd) && !keep.contains(port.name())) {
+                client.neutron().deletePort(port.id());
+            }
+        }
+    }
+
     void destroy(String serverId) throws ProviderException {
         List<Port> ports = client.neutron().listPorts(PortQuery.ofDevice(serverId)).stream()
                 .filter(p -> Ownership.ownedByHerd(p.description(), herd))

@@ -196,6 +196,20 @@ class OpenStackProviderIntegrationTest {
     }
 
     @Test
+    void sweepDeletesUnattachedPortsOfNoKeptServerOnly() throws ProviderException {
+        String kept = herd + "-etcd-3";
+        String leftover = herd + "-etcd-4";
+        provider.reserve(CLUSTER, kept, Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER)).orElseThrow();
+        provider.reserve(CLUSTER, leftover, Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER)).orElseThrow();
+
+        provider.sweep(java.util.Set.of(kept));
+
+        assertThat(admin.neutron().listPorts(new PortQuery(null, leftover, null))).isEmpty();
+        assertThat(admin.neutron().listPorts(new PortQuery(null, kept, null))).hasSize(1);
+        provider.release(kept);
+    }
+
+    @Test
     void destroyAlsoDeletesTheServersPortThatNovaNeverBound() throws ProviderException {
         // As after a run killed while the server was building: the port named like the server carries no device
         // id (Nova had not bound it yet), so looking ports up by device alone would leave it behind.
