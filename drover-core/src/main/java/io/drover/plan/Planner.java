@@ -47,7 +47,7 @@ public final class Planner {
             Instance instance = byId.get(r.instanceId());
             tracked.add(r.instanceId());
             boolean alive = instance != null && isAlive(instance);
-            boolean drifted = alive && r.digest() != null && instance.tag(Tags.DIGEST) != null && !r.digest().equals(instance.tag(Tags.DIGEST));
+            boolean drifted = alive && instance.drifted().isPresent();
             slots.computeIfAbsent(r.resource(), k -> new SlotFacts(r.cluster(), r.slot()))
                     .add(new Candidate(r, alive, drifted, false));
         }

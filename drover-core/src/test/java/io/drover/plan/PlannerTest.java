@@ -193,7 +193,7 @@ class PlannerTest {
         Cluster web = cluster("web", 1);
         ServerRecord r = record("web", 0, 1, "sha256:a");
         Instance changedBehindOurBack = new Instance(r.instanceId(), r.name(), r.ip(), Instance.Status.RUNNING,
-                Map.of(Tags.HERD, "h", Tags.RESOURCE, "web[0]", Tags.DIGEST, "sha256:other"), Instant.EPOCH);
+                Map.of(Tags.HERD, "h", Tags.RESOURCE, "web[0]", Tags.DIGEST, "sha256:a"), Instant.EPOCH, "/etc/motd changed");
         Plan plan = planner.plan(herd(web), templates("sha256:a", web), State.empty("h").with(r), List.of(changedBehindOurBack), Planner.Options.APPLY);
 
         assertThat(plan.changes()).singleElement().extracting(Change::reason).isEqualTo(Reason.DRIFT);

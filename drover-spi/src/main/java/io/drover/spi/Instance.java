@@ -3,6 +3,7 @@ package io.drover.spi;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A server as the cloud reports it.
@@ -10,18 +11,22 @@ import java.util.Objects;
  * @param id the cloud's id (stable for the server's life)
  * @param name the name Drover gave it
  * @param ip the address other servers and Drover reach it on
- * @param tags the labels it was created with (see {@link Tags})
+ * @param tags the labels it was created with (see {@link Tags}), unchanged for the server's life
  * @param createdAt when the cloud created it
+ * @param drift what about the running server no longer matches what it was created from (a first-boot file
+ *     changed by hand, say), or {@code null} when nothing does or the provider cannot tell. A drifted server is
+ *     replaced: immutable servers are never repaired in place. The text is for display; its presence is what
+ *     counts.
  */
-public record Instance(String id, String name, String ip, Status status, Map<String, String> tags, Instant createdAt) {
+public record Instance(String id, String name, String ip, Status status, Map<String, String> tags, Instant createdAt, String drift) {
 
     /** Coarse lifecycle as every cloud can report it. */
     public enum Status {
-        /** Accepted, not running yet. */
+        /** Accepted and still being built by a create that is under way. */
         BUILDING,
         /** Running as far as the cloud can tell (its health is checked separately). */
         RUNNING,
-        /** Exists but is not running (stopped, its processes died). */
+        /** Exists but is not running (stopped, its processes died, or its create was interrupted). */
         STOPPED,
         /** The cloud gave up on it. */
         ERROR
@@ -32,9 +37,31 @@ public record Instance(String id, String name, String ip, Status status, Map<Str
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(status, "status");
         tags = Map.copyOf(tags);
+        if (drift != null && drift.isBlank()) {
+            drift = null;
+        }
+    }
+
+    /** A server that has not drifted (or whose provider cannot tell). */
+    public Instance(String id, String name, String ip, Status status, Map<String, String> tags, Instant createdAt) {
+        this(id, name, ip, status, tags, createdAt, null);
     }
 
     public String tag(String key) {
         return tags.get(key);
+    }
+
+    /** What drifted, if anything did. */
+    public Optional<String> drifted() {
+        return Optional.ofNullable(drift);
+    }
+
+    /** The same server reported as drifted. */
+    public Instance withDrift(String what) {
+        return new Instance(id, name, ip, status, tags, createdAt, what);
+    }
+
+    public Instance withStatus(Status newStatus) {
+        return new Instance(id, name, ip, newStatus, tags, createdAt, drift);
     }
 }

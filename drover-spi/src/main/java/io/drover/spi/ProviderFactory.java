@@ -26,6 +26,22 @@ public interface ProviderFactory {
         return List.of();
     }
 
+    /**
+     * Checks the values of a validated {@code provider:} block beyond their types (an address range that does not
+     * parse, a URL without a scheme), so that {@code drover validate} finds what {@code plan} would refuse. Each
+     * problem names the offending key; the engine adds the file position. Never opens a session.
+     *
+     * @param settings the block's values, as {@link ProviderContext#settings()} will hold them
+     */
+    default java.util.List<SettingProblem> validate(java.util.Map<String, Object> settings) {
+        return java.util.List.of();
+    }
+
+    /** Like {@link #validate}, for a cluster's {@code provider:} block. */
+    default java.util.List<SettingProblem> validateCluster(java.util.Map<String, Object> options) {
+        return java.util.List.of();
+    }
+
     /** Opens a session with the cloud. Called once per command; the provider is closed at the end. */
     Provider open(ProviderContext context) throws ProviderException;
 }

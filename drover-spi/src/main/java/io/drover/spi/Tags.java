@@ -12,6 +12,11 @@ public final class Tags {
     public static final String DIGEST = "drover-digest";
     /** The image digest part of {@link #DIGEST}, to explain a replacement after adoption. */
     public static final String IMAGE_DIGEST = "drover-image";
+    /**
+     * The lineage of the state the server was recorded in. A server of this herd whose lineage is not the state's
+     * belongs to another (lost or replaced) state: Drover refuses to act on it rather than guess.
+     */
+    public static final String LINEAGE = "drover-lineage";
 
     private Tags() {}
 }

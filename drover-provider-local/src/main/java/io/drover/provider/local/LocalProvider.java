@@ -315,10 +315,7 @@ public final class LocalProvider implements Provider {
                     Instance instance = metadata.toInstance(status(dir, metadata));
                     String drifted = instance.status() == Instance.Status.RUNNING ? FirstBootFiles.drifted(dir) : null;
                     if (drifted != null) {
-                        // Report what the server really is: no longer what its digest says.
-                        Map<String, String> tags = new HashMap<>(instance.tags());
-                        tags.put(Tags.DIGEST, "drifted:" + drifted + ":" + instance.tag(Tags.DIGEST));
-                        instance = new Instance(instance.id(), instance.name(), instance.ip(), instance.status(), tags, instance.createdAt());
+                        instance = instance.withDrift("first-boot file " + drifted + " changed since the server was created");
                     }
                     result.add(instance);
                 }
