@@ -20,13 +20,6 @@ public record Backoff(Duration initial, Duration max, Duration resetAfter) {
 
     /** The wait after {@code recent} replacements of a slot in a row (recent >= 1). */
     Duration delayAfter(int recent) {
-        if (recent <= 0 || initial.isZero()) {
-            return Duration.ZERO;
-        }
-        Duration d = initial;
-        for (int i = 1; i < recent && d.compareTo(max) < 0; i++) {
-            d = d.multipliedBy(2);
-        }
-        return d.compareTo(max) > 0 ? max : d;
+        return io.drover.retry.Backoff.exponential(initial, max).bound(recent);
     }
 }

@@ -2,7 +2,7 @@ package io.drover.provider.openstack;
 
 import io.drover.provider.openstack.client.OpenStackClient;
 import io.drover.provider.openstack.client.OpenStackException;
-import io.drover.provider.openstack.client.Sleeper;
+import io.drover.retry.Sleeper;
 import io.drover.spi.ClusterRequest;
 import io.drover.spi.Endpoint;
 import io.drover.spi.Image;

@@ -3,7 +3,7 @@ package io.drover.provider.openstack;
 import io.drover.provider.openstack.client.CloudConfig;
 import io.drover.provider.openstack.client.CloudConfigLoader;
 import io.drover.provider.openstack.client.OpenStackClient;
-import io.drover.provider.openstack.client.Sleeper;
+import io.drover.retry.Sleeper;
 import io.drover.spi.Provider;
 import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderException;

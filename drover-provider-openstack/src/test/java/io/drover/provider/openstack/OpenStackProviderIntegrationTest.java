@@ -14,7 +14,7 @@ import io.drover.provider.openstack.client.SecurityGroupRule;
 import io.drover.provider.openstack.client.Server;
 import io.drover.provider.openstack.client.ServerGroup;
 import io.drover.provider.openstack.client.ServerSpec;
-import io.drover.provider.openstack.client.Sleeper;
+import io.drover.retry.Sleeper;
 import io.drover.spi.ClusterRequest;
 import io.drover.spi.Endpoint;
 import io.drover.spi.Image;

@@ -1,5 +1,6 @@
 package io.drover.provider.openstack.client;
 
+import io.drover.retry.Sleeper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;

@@ -10,9 +10,10 @@ import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * How often and how patiently a failed request is tried again: exponential backoff with "full jitter"
- * (a random delay between zero and the exponential bound, so that many clients failing together do not
- * retry together), unless the server said how long to wait with {@code Retry-After}.
+ * How often and how patiently a failed request is tried again: Drover's exponential {@link io.drover.retry.Backoff}
+ * with "full jitter" (a random delay between zero and the exponential bound, so that many clients failing together
+ * do not retry together), unless the server said how long to wait with {@code Retry-After}. The request loop itself
+ * stays in {@link RestClient}: it must look before re-sending a create that may have gone through.
  *
  * @param maxAttempts tries in total, the first one included
  * @param baseDelay the bound for the first retry; doubled for each further one
@@ -49,17 +50,12 @@ public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay
             Duration asked = retryAfter.get();
             return asked.isNegative() ? Duration.ZERO : min(asked, maxRetryAfter);
         }
-        return Duration.ofNanos(random.nextLong(backoffBound(attempt).toNanos() + 1));
+        return io.drover.retry.Backoff.exponential(baseDelay, maxDelay).withJitter().delay(attempt, random);
     }
 
     /** The exponential bound for the pause after {@code attempt} tries: base * 2^(attempt-1), capped. */
     public Duration backoffBound(int attempt) {
-        int doublings = Math.min(Math.max(attempt - 1, 0), 30);
-        long nanos = baseDelay.toNanos();
-        for (int i = 0; i < doublings && nanos < maxDelay.toNanos(); i++) {
-            nanos *= 2;
-        }
-        return min(Duration.ofNanos(nanos), maxDelay);
+        return io.drover.retry.Backoff.exponential(baseDelay, maxDelay).bound(Math.max(attempt, 1));
     }
 
     /**
