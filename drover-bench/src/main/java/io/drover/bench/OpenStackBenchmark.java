@@ -109,7 +109,7 @@ public final class OpenStackBenchmark {
 
     private static void check(String what, ApplyResult result) {
         if (!result.ok()) {
-            throw new IllegalStateException(what + " failed: " + String.join("; ", result.failures()));
+            throw new IllegalStateException(what + " failed: " + String.join("; ", result.failureLines()));
         }
     }
 

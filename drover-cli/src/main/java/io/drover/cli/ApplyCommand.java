@@ -34,7 +34,7 @@ final class ApplyCommand implements Callable<Integer> {
         Session session = Session.open(options);
         Style style = Style.detect(options.noColor);
         ProgressView progress = new ProgressView(System.out, style, options.json);
-        try (StateLock lock = session.store.lock(destroy ? "destroy" : "apply");
+        try (StateLock lock = change.lock(session.store, destroy ? "destroy" : "apply");
                 Engine engine = session.engine(progress, new Engine.Settings(parallelism, Duration.ofSeconds(60)))) {
             Plan plan = engine.plan(destroy ? Planner.Options.DESTROY : Planner.Options.APPLY);
             if (!options.json) {
@@ -43,9 +43,9 @@ final class ApplyCommand implements Callable<Integer> {
             if (!plan.hasChanges()) {
                 engine.sweep(plan.prior()); // a converged herd may still have leftovers of a killed run
                 if (options.json) {
-                    System.out.println(Json.write(Map.of("type", "summary", "changes", 0, "outputs", engine.state().outputs())));
+                    System.out.println(Json.write(Map.of("type", "summary", "changes", 0, "outputs", engine.outputs(engine.state()))));
                 } else {
-                    printOutputs(engine.state().outputs(), style);
+                    printOutputs(engine.outputs(engine.state()), style);
                 }
                 return ExitCodes.OK;
             }
@@ -56,7 +56,7 @@ final class ApplyCommand implements Callable<Integer> {
             ApplyResult result = engine.apply(plan);
             if (options.json) {
                 System.out.println(Json.write(Map.of("type", "summary", "ok", result.ok(), "done", result.done(),
-                        "failures", result.failures(), "outputs", result.state().outputs())));
+                        "failures", result.failureLines(), "outputs", result.state().outputs())));
             } else {
                 System.out.println();
                 if (result.ok()) {

@@ -28,7 +28,8 @@ final class HealCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;
 
-    @Option(names = "--once", description = "One decision (a few checks, one interval apart), act on it, then exit; exit code 1 if something failed or an etcd cluster lost quorum.")
+    @Option(names = "--once", description = "One decision (a few checks, one interval apart), act on it, then exit; exit code 1 if"
+            + " it could not do what the herd needs (a step failed, an etcd cluster lost quorum, the state is locked by someone else).")
     boolean once;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
@@ -53,7 +54,8 @@ final class HealCommand implements Callable<Integer> {
         };
         HealMetrics metrics = new HealMetrics();
         try (MetricsServer server = metricsPort == null ? null : startMetrics(metrics, metricsPort);
-                Reconciler reconciler = new Reconciler(session.herd, session.factory, session.store, System.getenv(), HealOptions.DEFAULT, metrics, listener)) {
+                Reconciler reconciler = new Reconciler(session.herd, session.providers, session.store, System.getenv(), HealOptions.DEFAULT,
+                        metrics, listener, java.time.Clock.systemUTC())) {
             if (server != null) {
                 listener.on(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "metrics on http://127.0.0.1:" + server.port() + "/metrics"));
             }

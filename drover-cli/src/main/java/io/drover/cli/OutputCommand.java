@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "output", description = "Print the herd's outputs (e.g. etcd_endpoints) as of the last apply.")
+@Command(name = "output", description = "Print the herd's outputs (e.g. etcd_endpoints), computed from the recorded servers and the herd file.")
 final class OutputCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;
@@ -20,7 +20,7 @@ final class OutputCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Session session = Session.open(options);
         try (Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT)) {
-            Map<String, String> outputs = engine.state().outputs();
+            Map<String, String> outputs = engine.outputs(engine.state());
             if (name != null) {
                 String value = outputs.get(name);
                 if (value == null) {

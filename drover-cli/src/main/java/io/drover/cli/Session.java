@@ -15,11 +15,14 @@ final class Session {
     final Herd herd;
     final ProviderFactory factory;
     final StateStore store;
+    /** Every installed provider (heal reads the herd as last applied, which may name another one). */
+    final java.util.List<ProviderFactory> providers;
 
-    private Session(Herd herd, ProviderFactory factory, StateStore store) {
+    private Session(Herd herd, ProviderFactory factory, StateStore store, java.util.List<ProviderFactory> providers) {
         this.herd = herd;
         this.factory = factory;
         this.store = store;
+        this.providers = java.util.List.copyOf(providers);
     }
 
     static Session open(HerdOptions options) throws ConfigException {
@@ -27,7 +30,7 @@ final class Session {
         Herd herd = new HerdLoader(catalog.all()).load(options.file());
         ProviderFactory factory = catalog.find(herd.provider().type())
                 .orElseThrow(() -> new UserError("provider '" + herd.provider().type() + "' is not installed"));
-        return new Session(herd, factory, new FileStateStore(Engine.workDir(herd)));
+        return new Session(herd, factory, new FileStateStore(Engine.workDir(herd)), java.util.List.copyOf(catalog.all()));
     }
 
     Engine engine(EventSink events, Engine.Settings settings) {

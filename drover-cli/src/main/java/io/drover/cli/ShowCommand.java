@@ -42,7 +42,7 @@ final class ShowCommand implements Callable<Integer> {
                     servers.add(m);
                 }
                 root.put("servers", servers);
-                root.put("outputs", state.outputs());
+                root.put("outputs", engine.outputs(state));
                 System.out.println(Json.pretty(root));
                 return ExitCodes.OK;
             }
@@ -55,7 +55,7 @@ final class ShowCommand implements Callable<Integer> {
                 System.out.printf("%-14s %-14s %-16s %-8s %s%s%n", r.resource(), r.name(), r.ip(), age(r.createdAt()),
                         r.digest() == null ? "-" : r.digest().substring(0, Math.min(19, r.digest().length())), r.tainted() ? "  (tainted)" : "");
             }
-            ApplyCommand.printOutputs(state.outputs(), Style.detect(options.noColor));
+            ApplyCommand.printOutputs(engine.outputs(state), Style.detect(options.noColor));
             return ExitCodes.OK;
         }
     }

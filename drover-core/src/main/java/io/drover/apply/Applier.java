@@ -1,5 +1,6 @@
 package io.drover.apply;
 
+import io.drover.addr.ServerName;
 import io.drover.config.Cluster;
 import io.drover.config.HealthCheck;
 import io.drover.graph.Graph;
@@ -10,8 +11,11 @@ import io.drover.plan.Action;
 import io.drover.plan.Change;
 import io.drover.plan.ClusterTemplate;
 import io.drover.plan.Plan;
-import io.drover.plan.Reason;
-import io.drover.roles.Role;
+import io.drover.retry.Backoff;
+import io.drover.retry.Retry;
+import io.drover.retry.Sleeper;
+import io.drover.roles.ClusterMismatchException;
+import io.drover.roles.ClusterRole;
 import io.drover.spi.ClusterRequest;
 import io.drover.spi.Endpoint;
 import io.drover.spi.Instance;
@@ -20,11 +24,12 @@ import io.drover.spi.Provider;
 import io.drover.spi.ProviderException;
 import io.drover.spi.Tags;
 import io.drover.state.ServerRecord;
-import io.drover.state.State;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,49 +38,70 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Carries out a plan. Changes become steps in a graph: clusters in dependency order, replacements rolling
- * ({@code maxUnavailable} at a time, one at a time for etcd), each replacement create-before-destroy while
- * the old server still runs. Steps run in parallel up to {@code parallelism}; the state is saved after
- * every step, so an interrupted apply is finished by running it again.
+ * Carries out a plan. Changes become steps in a graph: clusters in dependency order (reversed when clusters go),
+ * leftovers cleaned up first, replacements rolling ({@code maxUnavailable} at a time, one at a time for etcd), each
+ * replacement create-before-destroy while the old server still serves, and a last step that checks a membership
+ * cluster is exactly what the state records. Steps run in parallel up to {@code parallelism}; the state is saved
+ * after every step, so an interrupted apply is finished by running it again.
  */
 public final class Applier {
     private final Provider provider;
     private final StateKeeper keeper;
     private final EventSink events;
-    private final Map<String, Role> roles;
+    private final Map<String, ClusterRole> roles;
+    private final Map<String, List<String>> dependsOn;
     private final Launcher launcher;
     private final HealthProbe health;
     private final int parallelism;
+    private final boolean wholeCluster;
+    private final Clock clock;
+    private final Sleeper sleeper;
     private final Map<String, Integer> generations = new ConcurrentHashMap<>();
     private Map<String, ClusterTemplate> templates = Map.of();
-    /** Servers the plan found dead: never counted as live members, whatever the state says. */
-    private Set<String> dead = Set.of();
+    /** Servers the plan found not serving: never counted as live members, whatever the state says. */
+    private Set<String> unsound = Set.of();
 
-    public Applier(Provider provider, StateKeeper keeper, EventSink events, Map<String, Role> roles, Launcher launcher,
-            HealthProbe health, int parallelism) {
+    /**
+     * @param dependsOn each cluster's dependencies (from the herd file): their steps come first, and last on destroy
+     * @param wholeCluster the last step of a changed etcd cluster waits until every recorded member is healthy, not only
+     *     the ones this apply made
+     */
+    public Applier(Provider provider, StateKeeper keeper, EventSink events, Map<String, ClusterRole> roles,
+            Map<String, List<String>> dependsOn, Launcher launcher, HealthProbe health, int parallelism, boolean wholeCluster,
+            Clock clock, Sleeper sleeper) {
         this.provider = provider;
         this.keeper = keeper;
         this.events = events;
         this.roles = Map.copyOf(roles);
+        this.dependsOn = Map.copyOf(dependsOn);
         this.launcher = launcher;
         this.health = health;
         this.parallelism = parallelism;
+        this.wholeCluster = wholeCluster;
+        this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /** One node of the apply graph. */
-    private sealed interface Step permits ChangeStep, EnsureCluster, DestroyCluster, AwaitHealthy {
+    private sealed interface Step permits ChangeStep, EnsureCluster, DestroyCluster, AwaitHealthy, Verify {
         String resource();
 
         Action action();
+
+        String cluster();
     }
 
-    private record ChangeStep(Change change, Role.Bootstrap bootstrap) implements Step {
+    private record ChangeStep(Change change, ClusterRole.Bootstrap bootstrap) implements Step {
         public String resource() {
             return change.resource();
         }
 
         public Action action() {
             return change.action();
+        }
+
+        public String cluster() {
+            return change.cluster();
         }
     }
 
@@ -86,6 +112,10 @@ public final class Applier {
 
         public Action action() {
             return Action.CREATE;
+        }
+
+        public String cluster() {
+            return template.name();
         }
     }
 
@@ -107,18 +137,37 @@ public final class Applier {
         public Action action() {
             return Action.CREATE;
         }
+
+        public String cluster() {
+            return template.name();
+        }
+    }
+
+    /** The last step of a membership cluster's changes: the cluster's members are exactly the recorded servers. */
+    private record Verify(ClusterTemplate template) implements Step {
+        public String resource() {
+            return template.name();
+        }
+
+        public Action action() {
+            return Action.NO_OP;
+        }
+
+        public String cluster() {
+            return template.name();
+        }
     }
 
     public ApplyResult apply(Plan plan) throws Exception {
         templates = plan.clusters();
-        dead = plan.changes().stream().filter(c -> c.before() != null && !c.beforeAlive())
-                .map(c -> c.before().name()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        unsound = plan.unsound();
         plan.prior().servers().forEach(this::noteGeneration);
+        plan.changes().stream().filter(c -> c.before() != null).forEach(c -> noteGeneration(c.before()));
         // The refreshed state first: adopted servers and newly generated secrets are recorded before any step.
         keeper.update(s -> plan.prior());
         Graph<Step> graph = buildGraph(plan);
         Map<Step, Walker.Outcome> outcomes = new Walker<Step>(parallelism).walk(graph, this::run);
-        List<String> failures = new ArrayList<>();
+        List<ApplyResult.Failure> failures = new ArrayList<>();
         int done = 0;
         int skipped = 0;
         for (Map.Entry<Step, Walker.Outcome> e : outcomes.entrySet()) {
@@ -126,9 +175,9 @@ public final class Applier {
             switch (e.getValue()) {
                 case Walker.Done d -> done++;
                 case Walker.Failed f -> {
-                    String message = message(f.error());
-                    failures.add(step.resource() + ": " + message);
-                    events.emit(new Event.Failed(step.resource(), step.action(), message));
+                    ApplyResult.Failure failure = new ApplyResult.Failure(step.resource(), step.cluster(), f.error());
+                    failures.add(failure);
+                    events.emit(new Event.Failed(step.resource(), step.action(), failure.message()));
                 }
                 case Walker.Skipped s -> {
                     skipped++;
@@ -145,71 +194,7 @@ public final class Applier {
         Graph<Step> graph = new Graph<>();
         Map<String, List<Step>> stepsOfCluster = new LinkedHashMap<>();
         for (ClusterTemplate template : plan.clusters().values()) {
-            List<Change> changes = plan.changesOf(template.name()).stream().filter(c -> !c.isNoOp() && c.action() != Action.ADOPT).toList();
-            List<Step> steps = new ArrayList<>();
-            stepsOfCluster.put(template.name(), steps);
-            if (changes.isEmpty()) {
-                continue;
-            }
-            Role role = roles.get(template.name());
-            boolean creates = changes.stream().anyMatch(c -> c.action() != Action.DELETE);
-            Step ensure = null;
-            if (creates) {
-                ensure = new EnsureCluster(template);
-                graph.add(ensure);
-                steps.add(ensure);
-            }
-            // Clean-up first: duplicates and records of vanished servers.
-            List<Step> cleanups = new ArrayList<>();
-            for (Change c : changes) {
-                if (c.action() == Action.DELETE && (c.reason() == Reason.DUPLICATE || c.reason() == Reason.MISSING)) {
-                    Step s = new ChangeStep(c, null);
-                    graph.add(s);
-                    cleanups.add(s);
-                    steps.add(s);
-                }
-            }
-            List<Change> launches = changes.stream().filter(c -> c.action() == Action.CREATE || c.action() == Action.REPLACE).toList();
-            boolean bootstrap = role.serialMembershipChanges() && !launches.isEmpty()
-                    && launches.stream().allMatch(c -> c.action() == Action.CREATE)
-                    && aliveCount(plan, template.name()) == 0;
-            Role.Bootstrap members = bootstrap ? reserve(template, launches) : null;
-            boolean serial = role.serialMembershipChanges();
-            boolean allNew = launches.stream().allMatch(c -> c.action() == Action.CREATE);
-            int batch = serial ? 1 : allNew ? Integer.MAX_VALUE : Math.max(1, template.cluster().maxUnavailable());
-            List<Step> chain = new ArrayList<>();
-            for (Change c : launches) {
-                Step s = new ChangeStep(c, members);
-                graph.add(s);
-                if (ensure != null) {
-                    graph.connect(s, ensure);
-                }
-                cleanups.forEach(x -> graph.connect(s, x));
-                if (chain.size() >= batch) {
-                    graph.connect(s, chain.get(chain.size() - batch));
-                }
-                chain.add(s);
-                steps.add(s);
-            }
-            if (members != null && launches.size() > 1) {
-                Step await = new AwaitHealthy(template);
-                chain.forEach(s -> graph.connect(await, s));
-                steps.add(await);
-            }
-            // Scale-down last, after replacements, so the cluster never shrinks below what it needs.
-            Step previous = null;
-            for (Change c : changes) {
-                if (c.action() == Action.DELETE && c.reason() != Reason.DUPLICATE && c.reason() != Reason.MISSING) {
-                    Step s = new ChangeStep(c, null);
-                    graph.add(s);
-                    chain.forEach(x -> graph.connect(s, x));
-                    if (serial && previous != null) {
-                        graph.connect(s, previous);
-                    }
-                    previous = s;
-                    steps.add(s);
-                }
-            }
+            stepsOfCluster.put(template.name(), clusterSteps(graph, plan, template));
         }
         // Removed clusters (or all of them, on destroy): delete their servers, then their cluster resources.
         for (String cluster : plan.removedClusters()) {
@@ -225,12 +210,22 @@ public final class Applier {
             }
             steps.add(destroyCluster);
         }
-        // Cluster dependencies: a dependent cluster's steps wait for its dependencies' steps; on destroy, reversed.
-        for (ClusterTemplate t : plan.clusters().values()) {
-            for (String dep : t.cluster().dependsOn()) {
-                for (Step mine : stepsOfCluster.getOrDefault(t.name(), List.of())) {
-                    for (Step theirs : stepsOfCluster.getOrDefault(dep, List.of())) {
-                        graph.connect(mine, theirs);
+        // Cluster dependencies: a dependent cluster's steps wait for its dependencies'; a cluster that goes waits for
+        // its dependents to go first (the reverse order).
+        Set<String> going = new HashSet<>(plan.removedClusters());
+        for (Map.Entry<String, List<String>> e : dependsOn.entrySet()) {
+            String dependent = e.getKey();
+            for (String dependency : e.getValue()) {
+                List<Step> mine = stepsOfCluster.getOrDefault(dependent, List.of());
+                List<Step> theirs = stepsOfCluster.getOrDefault(dependency, List.of());
+                boolean reverse = going.contains(dependent) && going.contains(dependency);
+                for (Step a : mine) {
+                    for (Step b : theirs) {
+                        if (reverse) {
+                            graph.connect(b, a);
+                        } else {
+                            graph.connect(a, b);
+                        }
                     }
                 }
             }
@@ -238,15 +233,94 @@ public final class Applier {
         return graph;
     }
 
-    private static long aliveCount(Plan plan, String cluster) {
-        return plan.changesOf(cluster).stream().filter(c -> c.before() != null && c.beforeAlive()).count();
+    /** The steps of one cluster of the herd file: clean-up, the roll, the shrink, the membership check. */
+    private List<Step> clusterSteps(Graph<Step> graph, Plan plan, ClusterTemplate template) throws ProviderException {
+        List<Change> changes = plan.changesOf(template.name()).stream().filter(c -> !c.isNoOp() && c.action() != Action.ADOPT).toList();
+        List<Step> steps = new ArrayList<>();
+        if (changes.isEmpty()) {
+            return steps;
+        }
+        ClusterRole role = roles.getOrDefault(template.name(), ClusterRole.PLAIN);
+        boolean serial = role.serialMembershipChanges();
+        Step ensure = null;
+        if (changes.stream().anyMatch(c -> c.action() != Action.DELETE)) {
+            ensure = new EnsureCluster(template);
+            graph.add(ensure);
+            steps.add(ensure);
+        }
+        // Clean-up first: duplicates, failed creates and records of vanished servers (one at a time for membership).
+        List<Step> cleanups = chain(graph, changes.stream().filter(c -> c.stage() == Change.Stage.CLEANUP).toList(), null, serial, steps);
+        List<Change> launches = changes.stream().filter(c -> c.stage() == Change.Stage.ROLL).toList();
+        boolean bootstrap = serial && !launches.isEmpty() && launches.stream().allMatch(c -> c.action() == Action.CREATE)
+                && soundServers(plan, template.name()) == 0;
+        ClusterRole.Bootstrap members = bootstrap ? reserve(template, launches) : null;
+        boolean allNew = launches.stream().allMatch(c -> c.action() == Action.CREATE);
+        int batch = serial ? 1 : allNew ? Integer.MAX_VALUE : Math.max(1, template.cluster().maxUnavailable());
+        List<Step> chain = new ArrayList<>();
+        for (Change c : launches) {
+            Step s = new ChangeStep(c, members);
+            graph.add(s);
+            if (ensure != null) {
+                graph.connect(s, ensure);
+            }
+            cleanups.forEach(x -> graph.connect(s, x));
+            if (chain.size() >= batch) {
+                graph.connect(s, chain.get(chain.size() - batch));
+            }
+            chain.add(s);
+            steps.add(s);
+        }
+        List<Step> before = new ArrayList<>(cleanups);
+        before.addAll(chain);
+        if (members != null && launches.size() > 1) {
+            Step await = new AwaitHealthy(template);
+            chain.forEach(s -> graph.connect(await, s));
+            steps.add(await);
+            before.add(await);
+        }
+        // Scale-down last, after replacements, so the cluster never shrinks below what it needs.
+        List<Step> shrink = chain(graph, changes.stream().filter(c -> c.stage() == Change.Stage.SHRINK).toList(), before, serial, steps);
+        // Only when Drover can reach the members (etcd health checks): with 'process' health it cannot ask the cluster.
+        if (serial && template.cluster().health().type() == HealthCheck.Type.ETCD) {
+            Step verify = new Verify(template);
+            graph.add(verify);
+            before.forEach(x -> graph.connect(verify, x));
+            shrink.forEach(x -> graph.connect(verify, x));
+            steps.add(verify);
+        }
+        return steps;
+    }
+
+    /** Steps for changes that run after {@code after}, one after another when {@code serial}, else in parallel. */
+    private static List<Step> chain(Graph<Step> graph, List<Change> changes, List<Step> after, boolean serial, List<Step> steps) {
+        List<Step> made = new ArrayList<>();
+        Step previous = null;
+        for (Change c : changes) {
+            Step s = new ChangeStep(c, null);
+            graph.add(s);
+            if (after != null) {
+                after.forEach(x -> graph.connect(s, x));
+            }
+            if (serial && previous != null) {
+                graph.connect(s, previous);
+            }
+            previous = s;
+            made.add(s);
+            steps.add(s);
+        }
+        return made;
+    }
+
+    /** Recorded servers of a cluster that serve (the plan found them sound). */
+    private long soundServers(Plan plan, String cluster) {
+        return plan.prior().cluster(cluster).stream().filter(r -> !unsound.contains(r.name()) && !r.tainted()).count();
     }
 
     /** Reserves every new member's endpoint up front, so each member's config can list all of them. */
-    private Role.Bootstrap reserve(ClusterTemplate template, List<Change> launches) throws ProviderException {
+    private ClusterRole.Bootstrap reserve(ClusterTemplate template, List<Change> launches) throws ProviderException {
         List<Endpoint> endpoints = new ArrayList<>();
         for (Change c : launches) {
-            String name = nextName(c);
+            String name = nextName(c).toString();
             Optional<Endpoint> e = provider.reserve(template.name(), name, tags(template, c));
             if (e.isEmpty()) {
                 // The provider cannot reserve: give back what it did reserve, and grow the cluster one member at a time.
@@ -257,7 +331,7 @@ public final class Applier {
             }
             endpoints.add(e.get());
         }
-        return new Role.Bootstrap(endpoints);
+        return new ClusterRole.Bootstrap(endpoints);
     }
 
     // ---- the steps -----------------------------------------------------------------------------------------
@@ -266,7 +340,7 @@ public final class Applier {
         switch (step) {
             case EnsureCluster e -> {
                 Cluster c = e.template().cluster();
-                Role role = roles.get(c.name());
+                ClusterRole role = roles.getOrDefault(c.name(), ClusterRole.PLAIN);
                 List<Integer> ports = new ArrayList<>(role.ports());
                 if (c.health().port() > 0) {
                     ports.add(c.health().port());
@@ -280,117 +354,192 @@ public final class Applier {
                     awaitHealthy(a.template(), r);
                 }
             }
+            case Verify v -> verify(v.template());
             case ChangeStep s -> runChange(s.change(), s.bootstrap());
         }
     }
 
-    private void runChange(Change change, Role.Bootstrap bootstrap) throws Exception {
-        Instant start = Instant.now();
+    private void runChange(Change change, ClusterRole.Bootstrap bootstrap) throws Exception {
+        Instant start = clock.instant();
         ServerRecord before = change.before();
         events.emit(new Event.Started(change.resource(), change.action(), before == null ? null : before.name(), change.reason().text()));
         String created = null;
         switch (change.action()) {
-            case CREATE -> created = launch(change, bootstrap).name();
+            case CREATE -> created = launch(change, bootstrap, null).name();
             case REPLACE -> {
-                if (change.beforeAlive()) {
-                    created = launch(change, null).name(); // create before destroy
-                    retire(change, before);
+                if (change.createFirst()) {
+                    created = launch(change, null, null).name(); // create before destroy: the old one still serves
+                    retire(change, before, true);
                 } else {
-                    retire(change, before); // the old one is dead: free its membership first
-                    created = launch(change, null).name();
+                    // The old one goes first; its record stays until the new one is recorded in its place, so a crash in
+                    // between leaves a slot the next run (or heal) still knows it must fill.
+                    retire(change, before, false);
+                    created = launch(change, null, before).name();
                 }
             }
-            case DELETE -> retire(change, before);
+            case DELETE -> retire(change, before, true);
             default -> {}
         }
         events.emit(new Event.Finished(change.resource(), change.action(), created != null ? created : before == null ? null : before.name(),
-                Duration.between(start, Instant.now())));
+                Duration.between(start, clock.instant())));
     }
 
-    private ServerRecord launch(Change change, Role.Bootstrap bootstrap) throws Exception {
+    /**
+     * Creates the slot's next server and waits until it serves.
+     *
+     * @param replacing the record of a server already destroyed that the new one takes the place of, or null
+     */
+    private ServerRecord launch(Change change, ClusterRole.Bootstrap bootstrap, ServerRecord replacing) throws Exception {
         ClusterTemplate template = requireTemplate(change);
-        Role role = roles.get(change.cluster());
-        String name = bootstrap != null ? bootstrapName(bootstrap, change) : nextName(change);
-        // The server being replaced still counts: it stays a member until its replacement is healthy.
-        List<ServerRecord> live = liveMembers(change.cluster(), null);
-        List<ServerRecord> recorded = keeper.current().cluster(change.cluster());
+        ClusterRole role = roles.getOrDefault(change.cluster(), ClusterRole.PLAIN);
+        String name = bootstrap != null ? bootstrapName(bootstrap, change) : nextName(change).toString();
+        // A server being replaced create-first still counts: it stays a member until its replacement serves.
+        List<ServerRecord> live = liveMembers(change.cluster(), replacing);
+        List<ServerRecord> recorded = keeper.current().cluster(change.cluster()).stream()
+                .filter(r -> replacing == null || !r.name().equals(replacing.name())).toList();
+        ClusterRole.Peers peers = new ClusterRole.Peers(live, bootstrap, recorded);
         LaunchRequest request = new LaunchRequest(change.cluster(), name, template.image(), template.cluster().providerOptions(),
                 tags(template, change),
                 endpoint -> {
                     try {
-                        return launcher.userData(template, endpoint, change.slot(), role.join(endpoint, live, bootstrap, recorded), keeper.current());
+                        return launcher.userData(template, endpoint, change.slot(), role.join(endpoint, peers), keeper.current());
                     } catch (ProviderException e) {
                         throw e;
                     } catch (Exception e) {
-                        throw new ProviderException(message(e), e);
+                        throw new JoinFailedException(e);
                     }
                 });
         events.emit(new Event.Progress(change.resource(), "creating " + name));
-        Instance instance = provider.create(request);
+        Instance instance;
+        try {
+            instance = provider.create(request);
+        } catch (ProviderException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof JoinFailedException join) {
+                    throw join.cause(); // the role refused (quorum lost, nothing to join): its own typed failure
+                }
+            }
+            throw e;
+        }
         ServerRecord record = new ServerRecord(change.resource(), change.cluster(), change.slot(), generationOf(name), name,
-                instance.id(), instance.ip(), template.digest(), template.image().digest(), instance.createdAt() == null ? Instant.now() : instance.createdAt(),
-                true, Map.of());
-        keeper.update(s -> s.with(record)); // tainted until healthy: a crash now means "replace it" next time
+                instance.id(), instance.ip(), template.digest(), template.image().digest(),
+                instance.createdAt() == null ? clock.instant() : instance.createdAt(), true, Map.of());
+        // Tainted until healthy: a crash now means "check it, and replace it unless it serves" next time.
+        keeper.update(s -> (replacing == null ? s : s.without(replacing.name())).with(record));
         if (bootstrap != null && role.serialMembershipChanges()) {
             // Start members one after another: the next one only once this one's peer port answers. Only with etcd
             // health checks: a user who chose another type (e.g. 'process') does not want TCP probes sent.
             if (template.cluster().health().type() == HealthCheck.Type.ETCD) {
-                awaitPort(change, instance.ip(), role.ports().get(role.ports().size() - 1), template.cluster().health().startTimeout());
+                awaitPort(instance.ip(), role.ports().get(role.ports().size() - 1), template.cluster().health().startTimeout());
             }
             if (bootstrap.members().size() > 1) {
                 return record; // the cluster's health is awaited once every member runs
             }
         }
+        if (!live.isEmpty()) {
+            events.emit(new Event.Progress(change.resource(), "admitting " + name + " to its cluster"));
+        }
+        role.admit(record, live);
         awaitHealthy(template, record);
         return record;
     }
 
-    private void retire(Change change, ServerRecord before) throws Exception {
-        Role role = roles.getOrDefault(change.cluster(), Role.PLAIN);
-        boolean clusterLivesOn = change.reason() != Reason.DESTROY && change.reason() != Reason.CLUSTER_REMOVED;
-        if (clusterLivesOn) {
+    /** Carries a role's failure out of the provider's user-data callback, which may only throw ProviderException. */
+    private static final class JoinFailedException extends ProviderException {
+        private final Exception cause;
+
+        JoinFailedException(Exception cause) {
+            super(message(cause), cause);
+            this.cause = cause;
+        }
+
+        Exception cause() {
+            return cause;
+        }
+    }
+
+    /**
+     * Takes a server out: it leaves its cluster (when the cluster lives on and the change says so), is destroyed, and
+     * its record goes (unless a replacement will take its place).
+     */
+    private void retire(Change change, ServerRecord before, boolean removeRecord) throws Exception {
+        ClusterRole role = roles.getOrDefault(change.cluster(), ClusterRole.PLAIN);
+        if (change.leaveCluster()) {
             events.emit(new Event.Progress(change.resource(), "removing " + before.name() + " from its cluster"));
             role.leave(before, liveMembers(change.cluster(), before));
         }
         events.emit(new Event.Progress(change.resource(), "destroying " + before.name()));
         provider.destroy(before.instanceId());
-        keeper.update(s -> s.without(before.name()));
+        if (removeRecord) {
+            keeper.update(s -> s.without(before.name()));
+        }
+    }
+
+    /**
+     * The cluster's members must be exactly its recorded servers, all healthy. Servers the cluster does not count are
+     * marked tainted (the next apply replaces them) and the step fails: an apply only succeeds with a whole cluster.
+     */
+    private void verify(ClusterTemplate template) throws Exception {
+        ClusterRole role = roles.getOrDefault(template.name(), ClusterRole.PLAIN);
+        List<ServerRecord> recorded = keeper.current().cluster(template.name());
+        events.emit(new Event.Progress(template.name(), "checking that the cluster's members are its " + recorded.size() + " recorded servers"));
+        try {
+            role.verify(recorded);
+        } catch (ClusterMismatchException e) {
+            keeper.update(s -> {
+                var next = s;
+                for (String name : e.notMembers()) {
+                    var r = next.server(name);
+                    if (r.isPresent()) {
+                        next = next.with(r.get().tainted(true));
+                    }
+                }
+                return next;
+            });
+            throw e;
+        }
+        for (ServerRecord r : keeper.current().cluster(template.name())) {
+            if (wholeCluster || r.tainted()) {
+                awaitHealthy(template, r);
+            }
+        }
     }
 
     private void awaitHealthy(ClusterTemplate template, ServerRecord record) throws Exception {
         Cluster cluster = template.cluster();
-        Instant deadline = Instant.now().plus(cluster.health().startTimeout());
         events.emit(new Event.Progress(record.resource(), "waiting for " + record.name() + " to become healthy"));
-        Health last = null;
         Instance probe = new Instance(record.instanceId(), record.name(), record.ip(), Instance.Status.RUNNING, Map.of(), record.createdAt());
-        while (Instant.now().isBefore(deadline)) {
-            last = health.check(cluster, probe);
-            if (last.isUp()) {
+        Health[] last = {null};
+        Duration pause = Duration.ofMillis(Math.min(200, Math.max(10, cluster.health().interval().toMillis())));
+        Optional<Health> up = Retry.until(cluster.health().startTimeout(), new Backoff(pause, pause, Backoff.Jitter.NONE))
+                .withTime(clock, sleeper)
+                .poll(() -> {
+                    last[0] = health.check(cluster, probe);
+                    return last[0].isUp() ? Optional.of(last[0]) : Optional.empty();
+                });
+        if (up.isPresent()) {
+            if (record.tainted() || keeper.current().server(record.name()).map(ServerRecord::tainted).orElse(false)) {
                 keeper.update(s -> s.server(record.name()).map(r -> s.with(r.tainted(false))).orElse(s));
-                return;
             }
-            Thread.sleep(Math.min(200, cluster.health().interval().toMillis()));
+            return;
         }
-        throw new ProviderException(record.name() + " did not become healthy within " + cluster.health().startTimeout().toSeconds()
-                + " s (last check: " + (last == null ? "none" : last.detail()) + "); it stays recorded as tainted and the next apply replaces it");
+        throw new ServerNotHealthyException(record.name(), cluster.health().startTimeout(), last[0] == null ? "none" : last[0].detail());
     }
 
-    private void awaitPort(Change change, String ip, int port, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!HealthProbe.answers(ip, port, Duration.ofMillis(200))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new ProviderException("nothing answers on " + ip + ":" + port + " after " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(50);
+    private void awaitPort(String ip, int port, Duration timeout) throws Exception {
+        Optional<Boolean> answered = Retry.until(timeout, new Backoff(Duration.ofMillis(50), Duration.ofMillis(50), Backoff.Jitter.NONE))
+                .withTime(clock, sleeper)
+                .poll(() -> HealthProbe.answers(ip, port, Duration.ofMillis(200)) ? Optional.of(true) : Optional.empty());
+        if (answered.isEmpty()) {
+            throw new ProviderException("nothing answers on " + ip + ":" + port + " after " + timeout.toSeconds() + " s");
         }
     }
 
-    /** Servers of the cluster that run and stay: everything recorded except the one leaving and tainted ones. */
+    /** Servers of the cluster that run and stay: recorded, serving, not tainted, not the one leaving. */
     private List<ServerRecord> liveMembers(String cluster, ServerRecord leaving) {
-        Set<String> exclude = leaving == null ? Set.of() : Set.of(leaving.name());
         return keeper.current().cluster(cluster).stream()
-                .filter(r -> !exclude.contains(r.name()) && !dead.contains(r.name()))
-                .filter(r -> !r.tainted())
+                .filter(r -> leaving == null || !r.name().equals(leaving.name()))
+                .filter(r -> !unsound.contains(r.name()) && !r.tainted())
                 .toList();
     }
 
@@ -400,19 +549,20 @@ public final class Applier {
         generations.merge(r.resource(), r.generation(), Math::max);
     }
 
-    private String nextName(Change change) {
+    private ServerName nextName(Change change) {
         int g = generations.merge(change.resource(), 1, Integer::sum);
-        return change.cluster() + "-" + change.slot() + "-" + g;
+        return change.address().server(g);
     }
 
-    private static String bootstrapName(Role.Bootstrap bootstrap, Change change) {
-        String prefix = change.cluster() + "-" + change.slot() + "-";
-        return bootstrap.members().stream().map(Endpoint::name).filter(n -> n.startsWith(prefix)).findFirst()
+    private static String bootstrapName(ClusterRole.Bootstrap bootstrap, Change change) {
+        return bootstrap.members().stream().map(Endpoint::name)
+                .filter(n -> ServerName.parse(n).map(s -> s.slotAddress().equals(change.address())).orElse(false))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no reservation for " + change.resource()));
     }
 
     private static int generationOf(String name) {
-        return Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+        return ServerName.parse(name).map(ServerName::generation).orElse(0);
     }
 
     private Map<String, String> tags(ClusterTemplate template, Change change) {
@@ -422,6 +572,7 @@ public final class Applier {
         tags.put(Tags.RESOURCE, change.resource());
         tags.put(Tags.DIGEST, template.digest());
         tags.put(Tags.IMAGE_DIGEST, template.image().digest());
+        tags.put(Tags.LINEAGE, keeper.current().lineage());
         return tags;
     }
 

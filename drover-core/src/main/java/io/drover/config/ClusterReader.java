@@ -26,6 +26,7 @@ final class ClusterReader {
             "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-state", "initial-cluster-token");
 
     private final Path directory;
+    private final HerdSource.LocalFiles localFiles;
     private final List<String> lines;
     private final References references;
     private final ProviderFactory factory;
@@ -37,8 +38,10 @@ final class ClusterReader {
      * @param directory the herd file's directory ({@code contents.local} paths are relative to it)
      * @param factory the herd's provider, or {@code null} when unknown (cluster provider options are then not checked)
      */
-    ClusterReader(Path directory, List<String> lines, References references, ProviderFactory factory, Problems problems) {
+    ClusterReader(Path directory, HerdSource.LocalFiles localFiles, List<String> lines, References references, ProviderFactory factory,
+            Problems problems) {
         this.directory = directory;
+        this.localFiles = localFiles;
         this.lines = lines;
         this.references = references;
         this.factory = factory;
@@ -105,7 +108,7 @@ final class ClusterReader {
         if (firstBootEntry != null) {
             MapReader fb = MapReader.of(firstBootEntry, "firstBoot", Shape.Herd.FIRST_BOOT, problems);
             if (fb != null) {
-                FirstBootReader reader = new FirstBootReader(directory, lines, references, problems);
+                FirstBootReader reader = new FirstBootReader(directory, localFiles, lines, references, problems);
                 firstBoot = reader.read(fb);
                 deps.addAll(reader.clusterRefs());
             }

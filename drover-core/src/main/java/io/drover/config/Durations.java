@@ -5,16 +5,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as herd files write them: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1h}, or sums like {@code 1m30s}. */
-final class Durations {
+public final class Durations {
     private static final Pattern WHOLE = Pattern.compile("(?:\\d+(?:ms|s|m|h))+");
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h)");
 
-    static final String HINT = "write a whole number followed by ms, s, m or h, e.g. 500ms, 2s, 1m or 1m30s";
+    public static final String HINT = "write a whole number followed by ms, s, m or h, e.g. 500ms, 2s, 1m or 1m30s";
 
     private Durations() {}
 
-    /** The duration, or {@code null} when {@code text} is not one (or absurdly large). */
-    static Duration parse(String text) {
+    /** The duration, or {@code null} when {@code text} is not one (or absurdly large). {@code 0} is zero. */
+    public static Duration parse(String text) {
+        if ("0".equals(text)) {
+            return Duration.ZERO;
+        }
         if (!WHOLE.matcher(text).matches()) {
             return null;
         }

@@ -14,7 +14,6 @@ import io.drover.render.Unit;
 import io.drover.render.User;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +40,7 @@ final class FirstBootReader {
     private static final List<String> SSH_KEY_PREFIXES = List.of("ssh-", "ecdsa-", "sk-");
 
     private final Path directory;
+    private final HerdSource.LocalFiles localFiles;
     private final List<String> lines;
     private final References references;
     private final Problems problems;
@@ -49,8 +49,9 @@ final class FirstBootReader {
     private final Map<String, SourcePosition> paths = new HashMap<>();
 
     /** @param directory the herd file's directory, which {@code contents.local} paths are relative to */
-    FirstBootReader(Path directory, List<String> lines, References references, Problems problems) {
+    FirstBootReader(Path directory, HerdSource.LocalFiles localFiles, List<String> lines, References references, Problems problems) {
         this.directory = directory;
+        this.localFiles = localFiles;
         this.lines = lines;
         this.references = references;
         this.problems = problems;
@@ -209,7 +210,7 @@ final class FirstBootReader {
         }
         Path path = directory.resolve(name);
         try {
-            String text = Files.readString(path);
+            String text = localFiles.read(name, path);
             references.check(text, offset -> entry.value().position(), References.Scope.FIRST_BOOT, name + ": ")
                     .forEach(clusterRefs::add);
             return text;

@@ -60,6 +60,20 @@ public final class HerdLoader {
      *     relative to
      */
     public Herd parse(String yamlText, Path file) throws ConfigException {
+        return parse(yamlText, file, HerdSource.fromDisk());
+    }
+
+    /**
+     * Validates a recorded herd source (what an apply recorded in the state), reading its local files from the source
+     * instead of the disk.
+     *
+     * @param file where the herd file is (named in problems; its directory holds the herd's state)
+     */
+    public Herd parse(HerdSource source, Path file) throws ConfigException {
+        return parse(source.text(), file, source.recorded());
+    }
+
+    private Herd parse(String yamlText, Path file, HerdSource.LocalFiles localFiles) throws ConfigException {
         Problems problems = new Problems();
         YamlNode root = new YamlReader(file, yamlText, problems).read(yamlText);
         if (root == null) {
@@ -70,7 +84,7 @@ public final class HerdLoader {
                     "start with 'herd: NAME' and a 'clusters:' map");
             throw new ConfigException(problems.sorted());
         }
-        Herd herd = new Parse(file, yamlText.lines().toList(), problems).herd(map);
+        Herd herd = new Parse(file, yamlText, localFiles, problems).herd(map);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.sorted());
         }
@@ -80,12 +94,16 @@ public final class HerdLoader {
     /** The state of reading one file. */
     private final class Parse {
         private final Path file;
+        private final String text;
         private final List<String> lines;
+        private final HerdSource.LocalFiles localFiles;
         private final Problems problems;
 
-        Parse(Path file, List<String> lines, Problems problems) {
+        Parse(Path file, String text, HerdSource.LocalFiles localFiles, Problems problems) {
             this.file = file;
-            this.lines = lines;
+            this.text = text;
+            this.lines = text.lines().toList();
+            this.localFiles = localFiles;
             this.problems = problems;
         }
 
@@ -110,7 +128,7 @@ public final class HerdLoader {
                     problems.add(clustersEntry.keyPosition(), "no clusters declared", "add at least one cluster under 'clusters:'");
                 }
                 References references = new References(variables.keySet(), clusterMaps.entries().keySet(), problems);
-                ClusterReader reader = new ClusterReader(directoryOf(file), lines, references, factory, problems);
+                ClusterReader reader = new ClusterReader(directoryOf(file), localFiles, lines, references, factory, problems);
                 for (Entry entry : clusterMaps.entries().values()) {
                     Cluster cluster = reader.read(entry);
                     if (cluster != null) {
@@ -121,7 +139,9 @@ public final class HerdLoader {
             }
             Map<String, Output> outputs = outputs(top, new References(variables.keySet(),
                     clusterMaps == null ? Set.of() : clusterMaps.entries().keySet(), problems));
-            return problems.isEmpty() ? new Herd(name, file, provider, variables, clusters, outputs) : null;
+            return problems.isEmpty()
+                    ? new Herd(name, file, provider, variables, clusters, outputs, new HerdSource(text, localFiles.read()))
+                    : null;
         }
 
         private ProviderBlock provider(MapReader top) {

@@ -2,49 +2,83 @@ package io.drover.engine;
 
 import io.drover.apply.Applier;
 import io.drover.apply.ApplyResult;
+import io.drover.apply.Event;
 import io.drover.apply.EventSink;
 import io.drover.apply.Launcher;
 import io.drover.apply.StateKeeper;
 import io.drover.config.Cluster;
 import io.drover.config.Herd;
+import io.drover.config.HerdSource;
 import io.drover.config.Output;
+import io.drover.config.Role;
 import io.drover.config.Template;
+import io.drover.health.Health;
 import io.drover.health.HealthProbe;
 import io.drover.plan.ClusterTemplate;
 import io.drover.plan.Identity;
 import io.drover.plan.Plan;
 import io.drover.plan.Planner;
+import io.drover.plan.Reality;
 import io.drover.render.FirstBoot;
 import io.drover.render.ignition.IgnitionRenderer;
 import io.drover.render.ignition.IgnitionVersion;
+import io.drover.retry.Sleeper;
+import io.drover.roles.ClusterRole;
 import io.drover.roles.EtcdPki;
 import io.drover.roles.EtcdRole;
-import io.drover.roles.Role;
-import io.drover.spi.Endpoint;
 import io.drover.spi.Image;
+import io.drover.spi.Instance;
 import io.drover.spi.Provider;
 import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderException;
 import io.drover.spi.ProviderFactory;
+import io.drover.spi.Tags;
 import io.drover.spi.UserData;
+import io.drover.state.AppliedHerd;
+import io.drover.state.ServerRecord;
 import io.drover.state.State;
 import io.drover.state.StateException;
+import io.drover.state.StateLostException;
 import io.drover.state.StateStore;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * One herd, its provider and its state, wired together for one command: refresh + plan, apply, outputs.
- * The engine never knows which cloud it talks to; it only sees the {@link Provider} SPI.
+ * One herd, its provider and its state, wired together for one command: refresh + plan, apply, outputs. The engine
+ * never knows which cloud it talks to; it only sees the {@link Provider} SPI.
  */
 public final class Engine implements AutoCloseable {
 
-    /** Engine knobs a command may set. */
-    public record Settings(int parallelism, Duration membershipDeadline) {
+    /**
+     * Engine knobs a command may set.
+     *
+     * @param membershipDeadline how long one etcd membership change may retry
+     * @param wholeCluster an apply ends by waiting until every recorded member of a changed etcd cluster is healthy
+     *     (apply); heal only checks the membership, so one slow member does not hold up the next pass
+     * @param clock and {@code sleeper}: time, injected so that tests need not wait
+     */
+    public record Settings(int parallelism, Duration membershipDeadline, boolean wholeCluster, Clock clock, Sleeper sleeper) {
         public static final Settings DEFAULT = new Settings(10, Duration.ofSeconds(60));
+
+        public Settings(int parallelism, Duration membershipDeadline) {
+            this(parallelism, membershipDeadline, true, Clock.systemUTC(), Sleeper.SYSTEM);
+        }
+
+        public Settings forHeal() {
+            return new Settings(parallelism, membershipDeadline, false, clock, sleeper);
+        }
+
+        public Settings withTime(Clock newClock, Sleeper newSleeper) {
+            return new Settings(parallelism, membershipDeadline, wholeCluster, newClock, newSleeper);
+        }
     }
 
     private final Herd herd;
@@ -53,9 +87,8 @@ public final class Engine implements AutoCloseable {
     private final Map<String, String> environment;
     private final EventSink events;
     private final Settings settings;
+    private final ClusterPkis pkis;
     private Provider provider;
-    /** Each TLS etcd cluster's PKI: from the state, or generated for a cluster applied for the first time. */
-    private final Map<String, EtcdPki> pkis = new HashMap<>();
 
     public Engine(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, EventSink events, Settings settings) {
         this.herd = herd;
@@ -64,6 +97,7 @@ public final class Engine implements AutoCloseable {
         this.environment = Map.copyOf(environment);
         this.events = events;
         this.settings = settings;
+        this.pkis = new ClusterPkis(herd);
     }
 
     /** Where a herd keeps its local files: {@code .drover/} next to the herd file. */
@@ -84,100 +118,110 @@ public final class Engine implements AutoCloseable {
 
     /** The recorded state, or an empty one for a herd never applied. */
     public State state() throws StateException {
-        State state = store.read().orElseGet(() -> State.empty(herd.name()));
-        if (!state.herd().equals(herd.name()) && !state.isEmpty()) {
-            throw new StateException("the state at " + store.describe() + " belongs to herd '" + state.herd()
+        return stored().orElseGet(() -> State.empty(herd.name()));
+    }
+
+    private Optional<State> stored() throws StateException {
+        Optional<State> state = store.read();
+        if (state.isPresent() && !state.get().herd().equals(herd.name()) && !state.get().isEmpty()) {
+            throw new StateException("the state at " + store.describe() + " belongs to herd '" + state.get().herd()
                     + "', not '" + herd.name() + "' (rename the herd back, or use another directory)");
         }
         return state;
     }
 
     /** Refreshes against reality and plans. */
-    public Plan plan(Planner.Options options) throws ProviderException, StateException {
-        State state = withPki(state());
-        Map<String, ClusterTemplate> templates = options.destroy() ? Map.of() : templates();
-        return new Planner().plan(herd, templates, state, provider().list(), options);
+    public Plan plan(Planner.Options options) throws ProviderException, StateException, InterruptedException {
+        return plan(options, Map.of());
     }
 
     /**
-     * The state with every TLS etcd cluster's PKI in its secrets: loaded from them, or generated now (and saved
-     * with the first step of the next apply).
+     * Refreshes against reality and plans.
+     *
+     * @param knownHealth health the caller checked already (heal), by instance id: not probed again
      */
-    private synchronized State withPki(State state) {
-        Map<String, String> secrets = new HashMap<>(state.secrets());
-        for (Cluster c : herd.clusters().values()) {
-            if (c.role() == io.drover.config.Role.ETCD && c.etcd().tls()) {
-                EtcdPki pki = pkis.computeIfAbsent(c.name(), name -> EtcdPki.fromSecrets(state.secrets(), name)
-                        .orElseGet(() -> EtcdPki.generate(herd.name(), name)));
-                secrets = EtcdPki.clearSecrets(secrets, c.name());
-                secrets.putAll(pki.toSecrets(c.name()));
-            }
+    public Plan plan(Planner.Options options, Map<String, Health> knownHealth) throws ProviderException, StateException, InterruptedException {
+        Optional<State> stored = stored();
+        State state = pkis.withPki(stored.orElseGet(() -> State.empty(herd.name())));
+        List<Instance> instances = provider().list();
+        requireOwnership(stored, state, instances);
+        Map<String, ClusterTemplate> templates = options.destroy() ? Map.of() : templates();
+        Reality reality = options.destroy() ? Reality.of(instances) : refresher(state).refresh(state, instances, knownHealth);
+        return new Planner().plan(herd, templates, state, reality, options);
+    }
+
+    /**
+     * Refuses to act on servers the state does not account for: with no state at all while servers of the herd run
+     * (it was deleted), or servers recorded in another state of the herd (another lineage). Replacing them would make
+     * a new CA and lose the running cluster; the message says how to recover.
+     */
+    private void requireOwnership(Optional<State> stored, State state, List<Instance> instances) throws StateLostException {
+        if (instances.isEmpty()) {
+            return;
         }
-        return secrets.equals(state.secrets()) ? state : state.withSecrets(secrets);
+        List<String> names = instances.stream().map(Instance::name).sorted().toList();
+        if (stored.isEmpty()) {
+            throw new StateLostException("there is no state at " + store.describe() + ", but " + names.size() + " server"
+                    + (names.size() == 1 ? "" : "s") + " of herd '" + herd.name() + "' run (" + String.join(", ", names)
+                    + "). Drover will not touch them without their state: it holds each etcd cluster's CA. Restore the state"
+                    + " (its previous version is " + store.describe() + ".backup), or run 'drover import' to adopt the running"
+                    + " servers into a new state", names);
+        }
+        List<String> foreign = instances.stream()
+                .filter(i -> i.tag(Tags.LINEAGE) != null && !i.tag(Tags.LINEAGE).equals(state.lineage()))
+                .map(Instance::name).sorted().toList();
+        if (!foreign.isEmpty()) {
+            throw new StateLostException("server" + (foreign.size() == 1 ? " " : "s ") + String.join(", ", foreign) + " of herd '"
+                    + herd.name() + "' belong" + (foreign.size() == 1 ? "s" : "") + " to another state than " + store.describe()
+                    + " (lineage " + foreign.stream().map(n -> instances.stream().filter(i -> i.name().equals(n)).findFirst()
+                            .map(i -> i.tag(Tags.LINEAGE)).orElse("?")).distinct().findFirst().orElse("?") + ", this state is "
+                    + state.lineage() + "). Use the state they were made with, or destroy them from there", foreign);
+        }
+    }
+
+    private Refresher refresher(State state) {
+        HealthProbe probe = new HealthProbe(pkis.clientContexts(state));
+        return new Refresher(herd, probe, c -> role(c, state));
     }
 
     /** Where a TLS etcd cluster is in a CA rotation. */
     public synchronized EtcdPki.Phase caPhase(String cluster) throws StateException {
-        EtcdPki pki = requirePki(cluster);
-        return pki.phase();
+        return requirePki(cluster).phase();
     }
 
     /**
-     * Starts a CA rotation of a cluster (or, when one is under way, moves it to its next phase once every member
-     * runs the current one). The state is written at once; the caller holds the state lock. Each phase changes
-     * every member's identity, so the next apply replaces them all, rolling.
+     * Starts a CA rotation of a cluster (or, when one is under way, moves it to its next phase once every member runs
+     * the current one). The state is written at once; the caller holds the state lock. Each phase changes every
+     * member's identity, so the next apply replaces them all, rolling.
      */
     public synchronized EtcdPki.Phase rotateCa(String cluster, boolean advance) throws StateException {
         EtcdPki pki = requirePki(cluster);
         EtcdPki next = advance ? pki.advance() : pki.startRotation(herd.name(), cluster);
         State state = state();
-        Map<String, String> secrets = EtcdPki.clearSecrets(withPki(state).secrets(), cluster);
+        Map<String, String> secrets = EtcdPki.clearSecrets(pkis.withPki(state).secrets(), cluster);
         secrets.putAll(next.toSecrets(cluster));
         store.write(state.withSecrets(secrets).nextSerial());
-        pkis.put(cluster, next);
+        pkis.replace(cluster, next);
         return next.phase();
     }
 
     private EtcdPki requirePki(String cluster) throws StateException {
         Cluster c = herd.clusters().get(cluster);
-        EtcdPki pki = c == null ? null : pki(c);
+        EtcdPki pki = c == null ? null : pkis.pki(c, state());
         if (pki == null) {
             throw new StateException("cluster '" + cluster + "' is not an etcd cluster with TLS, so it has no CA to rotate");
         }
         return pki;
     }
 
-    /** The PKI of a cluster, or null if it runs without TLS. */
-    private EtcdPki pki(Cluster c) {
-        if (c.role() != io.drover.config.Role.ETCD || !c.etcd().tls()) {
-            return null;
-        }
-        synchronized (this) {
-            if (!pkis.containsKey(c.name())) {
-                try {
-                    withPki(state());
-                } catch (StateException e) {
-                    throw new IllegalStateException(e.getMessage(), e);
-                }
-            }
-            return pkis.get(c.name());
-        }
-    }
-
     /** A health probe that holds the client identity of every TLS cluster (for apply and heal). */
-    public HealthProbe healthProbe() {
-        Map<String, javax.net.ssl.SSLContext> tls = new HashMap<>();
-        for (Cluster c : herd.clusters().values()) {
-            EtcdPki pki = pki(c);
-            if (pki != null) {
-                tls.put(c.name(), pki.clientContext());
-            }
-        }
-        return new HealthProbe(tls);
+    public HealthProbe healthProbe() throws StateException {
+        return new HealthProbe(pkis.clientContexts(state()));
     }
 
     /** Each cluster's image, resolved once, and identity digest. */
-    public Map<String, ClusterTemplate> templates() throws ProviderException {
+    public Map<String, ClusterTemplate> templates() throws ProviderException, StateException {
+        State state = state();
         Map<String, Image> images = new HashMap<>();
         Map<String, ClusterTemplate> templates = new LinkedHashMap<>();
         for (Cluster c : herd.clusters().values()) {
@@ -186,7 +230,7 @@ public final class Engine implements AutoCloseable {
                 image = provider().resolveImage(c.image());
                 images.put(c.image(), image);
             }
-            EtcdPki pki = pki(c);
+            EtcdPki pki = pkis.pki(c, state);
             // The CA is part of every member's identity: a new CA means new members, rolled one at a time.
             Map<String, String> extra = pki == null ? Map.of() : pki.identity();
             templates.put(c.name(), new ClusterTemplate(c, image, Identity.digest(herd, c, image, extra)));
@@ -194,48 +238,67 @@ public final class Engine implements AutoCloseable {
         return templates;
     }
 
+    /**
+     * Carries out a plan. The state first records what is being applied (the herd source, for heal) or that the herd
+     * is being destroyed (so that heal leaves it alone); every step is saved as it completes.
+     */
     public ApplyResult apply(Plan plan) throws Exception {
-        StateKeeper keeper = new StateKeeper(store, plan.prior());
-        Map<String, Role> roles = new HashMap<>();
+        State prior = plan.destroy() ? plan.prior().markDestroyed() : plan.prior().withApplied(applied(herd.source()));
+        Plan recorded = new Plan(plan.herd(), prior, plan.changes(), plan.clusters(), plan.removedClusters(), plan.destroy(), plan.unsound());
+        StateKeeper keeper = new StateKeeper(store, prior);
+        Map<String, ClusterRole> roles = new HashMap<>();
+        Map<String, List<String>> dependsOn = new HashMap<>();
         for (Cluster c : herd.clusters().values()) {
-            roles.put(c.name(), role(c));
+            roles.put(c.name(), role(c, prior));
+            dependsOn.put(c.name(), c.dependsOn());
         }
-        try (HealthProbe probe = healthProbe()) {
-            Applier applier = new Applier(provider(), keeper, events, roles, launcher(), probe, settings.parallelism());
-            ApplyResult result = applier.apply(plan);
+        try (HealthProbe probe = new HealthProbe(pkis.clientContexts(prior))) {
+            Applier applier = new Applier(provider(), keeper, events, roles, dependsOn, launcher(), probe, settings.parallelism(),
+                    settings.wholeCluster(), settings.clock(), settings.sleeper());
+            ApplyResult result = applier.apply(recorded);
             if (result.ok()) {
                 sweep(keeper.current());
             }
-            writeClientFiles();
+            if (!plan.destroy()) {
+                pkis.writeClientFiles(workDir(herd), keeper.current(), note -> events.emit(new Event.Note(herd.name(), note)));
+            }
             State withOutputs = keeper.update(s -> s.withOutputs(outputs(s)));
             return new ApplyResult(withOutputs, result.done(), result.failures(), result.skipped());
         }
     }
 
+    /** What the state records as applied: the herd's source text and local files, with a digest. */
+    static AppliedHerd applied(HerdSource source) {
+        if (source == null) {
+            return null;
+        }
+        StringBuilder all = new StringBuilder(source.text());
+        new TreeMap<>(source.localFiles()).forEach((k, v) -> all.append('\0').append(k).append('\0').append(v));
+        return new AppliedHerd(source.text(), source.localFiles(), Identity.sha256(all.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
     /**
-     * Has the provider delete leftovers of interrupted runs (a port made just before a crash) that belong to no
-     * recorded server. Call it under the state lock, when no create of this herd is under way.
+     * Has the provider delete leftovers of interrupted runs (a port made just before a crash) that belong to no recorded
+     * server. Call it under the state lock, when no create of this herd is under way.
      */
     public void sweep(State state) throws ProviderException {
-        provider().sweep(state.servers().stream().map(io.drover.state.ServerRecord::name)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet()));
+        provider().sweep(state.servers().stream().map(ServerRecord::name).collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 
     /** Writes each TLS cluster's client files under .drover/pki/ for users and tools (etcdctl). */
-    public void writeClientFiles() throws java.io.IOException {
-        for (Cluster c : herd.clusters().values()) {
-            EtcdPki pki = pki(c);
-            if (pki != null) {
-                pki.writeClientFiles(EtcdPki.clientFiles(workDir(herd), c.name()).ca().getParent());
-            }
-        }
+    public void writeClientFiles() throws java.io.IOException, StateException {
+        pkis.writeClientFiles(workDir(herd), state(), note -> events.emit(new Event.Note(herd.name(), note)));
     }
 
     /** The role of a cluster (public for the heal reconciler, which drives the same membership changes). */
-    public Role role(Cluster c) {
+    public ClusterRole role(Cluster c) throws StateException {
+        return role(c, state());
+    }
+
+    private ClusterRole role(Cluster c, State state) {
         return switch (c.role()) {
-            case PLAIN -> Role.PLAIN;
-            case ETCD -> new EtcdRole(herd.name(), c, settings.membershipDeadline(), pki(c));
+            case PLAIN -> ClusterRole.PLAIN;
+            case ETCD -> new EtcdRole(herd.name(), c, settings.membershipDeadline(), pkis.pki(c, state), settings.clock(), settings.sleeper());
         };
     }
 
@@ -257,63 +320,13 @@ public final class Engine implements AutoCloseable {
     /** The forms first-boot config can be rendered in. */
     public enum Format { IGNITION, CLOUD_INIT }
 
-    /**
-     * What one server boots with, for {@code drover render}. A recorded server is rendered with its own name and
-     * address; a slot not yet applied gets a preview identity (its first name, a documentation address from
-     * 192.0.2.0/24). Etcd members are rendered as if the whole cluster were being created, so rendering needs
-     * no network and gives the same bytes every time.
-     *
-     * @param server a server name ({@code etcd-0-1}) or slot ({@code etcd[0]}); null for the first slot
-     * @param format null for the form the cluster's image reads ({@code userData:})
-     */
+    /** What one server boots with, for {@code drover render} (see {@link Preview}). */
     public byte[] render(String server, Format format, IgnitionVersion version) throws Exception {
         State state = state();
-        Cluster cluster = null;
-        int slot = 0;
-        Endpoint self = null;
-        var recorded = server == null ? java.util.Optional.<io.drover.state.ServerRecord>empty() : state.server(server);
-        if (recorded.isPresent()) {
-            cluster = herd.clusters().get(recorded.get().cluster());
-            slot = recorded.get().slot();
-            self = new Endpoint(recorded.get().name(), recorded.get().ip());
-        } else {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z][a-z0-9-]*)\\[(\\d+)]").matcher(server == null ? "" : server);
-            if (server == null) {
-                cluster = herd.clusters().values().iterator().next();
-            } else if (m.matches()) {
-                cluster = herd.clusters().get(m.group(1));
-                slot = Integer.parseInt(m.group(2));
-            }
-            if (cluster == null || slot >= cluster.size()) {
-                throw new IllegalArgumentException("no server or slot '" + server + "' in herd '" + herd.name()
-                        + "' (give a recorded server name, see 'drover show', or a slot like "
-                        + herd.clusters().keySet().iterator().next() + "[0])");
-            }
-            self = previewEndpoint(cluster, slot);
-        }
-        FirstBoot roleAdditions = FirstBoot.EMPTY;
-        if (cluster.role() == io.drover.config.Role.ETCD) {
-            java.util.List<Endpoint> members = new java.util.ArrayList<>();
-            for (int i = 0; i < cluster.size(); i++) {
-                members.add(i == slot ? self : previewEndpoint(cluster, i));
-            }
-            roleAdditions = ((EtcdRole) role(cluster)).preview().join(self, java.util.List.of(), new Role.Bootstrap(members), java.util.List.of());
-        }
-        var scope = TemplateScope.server(herd, cluster, self, slot, state);
-        FirstBoot resolved = cluster.firstBoot().mapStrings(s -> Template.resolve(s, scope)).plus(roleAdditions);
-        Format chosen = format != null ? format
-                : cluster.userData() == Cluster.UserDataFormat.CLOUD_INIT ? Format.CLOUD_INIT : Format.IGNITION;
-        return switch (chosen) {
-            case IGNITION -> new IgnitionRenderer(version).render(resolved);
-            case CLOUD_INIT -> new io.drover.render.cloudinit.CloudInitRenderer().render(resolved);
-        };
+        return new Preview(herd, c -> role(c, state)).render(state, server, format, version);
     }
 
-    private static Endpoint previewEndpoint(Cluster cluster, int slot) {
-        return new Endpoint(cluster.name() + "-" + slot + "-1", "192.0.2." + (10 + slot % 240));
-    }
-
-    /** The herd's outputs computed from a state. */
+    /** The herd's outputs computed from a state and this herd file. */
     public Map<String, String> outputs(State state) {
         Map<String, String> values = new LinkedHashMap<>();
         var scope = TemplateScope.herd(herd, state);
@@ -324,6 +337,28 @@ public final class Engine implements AutoCloseable {
             }));
         }
         return values;
+    }
+
+    /** What {@link #importServers} did. */
+    public record ImportSummary(List<String> imported, List<String> unhealthy, Map<String, String> pkiSources) {}
+
+    /**
+     * {@code drover import}: records the running servers of this herd in a missing or empty state (see {@link Importer}),
+     * recovering each etcd cluster's PKI from {@code sources} (states that may have it, such as a backup). The caller
+     * holds the state lock.
+     */
+    public ImportSummary importServers(Map<String, State> sources) throws Exception {
+        Importer.Result result = new Importer(herd, provider()).run(stored(), sources);
+        State state = result.state();
+        store.write(state.withOutputs(outputs(state)).nextSerial());
+        new ClusterPkis(herd).writeClientFiles(workDir(herd), state, note -> events.emit(new Event.Note(herd.name(), note)));
+        return new ImportSummary(result.imported(), result.unhealthy(), result.pkiSources());
+    }
+
+    /** Whether a cluster of this herd is an etcd cluster (for callers that only hold a name). */
+    public boolean isEtcd(String cluster) {
+        Cluster c = herd.clusters().get(cluster);
+        return c != null && c.role() == Role.ETCD;
     }
 
     @Override

@@ -1,23 +1,68 @@
 package io.drover.plan;
 
+import io.drover.addr.SlotAddress;
 import io.drover.state.ServerRecord;
+import java.util.Objects;
 
 /**
- * One proposed change to one slot of a cluster.
+ * One proposed change to one slot of a cluster. The fields say what apply must do; {@link #reason()} only explains
+ * it to people (decisions are never made from it, as in OpenTofu's plans).
  *
  * @param before the server the change replaces, deletes or adopts ({@code null} for a create)
- * @param beforeAlive whether {@code before} still runs (a replacement of a dead server cannot create first)
- * @param desiredDigest the identity the slot should have after the change ({@code null} for a delete)
+ * @param createFirst for a replacement: the new server is created before the old one goes (the old one still
+ *     serves); otherwise the old one goes first (it is dead, or must leave its cluster before a new member can join)
+ * @param leaveCluster the old server leaves its cluster's membership before it is destroyed (false when the whole
+ *     cluster goes, or never formed)
+ * @param stage when the change runs relative to the cluster's other changes
+ * @param desiredDigest the identity the slot has after the change ({@code null} for a delete)
  */
 public record Change(
-        Action action, String cluster, int slot, Reason reason, ServerRecord before, boolean beforeAlive,
-        String desiredDigest) {
+        Action action, SlotAddress address, Reason reason, ServerRecord before, boolean createFirst, boolean leaveCluster,
+        Stage stage, String desiredDigest) {
+
+    /** The order of a cluster's changes. */
+    public enum Stage {
+        /** Before anything is created: leftovers (duplicates, failed creates, vanished servers) go first. */
+        CLEANUP,
+        /** Creates and replacements, rolling. */
+        ROLL,
+        /** After the roll: servers beyond the cluster's size, or of a cluster that goes. */
+        SHRINK
+    }
+
+    public Change {
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(stage, "stage");
+    }
+
+    public static Change create(SlotAddress address, String desiredDigest) {
+        return new Change(Action.CREATE, address, Reason.NEW, null, false, false, Stage.ROLL, desiredDigest);
+    }
+
+    public static Change keep(SlotAddress address, ServerRecord server) {
+        return new Change(Action.NO_OP, address, Reason.UP_TO_DATE, server, false, false, Stage.ROLL, server.digest());
+    }
+
+    public String cluster() {
+        return address.cluster();
+    }
+
+    public int slot() {
+        return address.slot();
+    }
 
     public String resource() {
-        return ServerRecord.resource(cluster, slot);
+        return address.toString();
     }
 
     public boolean isNoOp() {
         return action == Action.NO_OP;
+    }
+
+    /** The same change, with the old server going first (heal: a frozen etcd member must leave before a new one joins). */
+    public Change destroyFirst() {
+        return new Change(action, address, reason, before, false, leaveCluster, stage, desiredDigest);
     }
 }

@@ -3,23 +3,28 @@ package io.drover.plan;
 import io.drover.state.State;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Everything an apply will do, computed from the herd file, the recorded state and reality.
  *
- * @param prior the recorded state, refreshed against reality (adopted servers added); apply starts from it
- * @param changes one per slot that exists in the herd file, the state or reality, in cluster then slot order
+ * @param prior the recorded state, refreshed against reality (adopted servers added, servers found healthy no longer
+ *     tainted); apply starts from it
+ * @param changes one or more per slot that exists in the herd file, the state or reality, in cluster then slot order
  * @param clusters the cluster templates (identity, image) the plan was made for
  * @param removedClusters clusters in the state or in reality that the herd file no longer has
  * @param destroy whether this is a plan to destroy the whole herd
+ * @param unsound servers (recorded or found) that do not serve: dead, never healthy, or not counted by their cluster.
+ *     They are never asked to help a new member join, whatever the state says.
  */
 public record Plan(String herd, State prior, List<Change> changes, Map<String, ClusterTemplate> clusters,
-        List<String> removedClusters, boolean destroy) {
+        List<String> removedClusters, boolean destroy, Set<String> unsound) {
 
     public Plan {
         changes = List.copyOf(changes);
         clusters = Map.copyOf(clusters);
         removedClusters = List.copyOf(removedClusters);
+        unsound = Set.copyOf(unsound);
     }
 
     public boolean hasChanges() {
@@ -32,5 +37,10 @@ public record Plan(String herd, State prior, List<Change> changes, Map<String, C
 
     public List<Change> changesOf(String cluster) {
         return changes.stream().filter(c -> c.cluster().equals(cluster)).toList();
+    }
+
+    /** The same plan with other changes (heal adapts the engine's plan this way). */
+    public Plan withChanges(List<Change> newChanges) {
+        return new Plan(herd, prior, newChanges, clusters, removedClusters, destroy, unsound);
     }
 }

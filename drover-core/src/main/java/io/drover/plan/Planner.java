@@ -1,6 +1,11 @@
 package io.drover.plan;
 
+import io.drover.addr.ServerName;
+import io.drover.addr.SlotAddress;
 import io.drover.config.Herd;
+import io.drover.config.Role;
+import io.drover.health.Health;
+import io.drover.plan.Change.Stage;
 import io.drover.spi.Instance;
 import io.drover.spi.Tags;
 import io.drover.state.ServerRecord;
@@ -8,123 +13,205 @@ import io.drover.state.State;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Compares desired (the herd file's cluster templates), recorded (the state) and real (what the provider
- * lists) and proposes one change per slot. Pure: no I/O, so it is fast and testable; 10,000 slots plan in
- * well under a second.
+ * Compares desired (the herd file's cluster templates), recorded (the state) and real (what the provider lists,
+ * what the servers and their clusters say) and proposes changes per slot. Pure: no I/O, so it is fast and testable;
+ * 10,000 slots plan in well under a second.
+ *
+ * <p>Every server of a slot is a <em>candidate</em> to fill it: the recorded ones, and those reality has but the
+ * state does not (a run died between "server exists" and "state saved"). A candidate is <em>sound</em> when it runs
+ * and nothing says it does not serve: a recorded server is trusted unless its cluster does not count it; a server
+ * that was never seen healthy (tainted, or found unrecorded) must be healthy now, and a member of its cluster. The
+ * best sound candidate keeps the slot; every other candidate goes first, so a slot never ends up with two servers,
+ * and a server that never worked never takes the place of one that does.
  */
 public final class Planner {
-    private static final Pattern RESOURCE = Pattern.compile("([a-z][a-z0-9-]*)\\[(\\d+)]");
-    private static final Pattern GENERATION = Pattern.compile(".*-(\\d+)");
 
-    /** Knobs of one planning run. */
-    public record Options(boolean destroy, Set<String> unhealthy) {
-        public static final Options APPLY = new Options(false, Set.of());
-        public static final Options DESTROY = new Options(true, Set.of());
+    /**
+     * Knobs of one planning run.
+     *
+     * @param heal plan for {@code drover heal}: replace what is dead, drifted or unhealthy, but never create slots that
+     *     have no recorded server, never roll a changed config (that is apply's job), never delete whole clusters
+     * @param unhealthy servers heal found failing their health checks: they are replaced
+     */
+    public record Options(boolean destroy, boolean heal, Set<String> unhealthy) {
+        public static final Options APPLY = new Options(false, false, Set.of());
+        public static final Options DESTROY = new Options(true, false, Set.of());
 
         public Options {
             unhealthy = Set.copyOf(unhealthy);
         }
+
+        public static Options heal(Set<String> unhealthy) {
+            return new Options(false, true, unhealthy);
+        }
     }
 
     public Plan plan(Herd herd, Map<String, ClusterTemplate> templates, State state, List<Instance> reality, Options options) {
+        return plan(herd, templates, state, Reality.of(reality), options);
+    }
+
+    public Plan plan(Herd herd, Map<String, ClusterTemplate> templates, State state, Reality reality, Options options) {
         Map<String, Instance> byId = new HashMap<>();
-        for (Instance i : reality) {
+        for (Instance i : reality.instances()) {
             byId.put(i.id(), i);
         }
-        // Slot -> what we know about it, from the state and from reality.
-        Map<String, SlotFacts> slots = new TreeMap<>(Comparator.comparing(Planner::slotKey));
-        Set<String> tracked = new java.util.HashSet<>();
+        Map<SlotAddress, List<Candidate>> slots = new TreeMap<>();
+        Set<String> tracked = new HashSet<>();
         for (ServerRecord r : state.servers()) {
-            Instance instance = byId.get(r.instanceId());
             tracked.add(r.instanceId());
-            boolean alive = instance != null && isAlive(instance);
-            boolean drifted = alive && instance.drifted().isPresent();
-            slots.computeIfAbsent(r.resource(), k -> new SlotFacts(r.cluster(), r.slot()))
-                    .add(new Candidate(r, alive, drifted, false));
+            Candidate c = candidate(r, byId.get(r.instanceId()), true, reality, templates);
+            slots.computeIfAbsent(address(r), k -> new ArrayList<>()).add(c);
         }
-        State prior = state;
-        for (Instance i : reality) {
-            if (tracked.contains(i.id())) {
-                continue;
+        for (Instance i : reality.instances()) {
+            if (!tracked.contains(i.id())) {
+                ServerRecord found = recordOf(i);
+                slots.computeIfAbsent(address(found), k -> new ArrayList<>()).add(candidate(found, i, false, reality, templates));
             }
-            ServerRecord found = adopt(i);
-            if (isAlive(i)) {
-                prior = prior.with(found);
-            }
-            // A dead server of this herd that the state does not know (it failed while a crashed run created it)
-            // is still ours to clean up: it becomes a candidate that the slot's change deletes.
-            slots.computeIfAbsent(found.resource(), k -> new SlotFacts(found.cluster(), found.slot()))
-                    .add(new Candidate(found, isAlive(i), false, true));
         }
         if (!options.destroy()) {
             for (ClusterTemplate t : templates.values()) {
                 for (int slot = 0; slot < t.cluster().size(); slot++) {
-                    slots.computeIfAbsent(ServerRecord.resource(t.name(), slot), k -> new SlotFacts(null, -1));
+                    slots.computeIfAbsent(new SlotAddress(t.name(), slot), k -> new ArrayList<>());
                 }
             }
         }
+        Set<String> freshStart = options.destroy() ? Set.of() : neverFormed(slots, templates, reality);
+        State prior = state;
+        Set<String> unsound = new HashSet<>();
         List<Change> changes = new ArrayList<>();
-        for (Map.Entry<String, SlotFacts> e : slots.entrySet()) {
-            SlotFacts facts = e.getValue();
-            Matcher m = RESOURCE.matcher(e.getKey());
-            String cluster = facts.cluster != null ? facts.cluster : (m.matches() ? m.group(1) : e.getKey());
-            int slot = facts.slot >= 0 ? facts.slot : (m.matches() ? Integer.parseInt(m.group(2)) : 0);
-            ClusterTemplate template = options.destroy() ? null : templates.get(cluster);
-            changes.addAll(decide(cluster, slot, template, facts.candidates, options));
-        }
-        Set<String> removed = new LinkedHashSet<>();
-        for (ServerRecord r : prior.servers()) {
-            if (options.destroy() || !templates.containsKey(r.cluster())) {
-                removed.add(r.cluster());
+        for (Map.Entry<SlotAddress, List<Candidate>> e : slots.entrySet()) {
+            SlotAddress address = e.getKey();
+            for (Candidate c : e.getValue()) {
+                if (!c.sound) {
+                    unsound.add(c.record.name());
+                } else if (!c.recorded || c.record.tainted()) {
+                    prior = prior.with(c.record.tainted(false)); // found running and healthy: it counts from now on
+                }
+            }
+            ClusterTemplate template = options.destroy() ? null : templates.get(address.cluster());
+            if (freshStart.contains(address.cluster())) {
+                changes.addAll(startAfresh(address, template, e.getValue()));
+            } else {
+                changes.addAll(decide(address, template, e.getValue(), options));
             }
         }
-        return new Plan(herd.name(), prior, changes, templates, List.copyOf(removed), options.destroy());
+        Set<String> removed = new LinkedHashSet<>();
+        if (!options.heal()) {
+            for (ServerRecord r : prior.servers()) {
+                if (options.destroy() || !templates.containsKey(r.cluster())) {
+                    removed.add(r.cluster());
+                }
+            }
+        }
+        return new Plan(herd.name(), prior, changes, templates, List.copyOf(removed), options.destroy(), unsound);
     }
 
-    private static List<Change> decide(String cluster, int slot, ClusterTemplate template, List<Candidate> candidates, Options options) {
-        List<Change> changes = new ArrayList<>();
-        if (template == null || slot >= template.cluster().size()) {
-            Reason why = options.destroy() ? Reason.DESTROY : template == null ? Reason.CLUSTER_REMOVED : Reason.SCALE_DOWN;
+    private static Candidate candidate(ServerRecord r, Instance instance, boolean recorded, Reality reality, Map<String, ClusterTemplate> templates) {
+        boolean running = instance != null && (instance.status() == Instance.Status.RUNNING
+                || (recorded && instance.status() == Instance.Status.BUILDING));
+        Health health = instance == null ? null : reality.health().get(instance.id());
+        Membership membership = reality.membership().get(r.cluster());
+        Membership.Standing standing = membership == null ? null : membership.standing(r);
+        boolean counted = standing == null || standing == Membership.Standing.VOTER;
+        boolean trusted = recorded && !r.tainted();
+        boolean sound = running && counted && (trusted || (health != null && health.isUp()));
+        boolean drifted = running && instance.drifted().isPresent();
+        return new Candidate(r, instance, recorded, sound, drifted, standing);
+    }
+
+    /**
+     * Etcd clusters that never formed: nothing in them serves, no member answers a member list, and every recorded
+     * member is tainted (none was ever healthy, so none holds acknowledged data). They are started afresh, all members at once, instead of having
+     * new members join a cluster that does not exist.
+     */
+    private static Set<String> neverFormed(Map<SlotAddress, List<Candidate>> slots, Map<String, ClusterTemplate> templates, Reality reality) {
+        Map<String, Boolean> formed = new HashMap<>();
+        Map<String, Boolean> anyRecorded = new HashMap<>();
+        slots.forEach((address, candidates) -> {
             for (Candidate c : candidates) {
-                changes.add(new Change(Action.DELETE, cluster, slot, why, c.record, c.alive, null));
+                if (c.sound || (c.recorded && !c.record.tainted())) {
+                    formed.put(address.cluster(), true);
+                }
+                if (c.recorded) {
+                    anyRecorded.put(address.cluster(), true);
+                }
+            }
+        });
+        Set<String> fresh = new HashSet<>();
+        for (ClusterTemplate t : templates.values()) {
+            // A member list answered means a cluster exists, whatever the health checks said: never start afresh then.
+            if (t.cluster().role() == Role.ETCD && anyRecorded.getOrDefault(t.name(), false) && !formed.getOrDefault(t.name(), false)
+                    && !reality.membership().containsKey(t.name())) {
+                fresh.add(t.name());
+            }
+        }
+        return fresh;
+    }
+
+    private static List<Change> startAfresh(SlotAddress address, ClusterTemplate template, List<Candidate> candidates) {
+        List<Change> changes = new ArrayList<>();
+        for (Candidate c : candidates) {
+            changes.add(new Change(Action.DELETE, address, Reason.NEVER_FORMED, c.record, false, false, Stage.CLEANUP, null));
+        }
+        if (template != null && address.slot() < template.cluster().size()) {
+            changes.add(Change.create(address, template.digest()));
+        }
+        return changes;
+    }
+
+    private static List<Change> decide(SlotAddress address, ClusterTemplate template, List<Candidate> candidates, Options options) {
+        List<Change> changes = new ArrayList<>();
+        if (template == null || address.slot() >= template.cluster().size()) {
+            if (options.heal()) {
+                return changes; // shrinking is apply's decision
+            }
+            Reason why = options.destroy() ? Reason.DESTROY : template == null ? Reason.CLUSTER_REMOVED : Reason.SCALE_DOWN;
+            boolean clusterLivesOn = template != null;
+            for (Candidate c : candidates) {
+                changes.add(new Change(Action.DELETE, address, why, c.record, false, clusterLivesOn, Stage.SHRINK, null));
             }
             return changes;
         }
         String desired = template.digest();
-        Candidate best = candidates.stream().filter(c -> c.alive)
-                .max(Comparator.<Candidate, Boolean>comparing(c -> desired.equals(c.record.digest()) && !c.record.tainted())
-                        .thenComparing(c -> !c.adopted)
+        Candidate best = candidates.stream().filter(c -> c.sound)
+                .max(Comparator.<Candidate, Boolean>comparing(c -> desired.equals(c.record.digest()))
+                        .thenComparing(c -> c.recorded)
                         .thenComparingInt(c -> c.record.generation()))
                 .orElse(null);
-        Candidate dead = candidates.stream().filter(c -> !c.alive)
+        Candidate replaced = best != null ? null : candidates.stream().filter(c -> c.recorded)
                 .max(Comparator.comparingInt(c -> c.record.generation())).orElse(null);
         for (Candidate c : candidates) {
-            if (c != best && c != (best == null ? dead : null)) {
-                changes.add(new Change(Action.DELETE, cluster, slot, c.alive ? Reason.DUPLICATE : Reason.MISSING, c.record, c.alive, null));
+            if (c != best && c != replaced) {
+                changes.add(new Change(Action.DELETE, address, leftoverReason(c), c.record, false, true, Stage.CLEANUP, null));
             }
         }
-        if (best == null) {
-            changes.add(dead == null
-                    ? new Change(Action.CREATE, cluster, slot, Reason.NEW, null, false, desired)
-                    : new Change(Action.REPLACE, cluster, slot, Reason.MISSING, dead.record, false, desired));
-        } else {
+        boolean etcd = template.cluster().role() == Role.ETCD;
+        if (best != null) {
             Reason why = whyReplace(best, template, options);
             if (why != null) {
-                changes.add(new Change(Action.REPLACE, cluster, slot, why, best.record, true, desired));
-            } else if (best.adopted) {
-                changes.add(new Change(Action.ADOPT, cluster, slot, Reason.ADOPTED, best.record, true, desired));
+                // An unhealthy etcd member (frozen, say) must leave before a new one can join: etcd refuses an add
+                // while a voter is unreachable, and counting it would risk quorum.
+                boolean createFirst = !(why == Reason.UNHEALTHY && etcd);
+                changes.add(new Change(Action.REPLACE, address, why, best.record, createFirst, true, Stage.ROLL, desired));
+            } else if (!best.recorded) {
+                changes.add(new Change(Action.ADOPT, address, Reason.ADOPTED, best.record, false, false, Stage.ROLL, best.record.digest()));
+            } else if (best.record.tainted()) {
+                changes.add(new Change(Action.ADOPT, address, Reason.RECOVERED, best.record, false, false, Stage.ROLL, best.record.digest()));
             } else {
-                changes.add(new Change(Action.NO_OP, cluster, slot, Reason.UP_TO_DATE, best.record, true, desired));
+                changes.add(Change.keep(address, best.record));
             }
+        } else if (replaced != null) {
+            changes.add(new Change(Action.REPLACE, address, deadReason(replaced), replaced.record, false, true, Stage.ROLL, desired));
+        } else if (!options.heal()) {
+            changes.add(Change.create(address, desired)); // heal never creates a slot nobody applied
         }
         return changes;
     }
@@ -134,53 +221,52 @@ public final class Planner {
         if (c.drifted) {
             return Reason.DRIFT;
         }
-        if (!template.digest().equals(r.digest())) {
-            return template.image().digest().equals(r.imageDigest()) ? Reason.CONFIG_CHANGED : Reason.IMAGE_CHANGED;
-        }
-        if (r.tainted()) {
-            return Reason.TAINTED;
-        }
         if (options.unhealthy().contains(r.name())) {
             return Reason.UNHEALTHY;
+        }
+        if (!template.digest().equals(r.digest()) && !options.heal()) {
+            return template.image().digest().equals(r.imageDigest()) ? Reason.CONFIG_CHANGED : Reason.IMAGE_CHANGED;
         }
         return null;
     }
 
-    private static boolean isAlive(Instance i) {
-        return i.status() == Instance.Status.RUNNING || i.status() == Instance.Status.BUILDING;
+    private static Reason deadReason(Candidate c) {
+        if (c.instance == null) {
+            return Reason.MISSING;
+        }
+        if (c.standing == Membership.Standing.PENDING || c.standing == Membership.Standing.STRANGER) {
+            return c.record.tainted() ? Reason.TAINTED : Reason.NOT_A_MEMBER;
+        }
+        if (c.record.tainted()) {
+            return Reason.TAINTED;
+        }
+        return Reason.NOT_RUNNING;
     }
 
-    /** A server found in reality but not in the state: rebuild its record from the tags the engine gave it. */
-    private static ServerRecord adopt(Instance i) {
-        String resource = i.tag(Tags.RESOURCE);
-        Matcher m = resource == null ? null : RESOURCE.matcher(resource);
-        String cluster = m != null && m.matches() ? m.group(1) : String.valueOf(i.tag(Tags.CLUSTER));
-        int slot = m != null && m.matches() ? Integer.parseInt(m.group(2)) : Integer.MAX_VALUE;
-        Matcher g = GENERATION.matcher(i.name());
-        int generation = g.matches() ? Integer.parseInt(g.group(1)) : 0;
-        return new ServerRecord(ServerRecord.resource(cluster, slot), cluster, slot, generation, i.name(), i.id(), i.ip(),
+    private static Reason leftoverReason(Candidate c) {
+        if (c.instance == null) {
+            return Reason.MISSING;
+        }
+        if (!c.recorded && !c.sound) {
+            return Reason.FAILED_CREATE;
+        }
+        return Reason.DUPLICATE;
+    }
+
+    private static SlotAddress address(ServerRecord r) {
+        return new SlotAddress(r.cluster(), r.slot());
+    }
+
+    /** A server found in reality but not in the state: its record, rebuilt from the tags the engine gave it. */
+    public static ServerRecord recordOf(Instance i) {
+        SlotAddress address = SlotAddress.parse(i.tag(Tags.RESOURCE))
+                .or(() -> ServerName.parse(i.name()).map(ServerName::slotAddress))
+                .orElseGet(() -> new SlotAddress(String.valueOf(i.tag(Tags.CLUSTER)), Integer.MAX_VALUE));
+        int generation = ServerName.parse(i.name()).map(ServerName::generation).orElse(0);
+        return new ServerRecord(address.toString(), address.cluster(), address.slot(), generation, i.name(), i.id(), i.ip(),
                 i.tag(Tags.DIGEST), i.tag(Tags.IMAGE_DIGEST), i.createdAt(), false, Map.of());
     }
 
-    private static String slotKey(String resource) {
-        Matcher m = RESOURCE.matcher(resource);
-        return m.matches() ? m.group(1) + "[" + String.format("%010d", Long.parseLong(m.group(2))) + "]" : resource;
-    }
-
-    private record Candidate(ServerRecord record, boolean alive, boolean drifted, boolean adopted) {}
-
-    private static final class SlotFacts {
-        final String cluster;
-        final int slot;
-        final List<Candidate> candidates = new ArrayList<>();
-
-        SlotFacts(String cluster, int slot) {
-            this.cluster = cluster;
-            this.slot = slot;
-        }
-
-        void add(Candidate c) {
-            candidates.add(c);
-        }
-    }
+    private record Candidate(ServerRecord record, Instance instance, boolean recorded, boolean sound, boolean drifted,
+            Membership.Standing standing) {}
 }

@@ -4,7 +4,6 @@ import io.drover.render.pki.CertificateAuthority;
 import io.drover.render.pki.IssuedCertificate;
 import io.drover.render.pki.PemKeyStores;
 import io.drover.render.pki.Usage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -172,19 +171,6 @@ public record EtcdPki(CertificateAuthority issuer, IssuedCertificate client, Lis
         return PemKeyStores.sslContext(client, trustBundle());
     }
 
-    /** The jetcd client configured with this client identity and trusting only this cluster's CAs. */
-    public EtcdMembership.ClientCustomizer jetcd() {
-        return builder -> {
-            try {
-                builder.sslContext(b -> b
-                        .trustManager(stream(trustBundle()))
-                        .keyManager(stream(client.certificatePem()), stream(client.privateKeyPem())));
-            } catch (javax.net.ssl.SSLException e) {
-                throw new IllegalStateException("cannot configure TLS for the etcd client: " + e.getMessage(), e);
-            }
-        };
-    }
-
     /** Client files for users ({@code etcdctl --cacert --cert --key}); the key is readable by its owner only. */
     public ClientFiles writeClientFiles(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -205,9 +191,6 @@ public record EtcdPki(CertificateAuthority issuer, IssuedCertificate client, Lis
 
     public record ClientFiles(Path ca, Path cert, Path key) {}
 
-    private static ByteArrayInputStream stream(String pem) {
-        return new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8));
-    }
 
     @Override
     public String toString() {

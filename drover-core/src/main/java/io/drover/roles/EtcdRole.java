@@ -1,19 +1,25 @@
 package io.drover.roles;
 
 import io.drover.config.Cluster;
+import io.drover.plan.Membership;
+import io.drover.retry.Backoff;
+import io.drover.retry.Retry;
+import io.drover.retry.Sleeper;
 import io.drover.render.FileEntry;
 import io.drover.render.FirstBoot;
 import io.drover.render.Owner;
 import io.drover.render.Unit;
 import io.drover.spi.Endpoint;
 import io.drover.state.ServerRecord;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * {@code role: etcd}: renders each member's configuration and changes membership the way etcd's runtime
@@ -21,34 +27,53 @@ import java.util.stream.Collectors;
  * dead members removed before a replacement is added, replacements under a new name and address with
  * {@code initial-cluster-state=existing} and an empty data directory.
  */
-public final class EtcdRole implements Role {
+public final class EtcdRole implements ClusterRole {
     /** Where the member's generated environment goes; the unit reads it. */
     public static final String ENV_FILE = "/etc/drover/etcd.env";
     public static final String UNIT = "etcd-member.service";
 
     private final String herd;
     private final Cluster cluster;
-    private final Duration membershipDeadline;
     /** Where each member finds its TLS material; {@code %E} is /etc on a real machine, the server root's etc locally. */
     static final String PKI_DIR = "/etc/etcd/pki";
+    /** How long one probe of a member's health may take when judging quorum. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long a removal waits for enough voters to answer before it is refused: a busy machine or a leader election
+     * can make a probe miss, and a real loss of quorum does not pass in seconds.
+     */
+    private static final Duration QUORUM_PATIENCE = Duration.ofSeconds(15);
 
     private final EtcdPki pki;
     private final boolean preview;
+    private final Retry retry;
+    private final Retry quorumRetry;
+    private volatile SSLContext tls;
 
-    /** @param pki the cluster's PKI, or {@code null} when the cluster runs without TLS */
-    public EtcdRole(String herd, Cluster cluster, Duration membershipDeadline, EtcdPki pki) {
+    /**
+     * @param pki the cluster's PKI, or {@code null} when the cluster runs without TLS
+     * @param membershipDeadline how long one membership change may retry (an add is refused for a few seconds after a
+     *     member joined; a learner is promoted once it caught up)
+     */
+    public EtcdRole(String herd, Cluster cluster, Duration membershipDeadline, EtcdPki pki, Clock clock, Sleeper sleeper) {
         this.herd = herd;
         this.cluster = cluster;
-        this.membershipDeadline = membershipDeadline;
         this.pki = pki;
         this.preview = false;
+        this.retry = Retry.until(membershipDeadline, Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(200))).withTime(clock, sleeper);
+        this.quorumRetry = Retry.until(QUORUM_PATIENCE, Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(1))).withTime(clock, sleeper);
+    }
+
+    public EtcdRole(String herd, Cluster cluster, Duration membershipDeadline, EtcdPki pki) {
+        this(herd, cluster, membershipDeadline, pki, Clock.systemUTC(), Sleeper.SYSTEM);
     }
 
     private EtcdRole(EtcdRole other, boolean preview) {
         this.herd = other.herd;
         this.cluster = other.cluster;
-        this.membershipDeadline = other.membershipDeadline;
         this.pki = other.pki;
+        this.retry = other.retry;
+        this.quorumRetry = other.quorumRetry;
         this.preview = preview;
     }
 
@@ -60,28 +85,31 @@ public final class EtcdRole implements Role {
         return new EtcdRole(this, true);
     }
 
+    /**
+     * A new member: part of a static bootstrap, the first member of a cluster never started, or a learner added to
+     * the running cluster (it does not count towards quorum until {@link #admit} promotes it, so a member that never
+     * starts cannot cost the cluster its majority).
+     */
     @Override
-    public FirstBoot join(Endpoint self, List<ServerRecord> live, Bootstrap bootstrap, List<ServerRecord> recorded) throws EtcdException {
+    public FirstBoot join(Endpoint self, Peers peers) throws EtcdException, InterruptedException {
         String selfPeer = peerUrl(self.ip());
         Map<String, String> initial = new TreeMap<>();
         String state;
-        if (bootstrap != null) {
-            bootstrap.members().forEach(m -> initial.put(m.name(), peerUrl(m.ip())));
+        if (peers.bootstrap() != null) {
+            peers.bootstrap().members().forEach(m -> initial.put(m.name(), peerUrl(m.ip())));
             state = "new";
-        } else if (live.isEmpty()) {
-            if (!recorded.isEmpty()) {
+        } else if (peers.live().isEmpty()) {
+            if (!peers.recorded().isEmpty()) {
                 // Starting afresh next to members that may still hold data would fork the cluster: two clusters,
                 // each acknowledging writes the other never sees. Only a human with a snapshot may decide that.
-                throw new EtcdException("etcd cluster '" + cluster.name() + "' has no live member to join ("
-                        + recorded.size() + " recorded, none alive and healthy); Drover will not start a new, empty cluster "
-                        + "beside them. Wait for a member to come back, or restore from a snapshot: see docs/disaster-recovery.md");
+                throw new NoLiveMemberException(cluster.name(), peers.recorded().size());
             }
             initial.put(self.name(), selfPeer);
             state = "new";
         } else {
-            try (EtcdMembership membership = membership(live)) {
-                removeStaleMembers(membership, live, selfPeer);
-                for (EtcdMember m : membership.add(selfPeer)) {
+            try (EtcdGateway gateway = gateway(peers.live(), retry)) {
+                removeStrangers(gateway, peers.live(), selfPeer);
+                for (EtcdMember m : gateway.addLearner(selfPeer)) {
                     String peer = m.peerUrls().isEmpty() ? "" : m.peerUrls().get(0);
                     initial.put(peer.equals(selfPeer) ? self.name() : m.name(), peer);
                 }
@@ -91,53 +119,153 @@ public final class EtcdRole implements Role {
         return memberConfig(self, initial, state);
     }
 
+    /** Promotes the new member once it has caught up with the leader (etcd refuses before). */
     @Override
-    public void leave(ServerRecord leaving, List<ServerRecord> survivors) throws EtcdException {
+    public void admit(ServerRecord joined, List<ServerRecord> live) throws EtcdException, InterruptedException {
+        if (live.isEmpty()) {
+            return; // it started a cluster or was part of a static bootstrap: a voter from the start
+        }
+        try (EtcdGateway gateway = gateway(live, retry)) {
+            Optional<EtcdMember> member = gateway.list().stream().filter(m -> standsFor(m, joined)).findFirst();
+            if (member.isEmpty()) {
+                throw new ClusterMismatchException(cluster.name(), List.of(joined.name()), joined.name()
+                        + " is not a member (someone removed it while it started)");
+            }
+            if (member.get().learner()) {
+                gateway.promote(member.get().id());
+            }
+        }
+    }
+
+    @Override
+    public void leave(ServerRecord leaving, List<ServerRecord> survivors) throws EtcdException, InterruptedException {
         if (survivors.isEmpty()) {
             return; // the whole cluster goes: membership no longer matters
         }
-        try (EtcdMembership membership = membership(survivors)) {
-            String peer = leaving.ip() == null ? null : peerUrl(leaving.ip());
-            for (EtcdMember m : membership.list()) {
-                if (m.name().equals(leaving.name()) || m.peerUrls().contains(peer)) {
-                    requireQuorumWithout(membership.list(), survivors, m);
-                    membership.remove(m.id());
+        try (EtcdGateway gateway = gateway(survivors, retry)) {
+            for (EtcdMember m : gateway.list()) {
+                if (standsFor(m, leaving)) {
+                    requireQuorumWithout(gateway, gateway.list(), m, leaving.name());
+                    gateway.remove(m.id());
                 }
             }
         }
     }
 
-    /**
-     * Removes members that no live server stands for (a dead member, or one added but never started because
-     * a create failed), so the member count matches reality before the next add. One at a time.
-     */
-    private void removeStaleMembers(EtcdMembership membership, List<ServerRecord> live, String selfPeer) throws EtcdException {
-        Set<String> liveNames = live.stream().map(ServerRecord::name).collect(Collectors.toSet());
-        Set<String> livePeers = live.stream().filter(r -> r.ip() != null).map(r -> peerUrl(r.ip())).collect(Collectors.toSet());
-        List<EtcdMember> members = membership.list();
-        for (EtcdMember m : members) {
-            boolean standsForLive = liveNames.contains(m.name()) || m.peerUrls().stream().anyMatch(livePeers::contains);
-            if (!standsForLive && !m.peerUrls().contains(selfPeer)) {
-                requireQuorumWithout(membership.list(), live, m);
-                membership.remove(m.id());
+    @Override
+    public Optional<Membership> membership(List<ServerRecord> candidates) throws InterruptedException {
+        if (candidates.stream().noneMatch(r -> r.ip() != null)) {
+            return Optional.empty();
+        }
+        try (EtcdGateway gateway = gateway(candidates, retry.withDeadline(Duration.ZERO))) {
+            return gateway.tryList().map(list -> new Membership(list.stream()
+                    .map(m -> new Membership.Member(m.name(), m.peerHosts(), !m.learner())).toList()));
+        }
+    }
+
+    @Override
+    public void verify(List<ServerRecord> recorded) throws EtcdException, InterruptedException {
+        List<ServerRecord> reachable = recorded.stream().filter(r -> r.ip() != null).toList();
+        if (reachable.isEmpty()) {
+            return;
+        }
+        try (EtcdGateway gateway = gateway(reachable, retry)) {
+            for (EtcdMember m : gateway.list()) {
+                boolean recordedServer = recorded.stream().anyMatch(r -> standsFor(m, r));
+                if (!recordedServer) {
+                    // Added by a run that died before recording its server, or a dead member nobody removed.
+                    requireQuorumWithout(gateway, gateway.list(), m, m.started() ? m.name() : "the unstarted member " + m.hexId());
+                    gateway.remove(m.id());
+                } else if (m.learner() && m.started()) {
+                    gateway.promote(m.id());
+                }
+            }
+            List<EtcdMember> members = gateway.list();
+            List<String> outside = recorded.stream()
+                    .filter(r -> members.stream().noneMatch(m -> standsFor(m, r) && !m.learner() && m.started()))
+                    .map(ServerRecord::name).toList();
+            if (!outside.isEmpty()) {
+                throw new ClusterMismatchException(cluster.name(), outside, String.join(", ", outside)
+                        + (outside.size() == 1 ? " is" : " are") + " not a voting member; the next apply replaces "
+                        + (outside.size() == 1 ? "it" : "them"));
             }
         }
     }
 
-    /** Refuses to touch a cluster whose live members are not a majority: that needs a human and a snapshot. */
-    private void requireQuorumWithout(List<EtcdMember> members, List<ServerRecord> live, EtcdMember leaving) throws EtcdException {
-        int voters = (int) members.stream().filter(m -> !m.learner()).count();
-        int alive = live.size();
-        if (alive < voters / 2 + 1) {
-            throw new EtcdException("etcd cluster '" + cluster.name() + "' has lost quorum: " + alive + " of " + voters
-                    + " members alive. Drover will not change its membership (removing " + leaving.name()
-                    + " could lose data); restore it from a snapshot, see docs/disaster-recovery.md");
+    /**
+     * Removes members that no live server stands for (a dead member, or a learner added by a run that died before its
+     * server started), so the member count matches reality before the next add. One at a time, quorum permitting.
+     */
+    private void removeStrangers(EtcdGateway gateway, List<ServerRecord> live, String selfPeer) throws EtcdException, InterruptedException {
+        for (EtcdMember m : gateway.list()) {
+            boolean standsForLive = live.stream().anyMatch(r -> standsFor(m, r));
+            if (!standsForLive && !m.peerUrls().contains(selfPeer)) {
+                requireQuorumWithout(gateway, gateway.list(), m, m.started() ? m.name() : "the unstarted member " + m.hexId());
+                gateway.remove(m.id());
+            }
         }
     }
 
-    private EtcdMembership membership(List<ServerRecord> live) {
-        List<String> urls = live.stream().filter(r -> r.ip() != null).map(r -> clientUrl(r.ip())).toList();
-        return new EtcdMembership(urls, membershipDeadline, pki == null ? EtcdMembership.ClientCustomizer.NONE : pki.jetcd());
+    private boolean standsFor(EtcdMember m, ServerRecord r) {
+        return m.name().equals(r.name()) || (r.ip() != null && m.peerUrls().contains(peerUrl(r.ip())));
+    }
+
+    /**
+     * Refuses a removal that could lose data, judged from what the members say now (each voter's health, probed in
+     * parallel), never from what Drover believed earlier: the removal must be able to commit (a majority of the
+     * current voters answers) and leave a majority of the remaining voters answering. Learners never count.
+     */
+    private void requireQuorumWithout(EtcdGateway gateway, List<EtcdMember> members, EtcdMember leaving, String name)
+            throws QuorumLostException, InterruptedException {
+        if (leaving.learner()) {
+            return;
+        }
+        quorumRetry.call(() -> {
+            checkQuorumWithout(gateway, members, leaving, name);
+            return null;
+        }, e -> true);
+    }
+
+    private void checkQuorumWithout(EtcdGateway gateway, List<EtcdMember> members, EtcdMember leaving, String name)
+            throws QuorumLostException, InterruptedException {
+        List<EtcdMember> voters = members.stream().filter(m -> !m.learner()).toList();
+        Map<Long, Boolean> healthy = new java.util.concurrent.ConcurrentHashMap<>();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (EtcdMember v : voters) {
+                threads.submit(() -> {
+                    boolean up = false;
+                    for (String url : v.clientUrls()) {
+                        up = up || gateway.healthy(url, PROBE_TIMEOUT);
+                    }
+                    healthy.put(v.id(), up);
+                    return null;
+                });
+            }
+        }
+        int answering = (int) voters.stream().filter(v -> healthy.getOrDefault(v.id(), false)).count();
+        int answeringAfter = answering - (healthy.getOrDefault(leaving.id(), false) ? 1 : 0);
+        int votersAfter = voters.size() - 1;
+        if (answering < voters.size() / 2 + 1 || answeringAfter < votersAfter / 2 + 1) {
+            throw new QuorumLostException(cluster.name(), answering, voters.size(),
+                    "Drover will not remove " + name + " (that could lose data)");
+        }
+    }
+
+    private EtcdGateway gateway(List<ServerRecord> servers, Retry withRetry) {
+        List<String> urls = servers.stream().filter(r -> r.ip() != null).map(r -> clientUrl(r.ip())).toList();
+        return new EtcdGateway(urls, tls(), withRetry);
+    }
+
+    private SSLContext tls() {
+        if (pki == null) {
+            return null;
+        }
+        SSLContext context = tls;
+        if (context == null) {
+            context = pki.clientContext();
+            tls = context;
+        }
+        return context;
     }
 
     /** The member's first-boot additions: its environment file and the unit that runs etcd from it. */

@@ -14,10 +14,12 @@ import java.util.UUID;
  * @param lineage a random id given when the herd is first applied; a state of another lineage is refused
  * @param serial increases with every write, so a stale writer can be told apart
  * @param secrets generated material kept across runs (PKI keys); never printed
+ * @param applied the herd file as last applied (heal rebuilds servers from it), or null before the first apply
+ * @param destroyed the last change to the herd was a destroy (finished or not): heal leaves it alone until an apply
  */
 public record State(
         int formatVersion, String lineage, long serial, String herd, List<ServerRecord> servers,
-        Map<String, String> outputs, Map<String, String> secrets) {
+        Map<String, String> outputs, Map<String, String> secrets, AppliedHerd applied, boolean destroyed) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -28,8 +30,13 @@ public record State(
         secrets = Map.copyOf(secrets);
     }
 
+    public State(int formatVersion, String lineage, long serial, String herd, List<ServerRecord> servers,
+            Map<String, String> outputs, Map<String, String> secrets) {
+        this(formatVersion, lineage, serial, herd, servers, outputs, secrets, null, false);
+    }
+
     public static State empty(String herd) {
-        return new State(FORMAT_VERSION, UUID.randomUUID().toString(), 0, herd, List.of(), Map.of(), Map.of());
+        return new State(FORMAT_VERSION, UUID.randomUUID().toString(), 0, herd, List.of(), Map.of(), Map.of(), null, false);
     }
 
     public boolean isEmpty() {
@@ -48,23 +55,33 @@ public record State(
     public State with(ServerRecord record) {
         List<ServerRecord> copy = new ArrayList<>(servers.stream().filter(s -> !s.name().equals(record.name())).toList());
         copy.add(record);
-        return new State(formatVersion, lineage, serial, herd, copy, outputs, secrets);
+        return new State(formatVersion, lineage, serial, herd, copy, outputs, secrets, applied, destroyed);
     }
 
     public State without(String name) {
         return new State(formatVersion, lineage, serial, herd,
-                servers.stream().filter(s -> !s.name().equals(name)).toList(), outputs, secrets);
+                servers.stream().filter(s -> !s.name().equals(name)).toList(), outputs, secrets, applied, destroyed);
     }
 
     public State withOutputs(Map<String, String> newOutputs) {
-        return new State(formatVersion, lineage, serial, herd, servers, newOutputs, secrets);
+        return new State(formatVersion, lineage, serial, herd, servers, newOutputs, secrets, applied, destroyed);
     }
 
     public State withSecrets(Map<String, String> newSecrets) {
-        return new State(formatVersion, lineage, serial, herd, servers, outputs, newSecrets);
+        return new State(formatVersion, lineage, serial, herd, servers, outputs, newSecrets, applied, destroyed);
     }
 
     public State nextSerial() {
-        return new State(formatVersion, lineage, serial + 1, herd, servers, outputs, secrets);
+        return new State(formatVersion, lineage, serial + 1, herd, servers, outputs, secrets, applied, destroyed);
+    }
+
+    /** A copy recording what is being applied now (and that the herd is no longer destroyed). */
+    public State withApplied(AppliedHerd newApplied) {
+        return new State(formatVersion, lineage, serial, herd, servers, outputs, secrets, newApplied, false);
+    }
+
+    /** A copy recording that the herd is being destroyed: heal must not bring it back. */
+    public State markDestroyed() {
+        return new State(formatVersion, lineage, serial, herd, servers, outputs, secrets, applied, true);
     }
 }

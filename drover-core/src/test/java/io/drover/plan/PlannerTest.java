@@ -3,6 +3,7 @@ package io.drover.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drover.config.Cluster;
+import io.drover.health.Health;
 import io.drover.config.EtcdOptions;
 import io.drover.config.HealthCheck;
 import io.drover.config.Herd;
@@ -104,11 +105,11 @@ class PlannerTest {
 
         assertThat(plan.changes()).extracting(Change::action).containsOnly(Action.REPLACE).hasSize(3);
         assertThat(plan.changes()).extracting(Change::reason).containsOnly(Reason.CONFIG_CHANGED);
-        assertThat(plan.changes()).allMatch(Change::beforeAlive);
+        assertThat(plan.changes()).allMatch(Change::createFirst);
     }
 
     @Test
-    void serverWhoseProcessesDiedIsReplacedAsMissing() {
+    void serverWhoseProcessesDiedIsReplacedOldOneFirst() {
         Cluster etcd = cluster("etcd", 3);
         World w = running("etcd", 3, "sha256:a");
         List<Instance> reality = new ArrayList<>(w.reality());
@@ -117,17 +118,18 @@ class PlannerTest {
 
         Change change = plan.changes().get(1);
         assertThat(change.action()).isEqualTo(Action.REPLACE);
-        assertThat(change.reason()).isEqualTo(Reason.MISSING);
-        assertThat(change.beforeAlive()).isFalse();
+        assertThat(change.reason()).isEqualTo(Reason.NOT_RUNNING);
+        assertThat(change.createFirst()).isFalse();
         assertThat(plan.changes()).filteredOn(c -> c.action() != Action.NO_OP).hasSize(1);
     }
 
     @Test
-    void serverRunningButMissingFromStateIsAdoptedNotDuplicated() {
+    void serverRunningHealthyButMissingFromStateIsAdoptedNotDuplicated() {
         Cluster etcd = cluster("etcd", 1);
         ServerRecord lost = record("etcd", 0, 1, "sha256:a");
+        Instance running = instance(lost, Instance.Status.RUNNING);
         Plan plan = planner.plan(herd(etcd), templates("sha256:a", etcd), State.empty("h"),
-                List.of(instance(lost, Instance.Status.RUNNING)), Planner.Options.APPLY);
+                new Reality(List.of(running), Map.of(running.id(), Health.up()), Map.of()), Planner.Options.APPLY);
 
         assertThat(plan.changes()).singleElement().satisfies(c -> {
             assertThat(c.action()).isEqualTo(Action.ADOPT);
@@ -142,8 +144,10 @@ class PlannerTest {
         ServerRecord old = record("etcd", 0, 1, "sha256:a");
         ServerRecord fresh = record("etcd", 0, 2, "sha256:b");
         State state = State.empty("h").with(old);
+        Instance freshRunning = instance(fresh, Instance.Status.RUNNING);
         Plan plan = planner.plan(herd(etcd), templates("sha256:b", etcd), state,
-                List.of(instance(old, Instance.Status.RUNNING), instance(fresh, Instance.Status.RUNNING)), Planner.Options.APPLY);
+                new Reality(List.of(instance(old, Instance.Status.RUNNING), freshRunning), Map.of(freshRunning.id(), Health.up()), Map.of()),
+                Planner.Options.APPLY);
 
         assertThat(plan.changes()).extracting(Change::action, c -> c.before().name())
                 .containsExactlyInAnyOrder(
@@ -203,7 +207,7 @@ class PlannerTest {
     void unhealthyServerIsReplacedWhenHealSaysSo() {
         Cluster web = cluster("web", 2);
         World w = running("web", 2, "sha256:a");
-        Plan plan = planner.plan(herd(web), templates("sha256:a", web), w.state(), w.reality(), new Planner.Options(false, Set.of("web-1-1")));
+        Plan plan = planner.plan(herd(web), templates("sha256:a", web), w.state(), w.reality(), Planner.Options.heal(Set.of("web-1-1")));
 
         assertThat(plan.changes()).filteredOn(c -> c.action() == Action.REPLACE).singleElement()
                 .satisfies(c -> assertThat(c.reason()).isEqualTo(Reason.UNHEALTHY));

@@ -33,14 +33,14 @@ class EtcdRoleTest {
     @Test
     void staticBootstrapListsEveryMemberAsANewCluster() throws Exception {
         List<Endpoint> members = List.of(new Endpoint("etcd-0-1", "127.0.5.1"), new Endpoint("etcd-1-1", "127.0.5.2"));
-        String env = env(role.join(members.get(1), List.of(), new io.drover.roles.Role.Bootstrap(members), List.of()));
+        String env = env(role.join(members.get(1), new ClusterRole.Peers(List.of(), new ClusterRole.Bootstrap(members), List.of())));
         assertThat(env).contains("ETCD_INITIAL_CLUSTER=etcd-0-1=https://127.0.5.1:2380,etcd-1-1=https://127.0.5.2:2380")
                 .contains("ETCD_INITIAL_CLUSTER_STATE=new").contains("ETCD_NAME=etcd-1-1");
     }
 
     @Test
     void firstMemberOfAClusterNeverSeenStartsItAlone() throws Exception {
-        String env = env(role.join(new Endpoint("etcd-0-1", "127.0.5.1"), List.of(), null, List.of()));
+        String env = env(role.join(new Endpoint("etcd-0-1", "127.0.5.1"), new ClusterRole.Peers(List.of(), null, List.of())));
         assertThat(env).contains("ETCD_INITIAL_CLUSTER=etcd-0-1=https://127.0.5.1:2380").contains("ETCD_INITIAL_CLUSTER_STATE=new");
     }
 
@@ -48,15 +48,15 @@ class EtcdRoleTest {
     void refusesToStartAFreshClusterBesideRecordedMembers() {
         ServerRecord dead = new ServerRecord("etcd[1]", "etcd", 1, 1, "etcd-1-1", "etcd-1-1", "127.0.5.2", "sha256:x", "sha256:i",
                 Instant.EPOCH, false, Map.of());
-        assertThatThrownBy(() -> role.join(new Endpoint("etcd-0-2", "127.0.5.9"), List.of(), null, List.of(dead)))
-                .isInstanceOf(EtcdException.class)
+        assertThatThrownBy(() -> role.join(new Endpoint("etcd-0-2", "127.0.5.9"), new ClusterRole.Peers(List.of(), null, List.of(dead))))
+                .isInstanceOf(NoLiveMemberException.class)
                 .hasMessageContaining("no live member to join")
                 .hasMessageContaining("disaster-recovery");
     }
 
     @Test
     void memberGetsACertificateForItsNameAndAddressAndTheUnitUsesMutualTls() throws Exception {
-        FirstBoot fb = role.join(new Endpoint("etcd-0-1", "127.0.5.1"), List.of(), null, List.of());
+        FirstBoot fb = role.join(new Endpoint("etcd-0-1", "127.0.5.1"), new ClusterRole.Peers(List.of(), null, List.of()));
         assertThat(fb.files()).extracting(FileEntry::path).contains("/etc/etcd/pki/ca.crt", "/etc/etcd/pki/member.crt", "/etc/etcd/pki/member.key");
         assertThat(fb.files()).filteredOn(f -> f.path().endsWith("member.key")).singleElement()
                 .satisfies(f -> assertThat(f.mode()).isEqualTo(0600));

@@ -17,9 +17,10 @@ import java.util.Set;
  * @param result the apply's result, {@code null} when nothing was applied
  * @param quorumLost etcd clusters that lost quorum: heal leaves them alone
  * @param lockedBy who held the state lock when this pass wanted to act, {@code null} if nobody
+ * @param idle why heal has nothing to look after (no state, destroyed, no servers), {@code null} when it has
  */
 public record HealPass(Instant start, Duration took, Map<String, ServerHealth> health, Set<String> unhealthy,
-        List<Change> acted, ApplyResult result, Set<String> quorumLost, String lockedBy) {
+        List<Change> acted, ApplyResult result, Set<String> quorumLost, String lockedBy, String idle) {
 
     public HealPass {
         health = Map.copyOf(health);
@@ -28,13 +29,18 @@ public record HealPass(Instant start, Duration took, Map<String, ServerHealth> h
         quorumLost = Set.copyOf(quorumLost);
     }
 
+    static HealPass idle(Instant start, Duration took, String why) {
+        return new HealPass(start, took, Map.of(), Set.of(), List.of(), null, Set.of(), null, why);
+    }
+
     /** Every server healthy, nothing to do, nothing failed: the herd is whole. */
     public boolean whole() {
-        return unhealthy.isEmpty() && quorumLost.isEmpty() && lockedBy == null
+        return idle == null && unhealthy.isEmpty() && quorumLost.isEmpty() && lockedBy == null
                 && (result == null || result.ok()) && health.values().stream().allMatch(h -> h.health().isUp());
     }
 
+    /** Heal could not do what the herd needs: a failed step, a cluster without quorum, or the state locked by someone else. */
     public boolean failed() {
-        return !quorumLost.isEmpty() || (result != null && !result.ok());
+        return !quorumLost.isEmpty() || lockedBy != null || (result != null && !result.ok());
     }
 }

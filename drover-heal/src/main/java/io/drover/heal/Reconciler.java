@@ -1,29 +1,37 @@
 package io.drover.heal;
 
+import io.drover.addr.SlotAddress;
 import io.drover.apply.ApplyResult;
 import io.drover.apply.Event;
-import io.drover.apply.EventSink;
 import io.drover.config.Cluster;
+import io.drover.config.ConfigException;
 import io.drover.config.Herd;
+import io.drover.config.HerdLoader;
+import io.drover.config.HerdSource;
 import io.drover.config.Role;
 import io.drover.engine.Engine;
+import io.drover.health.Health;
 import io.drover.health.HealthProbe;
 import io.drover.plan.Action;
 import io.drover.plan.Change;
 import io.drover.plan.Plan;
 import io.drover.plan.Planner;
-import io.drover.plan.Reason;
+import io.drover.roles.QuorumLostException;
 import io.drover.spi.Instance;
 import io.drover.spi.ProviderFactory;
 import io.drover.state.LockHeldException;
+import io.drover.state.ServerRecord;
 import io.drover.state.State;
 import io.drover.state.StateLock;
 import io.drover.state.StateStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,49 +42,77 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The loop behind {@code drover heal}. Each pass: refresh (ask the provider what runs), check every server's
- * health, decide (failed {@code failures} checks in a row, dead, drifted, missing), act through the same
- * plan/apply engine as {@code drover apply}, record. It holds the state lock only while it acts, so an
- * operator's apply can get in between passes; the engine saves the state after every step, so stopping between
- * passes (or crashing during one) never leaves a step unrecorded.
+ * The loop behind {@code drover heal}. Each pass: read the state, refresh (ask the provider what runs), check every
+ * recorded server's health, decide (failed {@code failures} checks in a row, dead, drifted, missing), act through the
+ * same plan/apply engine as {@code drover apply}, record. It holds the state lock only while it acts, so an operator's
+ * apply can get in between passes; the engine saves the state after every step, so stopping between passes (or
+ * crashing during one) never leaves a step unrecorded.
+ *
+ * <p>Heal keeps what was applied, nothing else: it rebuilds servers from the herd source recorded in the state by
+ * the last apply (never from a herd file edited since), never rolls a changed config (that is apply's job), never
+ * creates a slot that has no recorded server, and leaves a destroyed herd alone.
  */
 public final class Reconciler implements AutoCloseable {
-    private final Herd herd;
+    private final Herd fileHerd;
+    private final Map<String, ProviderFactory> providers = new LinkedHashMap<>();
     private final StateStore store;
-    private final Engine engine;
-    private final HealthProbe probe;
-    private final HealthChecks checks;
+    private final Map<String, String> environment;
+    private final HealOptions options;
     private final HealthTracker tracker;
     private final HealMetrics metrics;
     private final HealListener listener;
+    private final Clock clock;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Per slot being replaced in the current pass: when heal decided to, and why. */
     private final Map<String, Decision> decisions = new ConcurrentHashMap<>();
+    /** What heal acts on now: the herd as last applied, with its engine and probe; rebuilt when an apply changes it. */
+    private Current current;
     private String lastLockHolder;
+    private String lastIdle;
+    private final Set<String> reportedUnfilled = new HashSet<>();
+    private final Set<String> quorumLostBefore = new HashSet<>();
 
     private record Decision(Instant at, Change change) {}
 
-    public Reconciler(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, HealOptions options,
-            HealMetrics metrics, HealListener listener) {
-        this.herd = herd;
+    private record Current(String key, Herd herd, Engine engine, HealthProbe probe, HealthChecks checks) implements AutoCloseable {
+        @Override
+        public void close() {
+            probe.close();
+            engine.close();
+        }
+    }
+
+    /**
+     * @param herd the herd file as it was when heal started: used until an apply has recorded its source in the state
+     * @param providers every installed provider: the applied herd may name another one than the file
+     */
+    public Reconciler(Herd herd, Collection<? extends ProviderFactory> providers, StateStore store, Map<String, String> environment,
+            HealOptions options, HealMetrics metrics, HealListener listener, Clock clock) {
+        this.fileHerd = herd;
+        providers.forEach(f -> this.providers.put(f.type(), f));
         this.store = store;
+        this.environment = Map.copyOf(environment);
+        this.options = options;
         this.metrics = metrics;
         this.listener = listener;
-        this.engine = new Engine(herd, factory, store, environment, this::onEngineEvent,
-                new Engine.Settings(options.parallelism(), options.membershipDeadline()));
-        this.probe = engine.healthProbe(); // with each etcd cluster's client certificate when it runs TLS
-        this.checks = new HealthChecks(probe);
+        this.clock = clock;
         this.tracker = new HealthTracker(options.backoff());
     }
 
-    public Engine engine() {
-        return engine;
+    public Reconciler(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, HealOptions options,
+            HealMetrics metrics, HealListener listener) {
+        this(herd, List.of(factory), store, environment, options, metrics, listener, Clock.systemUTC());
+    }
+
+    /** The engine heal acts through now (for tools that want the same view). */
+    public synchronized Engine engine() throws Exception {
+        return current(store.read().orElse(null)).engine();
     }
 
     /** Runs passes until {@link #stop()} is called, one every cluster check interval (the shortest of them). */
     public void run() throws InterruptedException {
-        emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "healing herd '" + herd.name() + "'"));
+        emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "healing herd '" + fileHerd.name() + "'"));
         try {
             while (stop.getCount() > 0) {
                 long started = System.nanoTime();
@@ -100,18 +136,18 @@ public final class Reconciler implements AutoCloseable {
 
     /**
      * {@code drover heal --once}: passes until every failing server is decided, i.e. replaced or healthy again. A
-     * single check is not enough evidence (a server is replaced after {@code failures} in a row), so this takes up
-     * to the largest {@code failures} of the herd's clusters, one check interval apart; dead servers go at once.
+     * single check is not enough evidence (a server is replaced after {@code failures} in a row), so this takes up to
+     * the largest {@code failures} of the herd's clusters, one check interval apart; dead servers go at once.
      */
     public HealPass once() throws Exception {
-        int most = herd.clusters().values().stream().mapToInt(c -> c.health().failures()).max().orElse(1);
+        int most = herd().clusters().values().stream().mapToInt(c -> c.health().failures()).max().orElse(1);
         HealPass last = null;
         for (int i = 0; i <= most; i++) {
             HealPass p = pass();
             last = p;
             boolean undecided = p.health().values().stream()
                     .anyMatch(s -> !s.starting() && !s.health().isUp() && !p.unhealthy().contains(s.name()));
-            if (!undecided || p.lockedBy() != null || stop.getCount() == 0) {
+            if (!undecided || p.lockedBy() != null || p.idle() != null || stop.getCount() == 0) {
                 break;
             }
             stop.await(interval().toMillis(), TimeUnit.MILLISECONDS);
@@ -129,18 +165,40 @@ public final class Reconciler implements AutoCloseable {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private Duration interval() {
-        return herd.clusters().values().stream().map(c -> c.health().interval()).min(Duration::compareTo).orElse(Duration.ofSeconds(1));
+    private synchronized Herd herd() {
+        return current == null ? fileHerd : current.herd();
     }
 
-    /** One pass: refresh, check, decide, act, record. */
+    private Duration interval() {
+        return herd().clusters().values().stream().map(c -> c.health().interval()).min(Duration::compareTo).orElse(Duration.ofSeconds(1));
+    }
+
+    /** One pass: read the state, refresh, check, decide, act, record. */
     public HealPass pass() throws Exception {
-        Instant start = Instant.now();
+        Instant start = clock.instant();
         metrics.pass();
-        State state = engine.state();
+        State state = store.read().orElse(null);
+        String idle = state == null ? "no state: the herd was never applied here; run 'drover apply' to create it"
+                : state.destroyed() ? "the herd was destroyed; heal does nothing until 'drover apply' creates it again"
+                : state.servers().isEmpty() ? "the state records no servers; heal does not create them, 'drover apply' does"
+                : null;
+        if (idle != null) {
+            if (!idle.equals(lastIdle)) {
+                emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "idle: " + idle));
+            }
+            lastIdle = idle;
+            return HealPass.idle(start, Duration.between(start, clock.instant()), idle);
+        }
+        if (lastIdle != null) {
+            emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "the herd has servers again: healing"));
+            lastIdle = null;
+        }
+        Current now = current(state);
+        Herd herd = now.herd();
+        Engine engine = now.engine();
         List<Instance> reality = engine.provider().list();
-        Map<String, ServerHealth> health = checks.checkAll(herd, state, reality);
-        Instant now = Instant.now();
+        Map<String, ServerHealth> health = now.checks().checkAll(herd, state, reality);
+        Instant checked = clock.instant();
 
         Set<String> unhealthy = new LinkedHashSet<>();
         Map<String, Instant> firstFailure = new HashMap<>();
@@ -150,7 +208,7 @@ public final class Reconciler implements AutoCloseable {
             }
             Cluster cluster = herd.clusters().get(s.record().cluster());
             int before = tracker.run(s.name()).failures();
-            HealthTracker.Verdict v = tracker.observe(s.name(), s.health(), cluster.health().failures(), s.gone(), now);
+            HealthTracker.Verdict v = tracker.observe(s.name(), s.health(), cluster.health().failures(), s.gone(), checked);
             if (v.unhealthy()) {
                 unhealthy.add(s.name());
                 firstFailure.put(s.name(), v.firstFailure());
@@ -161,17 +219,19 @@ public final class Reconciler implements AutoCloseable {
             }
         }
         tracker.retainServers(health.keySet());
-        Set<String> quorumLost = quorumLost(health);
+        Set<String> quorumLost = quorumLost(herd, health, unhealthy);
         for (Cluster c : herd.clusters().values()) {
             List<ServerHealth> servers = HealthChecks.ofCluster(health, c.name());
             metrics.servers(c.name(), (int) servers.stream().filter(s -> s.health().isUp()).count(), servers.size());
         }
+        reportUnfilled(herd, state);
 
-        Planner.Options options = new Planner.Options(false, unhealthy);
-        Plan plan = engine.plan(options);
+        Planner.Options planning = Planner.Options.heal(unhealthy);
+        Map<String, Health> known = knownHealth(health);
+        Plan plan = engine.plan(planning, known);
         if (!plan.hasChanges()) {
             lastLockHolder = null;
-            return new HealPass(start, Duration.between(start, Instant.now()), health, unhealthy, List.of(), null, quorumLost, null);
+            return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, null, null);
         }
         StateLock lock;
         try {
@@ -182,16 +242,21 @@ public final class Reconciler implements AutoCloseable {
                 emit(HealEvent.of(HealEvent.Kind.LOCKED, null, null, null, "the state is locked by " + holder + "; waiting for it to finish"));
             }
             lastLockHolder = holder;
-            return new HealPass(start, Duration.between(start, Instant.now()), health, unhealthy, List.of(), null, quorumLost, holder);
+            return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, holder, null);
         }
         lastLockHolder = null;
         try (lock) {
-            plan = prepare(engine.plan(options), quorumLost, Instant.now()); // reality may have moved while we waited
+            // Reality, or the state (an apply that got in first), may have moved while we waited for the lock.
+            State locked = store.read().orElse(null);
+            if (locked == null || locked.destroyed() || !current(locked).key().equals(now.key())) {
+                return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, null, null);
+            }
+            plan = prepare(herd, engine.plan(planning, known), quorumLost, clock.instant());
             List<Change> acting = plan.changes().stream().filter(c -> !c.isNoOp()).toList();
             if (acting.isEmpty()) {
-                return new HealPass(start, Duration.between(start, Instant.now()), health, unhealthy, List.of(), null, quorumLost, null);
+                return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, null, null);
             }
-            Instant decided = Instant.now();
+            Instant decided = clock.instant();
             for (Change c : acting) {
                 String server = c.before() == null ? null : c.before().name();
                 Instant first = server == null ? null : firstFailure.get(server);
@@ -211,24 +276,84 @@ public final class Reconciler implements AutoCloseable {
             } finally {
                 decisions.clear();
             }
-            for (String failure : result.failures()) {
-                if (failure.contains("lost quorum")) {
-                    String cluster = failure.substring(0, Math.max(0, failure.indexOf('['))).strip();
+            for (ApplyResult.Failure failure : result.failures()) {
+                if (failure.cause() instanceof QuorumLostException q) {
                     quorumLost = new HashSet<>(quorumLost);
-                    quorumLost.add(cluster);
-                    emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, cluster, null, null, failure));
+                    quorumLost.add(q.cluster());
+                    emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, q.cluster(), null, null, q.getMessage()));
                 }
             }
-            return new HealPass(start, Duration.between(start, Instant.now()), health, unhealthy, acting, result, quorumLost, null);
+            return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, acting, result, quorumLost, null, null);
         }
     }
 
     /**
-     * Adapts the engine's plan to healing: leaves alone etcd clusters without quorum and slots still in backoff,
-     * and has an unhealthy etcd member removed before its replacement is added (a frozen member still "runs", but
-     * etcd refuses to add a member while a voter is unreachable, and counting it would risk quorum).
+     * The herd heal acts on: the one the last apply recorded in the state (parsed from its recorded source), or the herd
+     * file when no apply recorded one yet. A new engine (with the state's current PKI) whenever either changes.
      */
-    private Plan prepare(Plan plan, Set<String> quorumLost, Instant now) {
+    private synchronized Current current(State state) throws ConfigException {
+        String key = state == null ? "file" : (state.applied() == null ? "file" : state.applied().digest()) + "/" + state.secrets().hashCode();
+        if (current != null && current.key().equals(key)) {
+            return current;
+        }
+        Herd herd = fileHerd;
+        if (state != null && state.applied() != null) {
+            try {
+                herd = new HerdLoader(providers.values()).parse(new HerdSource(state.applied().text(), state.applied().localFiles()), fileHerd.file());
+            } catch (ConfigException e) {
+                // The applied herd no longer reads with this drover (a provider gone?): keep healing with the file.
+                emit(HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "cannot read the herd as last applied ("
+                        + e.problems().get(0) + "); healing with the herd file instead"));
+            }
+        }
+        ProviderFactory factory = providers.get(herd.provider().type());
+        Engine engine = new Engine(herd, factory, store, environment, this::onEngineEvent,
+                new Engine.Settings(options.parallelism(), options.membershipDeadline()).forHeal());
+        HealthProbe probe;
+        try {
+            probe = engine.healthProbe(); // with each etcd cluster's client certificate when it runs TLS
+        } catch (io.drover.state.StateException e) {
+            engine.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (current != null) {
+            current.close();
+        }
+        current = new Current(key, herd, engine, probe, new HealthChecks(probe));
+        return current;
+    }
+
+    /** Slots of the applied herd that no recorded server fills: heal does not create them; said once per slot. */
+    private void reportUnfilled(Herd herd, State state) {
+        for (Cluster c : herd.clusters().values()) {
+            for (int slot = 0; slot < c.size(); slot++) {
+                SlotAddress address = new SlotAddress(c.name(), slot);
+                boolean filled = state.cluster(c.name()).stream().anyMatch(r -> r.slot() == address.slot());
+                if (!filled && reportedUnfilled.add(address.toString())) {
+                    emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, c.name(), address.toString(), null,
+                            "no server is recorded for this slot; heal does not create servers, run 'drover apply'"));
+                } else if (filled) {
+                    reportedUnfilled.remove(address.toString());
+                }
+            }
+        }
+    }
+
+    /** The health heal checked this pass, by instance id, so the plan does not probe the same servers again. */
+    private static Map<String, Health> knownHealth(Map<String, ServerHealth> health) {
+        Map<String, Health> known = new HashMap<>();
+        for (ServerHealth s : health.values()) {
+            if (s.instance() != null && !s.starting()) {
+                known.put(s.instance().id(), s.health());
+            }
+        }
+        return known;
+    }
+
+    /**
+     * Adapts the engine's plan to healing: leaves alone etcd clusters without quorum and slots still in backoff.
+     */
+    private Plan prepare(Herd herd, Plan plan, Set<String> quorumLost, Instant now) {
         Set<String> hold = new HashSet<>(quorumLost);
         for (Change c : plan.changes()) {
             if (c.isNoOp() || c.action() == Action.ADOPT) {
@@ -242,38 +367,38 @@ public final class Reconciler implements AutoCloseable {
         }
         List<Change> changes = new ArrayList<>();
         for (Change c : plan.changes()) {
-            Cluster cluster = herd.clusters().get(c.cluster());
             if (hold.contains(c.cluster()) && !c.isNoOp()) {
                 continue; // nothing for this cluster this pass
             }
-            if (cluster != null && cluster.role() == Role.ETCD && c.action() == Action.REPLACE && c.reason() == Reason.UNHEALTHY && c.beforeAlive()) {
-                c = new Change(c.action(), c.cluster(), c.slot(), c.reason(), c.before(), false, c.desiredDigest());
-            }
             changes.add(c);
         }
-        return new Plan(plan.herd(), plan.prior(), changes, plan.clusters(), plan.removedClusters(), plan.destroy());
+        return plan.withChanges(changes);
     }
 
     /**
-     * Etcd clusters whose reachable members are not a majority of the recorded ones. Changing their membership
-     * could lose acknowledged writes, so heal only reports them, every pass, until a human restores quorum.
+     * Etcd clusters where too few members are up for any membership change to be safe. A member counts as down only
+     * once heal has decided so (it is gone, or failed {@code failures} checks in a row): one slow check at start-up or
+     * during a leader election is not a lost quorum. Said once when it happens and once when it is over.
      */
-    private Set<String> quorumLost(Map<String, ServerHealth> health) {
+    private Set<String> quorumLost(Herd herd, Map<String, ServerHealth> health, Set<String> unhealthy) {
         Set<String> lost = new LinkedHashSet<>();
         for (Cluster c : herd.clusters().values()) {
             if (c.role() != Role.ETCD) {
                 continue;
             }
             List<ServerHealth> members = HealthChecks.ofCluster(health, c.name()).stream().filter(s -> !s.record().tainted()).toList();
-            long reachable = members.stream().filter(ServerHealth::reachable).count();
-            long starting = members.stream().filter(ServerHealth::starting).count();
-            boolean isLost = !members.isEmpty() && reachable + starting < members.size() / 2 + 1;
+            long down = members.stream().filter(s -> !s.starting() && unhealthy.contains(s.name())).count();
+            boolean isLost = !members.isEmpty() && members.size() - down < members.size() / 2 + 1;
             metrics.quorumLost(c.name(), isLost);
             if (isLost) {
                 lost.add(c.name());
-                emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has lost quorum: "
-                        + reachable + " of " + members.size() + " members answer. Drover will not change its membership (that could lose"
-                        + " data); restore it from a snapshot, see docs/disaster-recovery.md"));
+                if (quorumLostBefore.add(c.name())) {
+                    emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has lost quorum: "
+                            + (members.size() - down) + " of " + members.size() + " members answer. Drover will not change its membership"
+                            + " (that could lose data); restore it from a snapshot, see docs/disaster-recovery.md"));
+                }
+            } else if (quorumLostBefore.remove(c.name())) {
+                emit(HealEvent.of(HealEvent.Kind.RECOVERED, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has quorum again"));
             }
         }
         return lost;
@@ -285,12 +410,12 @@ public final class Reconciler implements AutoCloseable {
         String cluster = d == null ? null : d.change().cluster();
         switch (e) {
             case Event.Finished f when d != null && (f.action() == Action.REPLACE || f.action() == Action.CREATE) -> {
-                Duration took = Duration.between(d.at(), Instant.now());
+                Duration took = Duration.between(d.at(), clock.instant());
                 metrics.healed(cluster, took);
                 metrics.replaced(cluster, d.change().reason().name().toLowerCase());
-                tracker.replaced(f.resource(), Instant.now());
+                tracker.replaced(f.resource(), clock.instant());
                 String old = d.change().before() == null ? "" : d.change().before().name() + " replaced by ";
-                emit(new HealEvent(Instant.now(), HealEvent.Kind.HEALED, cluster, f.resource(), f.server(),
+                emit(new HealEvent(clock.instant(), HealEvent.Kind.HEALED, cluster, f.resource(), f.server(),
                         old + f.server() + ", healthy", took));
             }
             case Event.Failed f -> emit(HealEvent.of(HealEvent.Kind.FAILED, cluster, f.resource(), null, f.action().verb() + " failed: " + f.message()));
@@ -321,8 +446,10 @@ public final class Reconciler implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        probe.close();
-        engine.close();
+    public synchronized void close() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
     }
 }

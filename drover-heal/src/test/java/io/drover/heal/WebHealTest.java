@@ -53,7 +53,7 @@ class WebHealTest {
             });
         }
         String metrics = herd.metrics.scrape();
-        assertThat(metrics).contains("drover_replacements_total{cluster=\"web\",reason=\"missing\"} 1.0")
+        assertThat(metrics).contains("drover_replacements_total{cluster=\"web\",reason=\"not_running\"} 1.0")
                 .contains("drover_replacements_total{cluster=\"web\",reason=\"unhealthy\"} 1.0")
                 .contains("drover_servers{cluster=\"web\"} 3.0");
     }

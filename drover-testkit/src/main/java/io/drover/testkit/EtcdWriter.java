@@ -115,7 +115,8 @@ public final class EtcdWriter implements AutoCloseable {
         String end = prefix.substring(0, prefix.length() - 1) + (char) (prefix.charAt(prefix.length() - 1) + 1);
         String body = "{\"key\":\"" + b64(prefix) + "\",\"range_end\":\"" + b64(end) + "\",\"keys_only\":true}";
         for (String endpoint : List.copyOf(endpoints)) {
-            JsonNode answer = post(endpoint + "/v3/kv/range", body);
+            // Tens of thousands of keys in one linearizable read: give it longer than a write on a busy machine.
+            JsonNode answer = post(endpoint + "/v3/kv/range", body, Duration.ofSeconds(10));
             if (answer != null && answer.has("header")) {
                 Set<String> keys = new HashSet<>();
                 answer.path("kvs").forEach(kv -> keys.add(new String(Base64.getDecoder().decode(kv.get("key").asString()), StandardCharsets.UTF_8)));
@@ -134,6 +135,25 @@ public final class EtcdWriter implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /**
+     * The cluster's members as it lists them: each started member's name, a learner's name followed by
+     * " (learner)", and a member added but never started as "(unstarted)". Null if no member answered.
+     */
+    public List<String> members() {
+        for (String endpoint : List.copyOf(endpoints)) {
+            JsonNode answer = post(endpoint + "/v3/cluster/member/list", "{}");
+            if (answer != null && answer.has("members")) {
+                List<String> names = new ArrayList<>();
+                answer.get("members").forEach(m -> {
+                    String name = m.path("name").asString("");
+                    names.add((name.isEmpty() ? "(unstarted)" : name) + (m.path("isLearner").asBoolean(false) ? " (learner)" : ""));
+                });
+                return names;
+            }
+        }
+        return null;
     }
 
     /** Whether the member at this client URL is the leader right now. */
@@ -174,8 +194,12 @@ public final class EtcdWriter implements AutoCloseable {
     }
 
     private JsonNode post(String url, String body) {
+        return post(url, body, Duration.ofSeconds(1));
+    }
+
+    private JsonNode post(String url, String body, Duration timeout) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
         } catch (java.io.IOException | RuntimeException e) {
