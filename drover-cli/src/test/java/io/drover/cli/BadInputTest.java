@@ -6,6 +6,7 @@ import io.drover.state.FileStateStore;
 import io.drover.state.StateLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,13 +57,24 @@ class BadInputTest {
     }
 
     @Test
-    void secondApplyIsRefusedAtOnceNamingTheLockHolder() throws Exception {
+    void secondApplyWaitsNamingTheLockHolderThenGivesUpAfterItsLockTimeout() throws Exception {
         Path f = write("herd: h\nclusters:\n  web:\n    size: 1\n    image: host\n");
         try (StateLock held = new FileStateStore(dir.resolve(".drover")).lock("apply")) {
-            Cli.Result r = Cli.run("apply", "--auto-approve", "-f", f.toString());
+            long start = System.nanoTime();
+            Cli.Result r = Cli.run("apply", "--auto-approve", "--lock-timeout", "1s", "-f", f.toString());
             assertThat(r.exitCode()).isEqualTo(1);
-            assertThat(r.err()).contains("locked by 'drover apply'").contains("pid " + ProcessHandle.current().pid());
+            assertThat(r.err()).contains("waiting for the state lock, held by 'drover apply'")
+                    .contains("locked by 'drover apply'").contains("pid " + ProcessHandle.current().pid());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         }
+    }
+
+    @Test
+    void lockTimeoutThatIsNotADurationIsAUserError() throws Exception {
+        Path f = write("herd: h\nclusters:\n  web:\n    size: 1\n    image: host\n");
+        Cli.Result r = Cli.run("apply", "--auto-approve", "--lock-timeout", "soon", "-f", f.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("--lock-timeout: 'soon' is not a duration");
     }
 
     @Test

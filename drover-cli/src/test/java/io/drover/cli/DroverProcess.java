@@ -17,13 +17,20 @@ import java.util.concurrent.TimeUnit;
 final class DroverProcess {
     private final Path workDir;
     private final Map<String, String> environment;
+    private final String logName;
 
     /**
      * @param environment the whole environment of the child (nothing is inherited), or null to inherit this one's
      */
     DroverProcess(Path workDir, Map<String, String> environment) {
+        this(workDir, environment, "drover.log");
+    }
+
+    /** @param logName the file in {@code workDir} its output goes to (processes running at once need their own) */
+    DroverProcess(Path workDir, Map<String, String> environment, String logName) {
         this.workDir = workDir;
         this.environment = environment;
+        this.logName = logName;
     }
 
     /** Starts drover with these arguments; its output goes to a file in the working directory. */
@@ -71,6 +78,6 @@ final class DroverProcess {
     }
 
     private Path log() {
-        return workDir.resolve("drover.log");
+        return workDir.resolve(logName);
     }
 }

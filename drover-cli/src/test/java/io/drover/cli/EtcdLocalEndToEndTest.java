@@ -176,7 +176,7 @@ class EtcdLocalEndToEndTest {
 
     @Test
     @Order(5)
-    void killedServerIsPlannedAsMissingAndRecreated() throws Exception {
+    void killedServerIsPlannedAsNotRunningAndRecreated() throws Exception {
         JsonNode show = Json.MAPPER.readTree(drover("show", "--json").out());
         String victim = show.get("servers").get(1).get("id").asString();
         String resource = show.get("servers").get(1).get("resource").asString();
@@ -193,7 +193,7 @@ class EtcdLocalEndToEndTest {
             JsonNode plan = planJson();
             JsonNode change = find(plan, resource);
             assertThat(change.get("action").asString()).isEqualTo("replace");
-            assertThat(change.get("reason").asString()).isEqualTo("missing");
+            assertThat(change.get("reason").asString()).isEqualTo("not_running");
         });
         Cli.Result apply = drover("apply", "--auto-approve");
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
