@@ -14,7 +14,6 @@ import io.drover.roles.EtcdPki;
 import io.drover.roles.EtcdStatus;
 import io.drover.spi.Instance;
 import io.drover.spi.ProviderFactory;
-import io.drover.spi.Tags;
 import io.drover.state.LockInfo;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
@@ -227,8 +226,10 @@ public final class HerdObserver implements AutoCloseable {
             s.put("outdated", outdated);
             s.put("outdatedBecause", !outdated ? null
                     : template.image().digest().equals(r.imageDigest()) ? "first-boot config or role changed" : "image changed");
-            String running = instance == null ? null : instance.tag(Tags.DIGEST);
-            s.put("drifted", running != null && r.digest() != null && !running.equals(r.digest()));
+            // The provider tells what about the running server no longer matches what it was created from.
+            String drift = instance == null ? null : instance.drifted().orElse(null);
+            s.put("drifted", drift != null);
+            s.put("driftedBecause", drift);
             s.put("tainted", r.tainted());
             if (c.role() == Role.ETCD) {
                 EtcdStatus.Answer a = raft.get(clientUrl(c, r.ip()));

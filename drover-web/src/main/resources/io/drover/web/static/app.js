@@ -67,7 +67,7 @@ function healthClass(server) {
 function flags(s) {
   const out = [];
   if (s.outdated) out.push(el('span', {class: 'flag outdated', title: s.outdatedBecause || ''}, 'outdated'));
-  if (s.drifted) out.push(el('span', {class: 'flag drifted', title: 'the running server differs from what was recorded'}, 'drifted'));
+  if (s.drifted) out.push(el('span', {class: 'flag drifted', title: s.driftedBecause || 'the running server differs from what it was created from'}, 'drifted'));
   if (s.tainted) out.push(el('span', {class: 'flag tainted', title: 'it never became healthy'}, 'tainted'));
   return out;
 }
