@@ -55,6 +55,7 @@ class WebViewEndToEndTest {
     private Path herdFile;
     private Chromium browser;
     private final List<Process> started = new ArrayList<>();
+    private DroverProcess current;
 
     @BeforeAll
     void applyTheHerdAndStartTheBrowser() throws Exception {
@@ -88,6 +89,7 @@ class WebViewEndToEndTest {
     private int startWebView(String name, String... args) throws Exception {
         Path work = Files.createDirectories(dir.resolve(name));
         DroverProcess drover = new DroverProcess(work, null);
+        current = drover;
         List<String> all = new ArrayList<>(Arrays.asList(args));
         all.addAll(List.of("-f", herdFile.toString(), "--port", "0", "--no-color"));
         Process process = drover.start(all.toArray(String[]::new));
@@ -146,10 +148,23 @@ class WebViewEndToEndTest {
     }
 
     private void awaitWholeHerd(String why) {
-        await(why).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+        onPage(why, () -> await(why).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             assertThat(healthByServer()).as("servers on the page").hasSize(3).allSatisfy((name, health) -> assertThat(health).isEqualTo("up"));
             assertThat(leaders()).as("leaders on the page").hasSize(1);
-        });
+            assertThat(count("#picture .flag.tainted")).as("servers not yet healthy since their creation").isZero();
+        }));
+    }
+
+    /** Runs a wait on the page; if it fails, keeps a screenshot and says what the page showed. */
+    private void onPage(String what, Runnable wait) {
+        try {
+            wait.run();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            browser.fullPage("failed-" + what.replaceAll("[^a-z0-9]+", "-"));
+            throw new AssertionError(what + ": the page at " + page().getCurrentUrl() + " showed:\n"
+                    + page().executeScript("return document.body.innerText") + "\n--- its log:\n"
+                    + page().manage().logs().get("browser").getAll() + "\n--- drover printed:\n" + (current == null ? "" : current.output()), e);
+        }
     }
 
     @Test
@@ -158,7 +173,15 @@ class WebViewEndToEndTest {
         // Event log lines written by something else (a hostile or odd message) are shown as text too.
         Files.writeString(dir.resolve(".drover/events.jsonl"), Json.write(Map.of("time", "2026-01-01T00:00:00Z", "type", "step",
                 "resource", "etcd[0]", "server", "<b>bold</b>", "message", HOSTILE)) + "\n", java.nio.file.StandardOpenOption.APPEND);
-        int port = startWebView("serve", "serve");
+        // The herd file now asks for another member config: every member is outdated (serve reads the file at start).
+        String applied = Files.readString(herdFile);
+        Files.writeString(herdFile, applied.replace("heartbeat-interval: 100", "heartbeat-interval: 110"));
+        int port;
+        try {
+            port = startWebView("serve", "serve");
+        } finally {
+            Files.writeString(herdFile, applied); // heal, next, must not roll the members
+        }
         String base = "http://127.0.0.1:" + port + "/";
 
         page().get(base);
@@ -176,6 +199,8 @@ class WebViewEndToEndTest {
         assertThat(count("#timeline li[data-type='apply']")).isPositive();
         assertThat(text("#lock")).isEqualTo("State lock: free");
         assertThat(count("#servers tbody tr[data-server]")).isEqualTo(3);
+        assertThat(count("#picture .server .flag.outdated")).isEqualTo(3);
+        assertThat(count("#picture .server .flag.drifted")).isZero();
         browser.fullPage("serve-laptop");
 
         // Phone width: nothing wider than the screen but the table, which scrolls inside its own box.
@@ -185,22 +210,26 @@ class WebViewEndToEndTest {
         browser.fullPage("serve-phone");
         browser.resize(1280, 900);
 
-        // The API behind the page, as another tool would read it.
-        HttpResponse<String> herd = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/herd")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(herd.statusCode()).isEqualTo(200);
-        JsonNode doc = Json.MAPPER.readTree(herd.body());
-        assertThat(doc.get("apiVersion").asInt()).isEqualTo(1);
-        JsonNode servers = doc.get("clusters").get(0).get("servers");
-        assertThat(servers).hasSize(3);
-        List<String> roles = new ArrayList<>();
-        servers.forEach(s -> {
-            roles.add(s.get("etcd").get("role").asString());
-            assertThat(s.get("etcd").get("raftIndex").asLong()).isPositive();
-            assertThat(s.get("outdated").asBoolean()).isFalse();
-            assertThat(s.get("drifted").asBoolean()).isFalse();
+        // The API behind the page, as another tool would read it (raft status comes in the background: awaited).
+        await("the API shows a leader and two followers").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> herd = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "api/herd")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(herd.statusCode()).isEqualTo(200);
+            JsonNode doc = Json.MAPPER.readTree(herd.body());
+            assertThat(doc.get("apiVersion").asInt()).isEqualTo(1);
+            JsonNode servers = doc.get("clusters").get(0).get("servers");
+            assertThat(servers).hasSize(3);
+            List<String> roles = new ArrayList<>();
+            for (JsonNode s : servers) {
+                roles.add(s.get("etcd").get("role").asString());
+                assertThat(s.get("etcd").has("raftIndex")).as(s.toString()).isTrue();
+                assertThat(s.get("etcd").get("raftIndex").asLong()).isPositive();
+                assertThat(s.get("outdated").asBoolean()).isTrue();
+                assertThat(s.get("outdatedBecause").asString()).isEqualTo("first-boot config or role changed");
+                assertThat(s.get("drifted").asBoolean()).isFalse();
+            }
+            assertThat(roles).containsExactlyInAnyOrder("leader", "follower", "follower");
         });
-        assertThat(roles).containsExactlyInAnyOrder("leader", "follower", "follower");
         stop();
     }
 
@@ -227,12 +256,12 @@ class WebViewEndToEndTest {
 
         long killed = System.nanoTime();
         killProcessGroupOf(victim);
-        await("the killed member shown failing").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .untilAsserted(() -> assertThat(healthByServer().get(victim)).isNotNull().isNotEqualTo("up"));
+        onPage("the killed member shown failing", () -> await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(healthByServer().get(victim)).isNotNull().isNotEqualTo("up")));
         long failing = System.nanoTime();
         browser.screenshot("heal-failing");
-        await("a replacement shown").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .untilAsserted(() -> assertThat(healthByServer().keySet()).as("servers on the page").anyMatch(n -> !before.contains(n)));
+        onPage("a replacement shown", () -> await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(healthByServer().keySet()).as("servers on the page").anyMatch(n -> !before.contains(n))));
         long replacement = System.nanoTime();
         browser.screenshot("heal-replacement");
         awaitWholeHerd("the herd whole again");

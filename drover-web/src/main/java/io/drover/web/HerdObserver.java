@@ -39,7 +39,8 @@ import java.util.Optional;
 public final class HerdObserver implements AutoCloseable {
     /** The version of the documents this observer and the event API produce; see docs/web.md. */
     public static final int API_VERSION = 1;
-    private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(1);
+    /** Generous: raft status is asked in the background (it never delays a look), and a loaded machine is slow to dial TLS. */
+    private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(3);
     /** Raft status is asked a little less often than health: a status call costs far more than a health check. */
     private static final Duration RAFT_MAX_AGE = Duration.ofSeconds(2);
 
@@ -52,13 +53,16 @@ public final class HerdObserver implements AutoCloseable {
     private Engine engine;
     /** The state serial the engine, templates, probe and etcd clients were made for; they change with the state. */
     private long madeFor = -1;
-    private Map<String, ClusterTemplate> templates = Map.of();
-    private String templatesProblem;
+    private volatile Map<String, ClusterTemplate> templates = Map.of();
+    private volatile String templatesProblem;
     private HealthProbe probe;
     private final Map<String, RaftWatch> raft = new HashMap<>();
 
-    private Map<String, Object> last;
-    private Instant lastAt = Instant.EPOCH;
+    /** One look at a time: the tools above are only used under it. */
+    private final Object looking = new Object();
+    private volatile Look last;
+
+    private record Look(Instant at, Map<String, Object> doc) {}
 
     public HerdObserver(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, Duration maxAge) {
         this.herd = herd;
@@ -73,13 +77,33 @@ public final class HerdObserver implements AutoCloseable {
     }
 
     /** The herd as of at most {@code maxAge} ago; callers at the same time share one look. */
-    public synchronized Map<String, Object> look() throws InterruptedException {
-        Instant now = Instant.now();
-        if (last == null || !now.isBefore(lastAt.plus(maxAge))) {
-            last = lookNow();
-            lastAt = Instant.now();
+    public Map<String, Object> look() throws InterruptedException {
+        Look seen = last;
+        if (seen != null && fresh(seen)) {
+            return seen.doc();
         }
-        return last;
+        synchronized (looking) {
+            seen = last;
+            if (seen != null && fresh(seen)) {
+                return seen.doc();
+            }
+            Map<String, Object> doc = lookNow(false);
+            last = new Look(Instant.now(), doc);
+            return doc;
+        }
+    }
+
+    /**
+     * At once, for a page's first paint: the latest look, or before the first one (a server just started) the
+     * state alone, every server's health {@code unknown} ("not checked yet"). Never waits for a check.
+     */
+    public Map<String, Object> firstLook() throws InterruptedException {
+        Look seen = last;
+        return seen != null ? seen.doc() : lookNow(true);
+    }
+
+    private boolean fresh(Look seen) {
+        return Instant.now().isBefore(seen.at().plus(maxAge));
     }
 
     /**
@@ -87,11 +111,16 @@ public final class HerdObserver implements AutoCloseable {
      * handshakes and class loading take longer than a health check's timeout, which would show healthy servers
      * as timing out to whoever looks first.
      */
-    public synchronized void warmUp() throws InterruptedException {
-        lookNow();
+    public void warmUp() throws InterruptedException {
+        synchronized (looking) {
+            if (last == null) {
+                lookNow(false);
+            }
+        }
     }
 
-    private Map<String, Object> lookNow() throws InterruptedException {
+    /** @param quick from the state alone: no provider, no checks, no tools touched (safe beside a running look) */
+    private Map<String, Object> lookNow(boolean quick) throws InterruptedException {
         Instant now = Instant.now();
         List<String> problems = new ArrayList<>();
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -108,15 +137,16 @@ public final class HerdObserver implements AutoCloseable {
             problems.add("cannot read the state: " + message(e));
             state = State.empty(herd.name());
         }
-        refreshTools(state, problems);
-
         List<Instance> reality = List.of();
         boolean listed = false;
-        try {
-            reality = engine.provider().list();
-            listed = true;
-        } catch (Exception e) {
-            problems.add("cannot list the servers at the provider: " + message(e));
+        if (!quick) {
+            refreshTools(state, problems);
+            try {
+                reality = engine.provider().list();
+                listed = true;
+            } catch (Exception e) {
+                problems.add("cannot list the servers at the provider: " + message(e));
+            }
         }
         Map<String, ServerHealth> health = listed ? new HealthChecks(probe).checkAll(herd, state, reality) : Map.of();
         Map<String, Instance> byId = new HashMap<>();
@@ -124,7 +154,7 @@ public final class HerdObserver implements AutoCloseable {
 
         List<Map<String, Object>> clusters = new ArrayList<>();
         for (Cluster c : herd.clusters().values()) {
-            clusters.add(cluster(c, state, health, byId, listed, now, problems));
+            clusters.add(cluster(c, state, health, byId, listed, quick, now, problems));
         }
         // Servers of clusters the herd file no longer has (a destroy or apply will remove them).
         List<ServerRecord> strays = state.servers().stream().filter(r -> !herd.clusters().containsKey(r.cluster())).toList();
@@ -176,7 +206,7 @@ public final class HerdObserver implements AutoCloseable {
     }
 
     private Map<String, Object> cluster(Cluster c, State state, Map<String, ServerHealth> health, Map<String, Instance> byId,
-            boolean listed, Instant now, List<String> problems) {
+            boolean listed, boolean quick, Instant now, List<String> problems) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", c.name());
         m.put("role", c.role().name().toLowerCase());
@@ -184,7 +214,8 @@ public final class HerdObserver implements AutoCloseable {
         m.put("image", c.image());
         m.put("check", c.health().type().name().toLowerCase());
         List<ServerRecord> records = state.cluster(c.name());
-        Map<String, EtcdStatus.Answer> raft = c.role() == Role.ETCD && !records.isEmpty() ? etcdStatus(c, state, records, problems) : Map.of();
+        Map<String, EtcdStatus.Answer> raft = c.role() == Role.ETCD && !records.isEmpty() && !quick
+                ? etcdStatus(c, state, records, problems) : Map.of();
         long highest = raft.values().stream().filter(a -> a.member() != null).mapToLong(a -> a.member().raftIndex()).max().orElse(0);
         Map<Long, String> nameById = new HashMap<>();
         records.forEach(r -> raft.values().stream()
@@ -204,12 +235,12 @@ public final class HerdObserver implements AutoCloseable {
             s.put("address", r.ip());
             s.put("provider", herd.provider().type());
             Instance instance = byId.get(r.instanceId());
-            s.put("providerStatus", !listed ? "unknown" : instance == null ? "gone" : instance.status().name().toLowerCase());
+            s.put("providerStatus", quick || !listed ? "unknown" : instance == null ? "gone" : instance.status().name().toLowerCase());
             ServerHealth h = health.get(r.name());
             Map<String, Object> hm = new LinkedHashMap<>();
             if (h == null) {
                 hm.put("status", "unknown");
-                hm.put("detail", listed ? "not checked" : "the provider could not be asked");
+                hm.put("detail", quick ? "not checked yet" : listed ? "not checked" : "the provider could not be asked");
             } else {
                 hm.put("status", h.starting() ? "starting" : h.health().status().name().toLowerCase());
                 hm.put("detail", h.health().detail());
@@ -324,7 +355,9 @@ public final class HerdObserver implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closeTools();
+    public void close() {
+        synchronized (looking) {
+            closeTools();
+        }
     }
 }

@@ -85,7 +85,7 @@ final class LiveStream implements AutoCloseable {
                 first.append(message("event", e.time().toString(), e.toMap()));
             }
         }
-        first.append(message("herd", null, observer.look()));
+        first.append(message("herd", null, observer.firstLook())); // at once; a checked look follows within a tick
         subscribers.add(s);
         if (s.send(first.toString())) {
             while (!s.done.await(1, TimeUnit.SECONDS) && stop.getCount() > 0) {
@@ -98,6 +98,7 @@ final class LiveStream implements AutoCloseable {
 
     private void run() {
         Instant lastHerd = Instant.EPOCH;
+        int watching = 0;
         Instant lastWrite = Instant.now();
         try {
             while (!stop.await(TICK.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -110,7 +111,9 @@ final class LiveStream implements AutoCloseable {
                     out.append(message("event", e.time().toString(), e.toMap()));
                 }
                 Instant now = Instant.now();
-                if (!events.isEmpty() || !now.isBefore(lastHerd.plus(herdEvery))) {
+                boolean newcomer = subscribers.size() > watching; // its first herd may have been the state alone
+                watching = subscribers.size();
+                if (newcomer || !events.isEmpty() || !now.isBefore(lastHerd.plus(herdEvery))) {
                     try {
                         out.append(message("herd", null, observer.look()));
                     } catch (RuntimeException e) {

@@ -47,6 +47,7 @@ public final class Chromium implements AutoCloseable {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
                 "--user-data-dir=" + profile, "--window-size=" + width + "," + height);
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL")); // the page's console, for failure reports
         // Driver and browser given explicitly: Selenium Manager has nothing to look up or download.
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())

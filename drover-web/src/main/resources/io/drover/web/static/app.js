@@ -4,7 +4,6 @@
 
 const MAX_EVENTS = 300;
 const started = performance.now();
-let lastEventId = null;
 const seen = new Set();
 
 /** An element with attributes and children; strings become text nodes, never HTML. */
@@ -146,22 +145,33 @@ function eventKey(e) {
   return e.time + '|' + e.type + '|' + (e.resource || '') + '|' + e.message;
 }
 
+/** Every event seen, newest first (by time: the log and the stream may deliver them in either order). */
+const timeline = [];
+
 function addEvents(events) {
-  const list = document.getElementById('timeline');
+  let added = false;
   for (const e of events) {
     const key = eventKey(e);
     if (seen.has(key)) continue;
     seen.add(key);
-    if (!lastEventId || e.time > lastEventId) lastEventId = e.time;
-    const subject = e.resource || e.cluster || 'herd';
-    list.prepend(el('li', {'data-type': e.type, class: 'event ' + e.type},
-      el('time', {datetime: e.time, title: e.time}, clock(e.time)), ' ',
-      el('span', {class: 'type'}, e.type), ' ',
-      el('span', {class: 'subject'}, subject + (e.server && e.server !== subject ? ' (' + e.server + ')' : '')), ' ',
-      el('span', {class: 'message'}, e.message),
-      e.seconds !== undefined && e.seconds !== null ? el('span', {class: 'muted'}, ' ' + e.seconds.toFixed(2) + ' s') : null));
+    e.at = Date.parse(e.time);
+    timeline.push(e);
+    added = true;
   }
-  while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+  if (!added) return;
+  timeline.sort((a, b) => b.at - a.at);
+  timeline.length = Math.min(timeline.length, MAX_EVENTS);
+  patch(document.getElementById('timeline'), timeline.map(eventItem));
+}
+
+function eventItem(e) {
+  const subject = e.resource || e.cluster || 'herd';
+  return el('li', {'data-type': e.type, class: 'event ' + e.type},
+    el('time', {datetime: e.time, title: e.time}, clock(e.time)), ' ',
+    el('span', {class: 'type'}, e.type), ' ',
+    el('span', {class: 'subject'}, subject + (e.server && e.server !== subject ? ' (' + e.server + ')' : '')), ' ',
+    el('span', {class: 'message'}, e.message),
+    e.seconds !== undefined && e.seconds !== null ? el('span', {class: 'muted'}, ' ' + e.seconds.toFixed(2) + ' s') : null);
 }
 
 function setLive(state, text) {
@@ -177,8 +187,9 @@ async function getJson(url) {
 }
 
 function connect() {
-  const url = '/api/stream' + (lastEventId ? '?since=' + encodeURIComponent(lastEventId) : '');
-  const source = new EventSource(url);
+  // The last minute is replayed (duplicates are dropped), so nothing falls between the log read and the stream;
+  // after a drop the browser reconnects by itself, sending the last event's id (Last-Event-ID) to resume from.
+  const source = new EventSource('/api/stream?since=60s');
   source.addEventListener('open', () => setLive('open', 'live'));
   source.addEventListener('herd', m => renderHerd(JSON.parse(m.data)));
   source.addEventListener('event', m => addEvents([JSON.parse(m.data)]));
@@ -191,17 +202,15 @@ function connect() {
 }
 
 async function main() {
+  connect(); // its first message is the herd, at once
   try {
-    const [herd, events] = await Promise.all([getJson('/api/herd'), getJson('/api/events?limit=' + MAX_EVENTS)]);
-    renderHerd(herd);
-    addEvents(events.events);
+    addEvents((await getJson('/api/events?limit=' + MAX_EVENTS)).events);
   } catch (err) {
     setLive('error', 'error');
     const p = document.getElementById('problems');
     p.hidden = false;
     p.replaceChildren(el('p', {}, String(err.message || err)));
   }
-  connect();
 }
 
 main();
