@@ -52,7 +52,7 @@ public final class ApplyLog implements EventSink {
     /** Records how it ended. */
     public void finished(ApplyResult result) {
         record(null, null, null, result.ok() ? operation + " complete: " + result.done() + " step" + (result.done() == 1 ? "" : "s")
-                : operation + " failed: " + String.join("; ", result.failures()));
+                : operation + " failed: " + String.join("; ", result.failureLines()));
     }
 
     @Override

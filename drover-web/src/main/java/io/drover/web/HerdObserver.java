@@ -9,9 +9,7 @@ import io.drover.heal.HealthChecks;
 import io.drover.heal.ServerHealth;
 import io.drover.health.HealthProbe;
 import io.drover.plan.ClusterTemplate;
-import io.drover.roles.EtcdMembership;
 import io.drover.roles.EtcdPki;
-import io.drover.roles.EtcdStatus;
 import io.drover.spi.Instance;
 import io.drover.spi.ProviderFactory;
 import io.drover.state.LockInfo;
@@ -39,9 +37,9 @@ import java.util.Optional;
 public final class HerdObserver implements AutoCloseable {
     /** The version of the documents this observer and the event API produce; see docs/web.md. */
     public static final int API_VERSION = 1;
-    /** Generous: raft status is asked in the background (it never delays a look), and a loaded machine is slow to dial TLS. */
+    /** Generous: raft status is asked in the background (it never delays a look). */
     private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(3);
-    /** Raft status is asked a little less often than health: a status call costs far more than a health check. */
+    /** Raft status is asked a little less often than health: it is for display, heal does not need it. */
     private static final Duration RAFT_MAX_AGE = Duration.ofSeconds(2);
 
     private final Herd herd;
@@ -214,13 +212,16 @@ public final class HerdObserver implements AutoCloseable {
         m.put("image", c.image());
         m.put("check", c.health().type().name().toLowerCase());
         List<ServerRecord> records = state.cluster(c.name());
-        Map<String, EtcdStatus.Answer> raft = c.role() == Role.ETCD && !records.isEmpty() && !quick
+        Map<String, RaftWatch.Answer> raft = c.role() == Role.ETCD && !records.isEmpty() && !quick
                 ? etcdStatus(c, state, records, problems) : Map.of();
-        long highest = raft.values().stream().filter(a -> a.member() != null).mapToLong(a -> a.member().raftIndex()).max().orElse(0);
+        long highest = raft.values().stream().filter(a -> a.status() != null).mapToLong(a -> a.status().raftIndex()).max().orElse(0);
         Map<Long, String> nameById = new HashMap<>();
-        records.forEach(r -> raft.values().stream()
-                .filter(a -> a.member() != null && a.endpoint().equals(clientUrl(c, r.ip())))
-                .findFirst().ifPresent(a -> nameById.put(a.member().memberId(), r.name())));
+        for (ServerRecord r : records) {
+            RaftWatch.Answer a = raft.get(clientUrl(c, r.ip()));
+            if (a != null && a.status() != null) {
+                nameById.put(a.status().memberId(), r.name());
+            }
+        }
         ClusterTemplate template = templates.get(c.name());
 
         List<Map<String, Object>> servers = new ArrayList<>();
@@ -263,22 +264,21 @@ public final class HerdObserver implements AutoCloseable {
             s.put("driftedBecause", drift);
             s.put("tainted", r.tainted());
             if (c.role() == Role.ETCD) {
-                EtcdStatus.Answer a = raft.get(clientUrl(c, r.ip()));
+                RaftWatch.Answer a = raft.get(clientUrl(c, r.ip()));
                 Map<String, Object> e = new LinkedHashMap<>();
-                if (a == null || a.member() == null) {
+                if (a == null || a.status() == null) {
                     e.put("role", null);
                     e.put("error", a == null ? "not known yet" : a.error());
                 } else {
-                    EtcdStatus.Member member = a.member();
-                    String role = member.learner() ? "learner" : member.leader() ? "leader" : "follower";
-                    e.put("role", role);
+                    var member = a.status();
+                    boolean isLeader = member.leaderId() != 0 && member.leaderId() == member.memberId();
+                    e.put("role", member.learner() ? "learner" : isLeader ? "leader" : "follower");
                     e.put("memberId", Long.toHexString(member.memberId()));
                     e.put("leader", member.leaderId() == 0 ? null : nameById.getOrDefault(member.leaderId(), Long.toHexString(member.leaderId())));
                     e.put("raftIndex", member.raftIndex());
-                    e.put("raftTerm", member.raftTerm());
                     e.put("lag", highest - member.raftIndex());
                     e.put("version", member.version());
-                    if (member.leader()) {
+                    if (isLeader) {
                         leader = r.name();
                     }
                 }
@@ -296,7 +296,7 @@ public final class HerdObserver implements AutoCloseable {
      * The latest raft status of each recorded member, by client URL (asked in the background, see {@link RaftWatch});
      * one etcd client per cluster, kept until the state changes.
      */
-    private Map<String, EtcdStatus.Answer> etcdStatus(Cluster c, State state, List<ServerRecord> records, List<String> problems) {
+    private Map<String, RaftWatch.Answer> etcdStatus(Cluster c, State state, List<ServerRecord> records, List<String> problems) {
         List<String> urls = records.stream().filter(r -> r.ip() != null).map(r -> clientUrl(c, r.ip())).toList();
         if (urls.isEmpty()) {
             return Map.of();
@@ -306,16 +306,16 @@ public final class HerdObserver implements AutoCloseable {
             if (watch != null) {
                 watch.close();
             }
-            EtcdMembership.ClientCustomizer tls = EtcdMembership.ClientCustomizer.NONE;
+            javax.net.ssl.SSLContext tls = null;
             if (c.etcd().tls()) {
                 Optional<EtcdPki> pki = EtcdPki.fromSecrets(state.secrets(), c.name());
                 if (pki.isEmpty()) {
                     problems.add("cluster '" + c.name() + "' has no client certificate in the state yet, so its members' raft status is unknown");
                     return Map.of();
                 }
-                tls = pki.get().jetcd();
+                tls = pki.get().clientContext();
             }
-            watch = new RaftWatch(new EtcdStatus(urls, tls, ETCD_TIMEOUT), RAFT_MAX_AGE);
+            watch = new RaftWatch(urls, tls, ETCD_TIMEOUT, RAFT_MAX_AGE);
             raft.put(c.name(), watch);
         }
         return watch.latest();
