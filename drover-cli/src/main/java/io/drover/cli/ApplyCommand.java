@@ -2,6 +2,8 @@ package io.drover.cli;
 
 import io.drover.apply.ApplyResult;
 import io.drover.engine.Engine;
+import io.drover.heal.ApplyLog;
+import io.drover.heal.EventLog;
 import io.drover.plan.Plan;
 import io.drover.plan.Planner;
 import io.drover.state.StateLock;
@@ -34,8 +36,10 @@ final class ApplyCommand implements Callable<Integer> {
         Session session = Session.open(options);
         Style style = Style.detect(options.noColor);
         ProgressView progress = new ProgressView(System.out, style, options.json);
+        // Recorded in .drover/events.jsonl beside heal's events, for 'drover status' and the web view.
+        ApplyLog log = new ApplyLog(new EventLog(Engine.workDir(session.herd)), destroy ? "destroy" : "apply", progress);
         try (StateLock lock = change.lock(session.store, destroy ? "destroy" : "apply");
-                Engine engine = session.engine(progress, new Engine.Settings(parallelism, Duration.ofSeconds(60)))) {
+                Engine engine = session.engine(log, new Engine.Settings(parallelism, Duration.ofSeconds(60)))) {
             Plan plan = engine.plan(destroy ? Planner.Options.DESTROY : Planner.Options.APPLY);
             if (!options.json) {
                 PlanView.human(plan, style, System.out);
@@ -53,7 +57,15 @@ final class ApplyCommand implements Callable<Integer> {
                 System.out.println((destroy ? "Destroy" : "Apply") + " cancelled.");
                 return ExitCodes.ERROR;
             }
-            ApplyResult result = engine.apply(plan);
+            log.started(plan);
+            ApplyResult result;
+            try {
+                result = engine.apply(plan);
+            } catch (Exception e) {
+                log.failed(e);
+                throw e;
+            }
+            log.finished(result);
             if (options.json) {
                 System.out.println(Json.write(Map.of("type", "summary", "ok", result.ok(), "done", result.done(),
                         "failures", result.failureLines(), "outputs", result.state().outputs())));

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Immutable cattle servers: declare a herd in YAML, then plan, apply, destroy and heal it.",
         subcommands = {
             PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class, OutputCommand.class,
-            ValidateCommand.class, RenderCommand.class, HealCommand.class, ImportCommand.class, StatusCommand.class, RotateCaCommand.class, SchemaCommand.class, VersionCommand.class,
+            ValidateCommand.class, RenderCommand.class, HealCommand.class, ImportCommand.class, StatusCommand.class, ServeCommand.class, RotateCaCommand.class, SchemaCommand.class, VersionCommand.class,
             ProvidersCommand.class
         })
 final class DroverCommand implements Runnable {

@@ -32,6 +32,12 @@ final class HealCommand implements Callable<Integer> {
             + " it could not do what the herd needs (a step failed, an etcd cluster lost quorum, the state is locked by someone else).")
     boolean once;
 
+    @Option(names = "--ui", description = "Also serve the web view of the herd (as 'drover serve' does) from this process: see --port, --bind.")
+    boolean ui;
+
+    @Mixin
+    WebOptions web;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (off by default; 9477 is the usual choice).")
     Integer metricsPort;
@@ -40,6 +46,12 @@ final class HealCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new UserError("--metrics-port must be between 0 and 65535, got " + metricsPort);
+        }
+        if (web.given() && !ui) {
+            throw new UserError("--port, --bind and --token-file are options of the web view: add --ui");
+        }
+        if (ui && once) {
+            throw new UserError("--ui serves the web view while heal runs: it cannot be used with --once");
         }
         Session session = Session.open(options);
         Style style = Style.detect(options.noColor);
@@ -54,6 +66,7 @@ final class HealCommand implements Callable<Integer> {
         };
         HealMetrics metrics = new HealMetrics();
         try (MetricsServer server = metricsPort == null ? null : startMetrics(metrics, metricsPort);
+                WebOptions.Served view = ui ? web.start(session, options.json ? System.err : out) : null;
                 Reconciler reconciler = new Reconciler(session.herd, session.providers, session.store, System.getenv(), HealOptions.DEFAULT,
                         metrics, listener, java.time.Clock.systemUTC())) {
             if (server != null) {
@@ -105,7 +118,7 @@ final class HealCommand implements Callable<Integer> {
             case HEALED, RECOVERED -> style.green(line);
             case FAILED, QUORUM_LOST -> style.red(style.bold(line));
             case DETECTED, FAILING, BACKOFF, LOCKED -> style.yellow(line);
-            case STEP, LIFECYCLE -> line;
+            case STEP, LIFECYCLE, APPLY -> line;
         };
         out.println(style.dim("[" + e.time().toString().substring(11, 23) + "]") + " " + shown);
     }

@@ -115,6 +115,30 @@ public final class FileStateStore implements StateStore {
         }
     }
 
+    /**
+     * The holder named in the lock file, while its process lives. Taking the OS lock to test it would make a
+     * concurrent {@code apply} fail, so this reads the text its holder wrote: a holder releases by emptying it,
+     * and one that died without doing so (kill -9) is recognised by its pid being gone.
+     */
+    @Override
+    public Optional<LockInfo> lockHolder() throws StateException {
+        Path lockFile = dir.resolve("lock");
+        String text;
+        try {
+            text = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StateException("cannot read the state lock " + lockFile + ": " + e.getMessage(), e);
+        }
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        LockInfo holder = parseHolder(text);
+        boolean alive = holder.pid() <= 0 || ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false);
+        return alive ? Optional.of(holder) : Optional.empty();
+    }
+
     @Override
     public String describe() {
         return file.toString();

@@ -20,6 +20,14 @@ public interface StateStore {
      */
     StateLock lock(String operation) throws StateException;
 
+    /**
+     * Who holds the lock now, if anyone, without taking it (for views such as {@code drover serve}). A store
+     * that cannot tell says nobody.
+     */
+    default Optional<LockInfo> lockHolder() throws StateException {
+        return Optional.empty();
+    }
+
     /** Where the state is, for messages (a path, an etcd key). */
     String describe();
 }

@@ -104,4 +104,26 @@ class FileStateStoreTest {
                 dir.resolve("lock").toString()).redirectErrorStream(true).start();
         return p.waitFor();
     }
+
+    @Test
+    void lockHolderIsNamedWhileHeldWithoutTakingTheLock() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        assertThat(store.lockHolder()).isEmpty();
+        try (StateLock held = store.lock("apply")) {
+            LockInfo holder = store.lockHolder().orElseThrow();
+            assertThat(holder.operation()).isEqualTo("apply");
+            assertThat(holder.pid()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(store.lockHolder()).isPresent(); // looking twice took nothing
+        }
+        assertThat(store.lockHolder()).isEmpty();
+    }
+
+    @Test
+    void lockHolderWhoDiedWithoutReleasingIsNotNamed() throws Exception {
+        // What a holder killed with SIGKILL leaves: its text, and no OS lock (the OS dropped it with the process).
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        Files.writeString(dir.resolve("lock"), String.join("\t", "heal", "someone", "host", Long.toString(gone.pid()), "2026-01-01T00:00:00Z"));
+        assertThat(new FileStateStore(dir).lockHolder()).isEmpty();
+    }
 }

@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Something heal noticed or did, printed as it happens and appended to the herd's event log.
+ * Something heal noticed or did, printed as it happens and appended to the herd's event log (which also records
+ * operators' applies, as {@link Kind#APPLY}).
  *
  * @param resource the slot ({@code etcd[1]}), or the cluster or herd for events about more than one server
  * @param server the server concerned, if one
@@ -34,7 +35,9 @@ public record HealEvent(Instant time, Kind kind, String cluster, String resource
         /** Someone else (e.g. an operator's apply) holds the state lock: this pass did nothing. */
         LOCKED,
         /** Heal started or stopped. */
-        LIFECYCLE
+        LIFECYCLE,
+        /** An operator's {@code drover apply} or {@code destroy}: started, each step, finished (written by those commands). */
+        APPLY
     }
 
     public static HealEvent of(Kind kind, String cluster, String resource, String server, String message) {

@@ -1,0 +1,216 @@
+// The Drover web view: renders /api/herd and the event log, kept live by /api/stream (Server-Sent Events).
+// Every value from the herd reaches the page as text (textContent, createTextNode), never as markup.
+'use strict';
+
+const MAX_EVENTS = 300;
+const started = performance.now();
+const seen = new Set();
+
+/** An element with attributes and children; strings become text nodes, never HTML. */
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') e.className = v;
+    else e.setAttribute(k, String(v));
+  }
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+/**
+ * Makes a container's children equal to `fresh`, keeping every node that did not change: a look at the herd every
+ * second then leaves unchanged rows alone (a text selection in them survives).
+ */
+function patch(container, fresh) {
+  fresh.forEach((node, i) => {
+    const old = container.children[i];
+    if (!old) container.append(node);
+    else if (!old.isEqualNode(node)) old.replaceWith(node);
+  });
+  while (container.children.length > fresh.length) container.lastElementChild.remove();
+}
+
+function age(seconds) {
+  if (seconds === null || seconds === undefined) return '-';
+  if (seconds < 120) return seconds + 's';
+  if (seconds < 7200) return Math.floor(seconds / 60) + 'm';
+  if (seconds < 172800) return Math.floor(seconds / 3600) + 'h';
+  return Math.floor(seconds / 86400) + 'd';
+}
+
+function clock(iso) {
+  const d = new Date(iso);
+  return isNaN(d) ? String(iso) : d.toLocaleTimeString([], {hour12: false});
+}
+
+function shortDigest(d) {
+  if (!d) return '-';
+  const hex = d.startsWith('sha256:') ? d.slice(7) : d;
+  return hex.slice(0, 12);
+}
+
+/** Health as a word and a colour class: up, starting, sick/timeout (amber), down (red), unknown. */
+function healthClass(server) {
+  const s = server.health.status;
+  if (s === 'up') return 'up';
+  if (s === 'starting') return 'starting';
+  if (s === 'sick' || s === 'timeout') return 'warn';
+  if (s === 'down') return 'down';
+  return 'unknown';
+}
+
+function flags(s) {
+  const out = [];
+  if (s.outdated) out.push(el('span', {class: 'flag outdated', title: s.outdatedBecause || ''}, 'outdated'));
+  if (s.drifted) out.push(el('span', {class: 'flag drifted', title: s.driftedBecause || 'the running server differs from what it was created from'}, 'drifted'));
+  if (s.tainted) out.push(el('span', {class: 'flag tainted', title: 'it never became healthy'}, 'tainted'));
+  return out;
+}
+
+function renderHerd(h) {
+  document.getElementById('herd-name').textContent = h.herd;
+  document.title = 'Drover: ' + h.herd;
+  document.getElementById('provider').textContent = 'provider ' + h.provider;
+  document.getElementById('updated').textContent = 'checked ' + clock(h.generatedAt);
+
+  const problems = document.getElementById('problems');
+  problems.hidden = h.problems.length === 0;
+  patch(problems, h.problems.map(p => el('p', {}, p)));
+
+  const lock = document.getElementById('lock');
+  const lockText = h.lock ? "State lock: held by 'drover " + h.lock.operation + "' run by " + h.lock.user + '@' + h.lock.host
+    + ' (pid ' + h.lock.pid + ') since ' + clock(h.lock.since) : 'State lock: free';
+  lock.dataset.held = h.lock ? 'true' : 'false';
+  if (lock.textContent !== lockText) lock.textContent = lockText;
+
+  const picture = document.getElementById('picture');
+  patch(picture, h.clusters.map(c => {
+    const summary = [c.healthy + '/' + c.size + ' healthy'];
+    if (c.role === 'etcd') summary.push(c.leader ? 'leader ' + c.leader : 'no leader');
+    return el('div', {class: 'cluster', 'data-cluster': c.name},
+      el('h3', {}, c.name, ' ', el('span', {class: 'muted'}, c.role + ' · ' + summary.join(' · '))),
+      el('div', {class: 'boxes'}, ...c.servers.map(s => serverBox(c, s)),
+        ...Array.from({length: Math.max(0, c.size - c.servers.length)}, () =>
+          el('div', {class: 'server empty', title: 'a slot without a server'}, 'empty slot'))));
+  }));
+
+  const rows = [];
+  for (const c of h.clusters) {
+    for (const s of c.servers) {
+      const e = s.etcd;
+      rows.push(el('tr', {'data-server': s.name, 'data-health': s.health.status},
+        el('td', {}, s.name, el('div', {class: 'muted'}, s.resource)),
+        el('td', {}, c.name),
+        el('td', {class: 'mono'}, s.address || '-', el('div', {class: 'muted'}, s.provider + ': ' + s.providerStatus)),
+        el('td', {class: 'health ' + healthClass(s), title: s.health.detail}, s.health.status,
+          s.health.status === 'up' ? null : el('div', {class: 'muted detail'}, s.health.detail)),
+        el('td', {'data-role': e ? (e.role || 'unknown') : null}, e ? (e.role || '?') : '-',
+          e && e.error ? el('div', {class: 'muted detail'}, e.error) : null),
+        el('td', {class: 'mono'}, e && e.raftIndex !== undefined ? e.raftIndex + ' (' + e.lag + ')' : '-'),
+        el('td', {title: s.createdAt || ''}, age(s.ageSeconds)),
+        el('td', {class: 'mono', title: s.digest || ''}, shortDigest(s.digest), ' ', ...flags(s))));
+    }
+  }
+  if (rows.length === 0) {
+    rows.push(el('tr', {}, el('td', {colspan: 8, class: 'muted'}, 'No servers: the herd was never applied, or it was destroyed.')));
+  }
+  patch(document.querySelector('#servers tbody'), rows);
+
+  const outputs = document.getElementById('outputs');
+  const entries = Object.entries(h.outputs || {});
+  patch(outputs, entries.length === 0 ? [el('dd', {class: 'muted'}, 'none')]
+    : entries.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {class: 'mono', 'data-output': k}, v)]));
+
+  if (!document.body.dataset.firstRenderMs) {
+    document.body.dataset.firstRenderMs = String(Math.round(performance.now() - started));
+  }
+}
+
+function serverBox(c, s) {
+  const e = s.etcd;
+  const role = e && e.role;
+  return el('div', {class: 'server ' + healthClass(s), 'data-server': s.name, 'data-health': s.health.status,
+      'data-role': role || null, title: s.health.detail},
+    el('div', {class: 'name'}, s.name, role === 'leader' ? el('span', {class: 'leader', title: 'etcd leader'}, ' ★') : null),
+    el('div', {class: 'addr mono'}, s.address || '-'),
+    el('div', {class: 'state'}, s.health.status, role ? ' · ' + role : ''),
+    el('div', {class: 'flags'}, ...flags(s)));
+}
+
+function eventKey(e) {
+  return e.time + '|' + e.type + '|' + (e.resource || '') + '|' + e.message;
+}
+
+/** Every event seen, newest first (by time: the log and the stream may deliver them in either order). */
+const timeline = [];
+
+function addEvents(events) {
+  let added = false;
+  for (const e of events) {
+    const key = eventKey(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    e.at = Date.parse(e.time);
+    timeline.push(e);
+    added = true;
+  }
+  if (!added) return;
+  timeline.sort((a, b) => b.at - a.at);
+  timeline.length = Math.min(timeline.length, MAX_EVENTS);
+  patch(document.getElementById('timeline'), timeline.map(eventItem));
+}
+
+function eventItem(e) {
+  const subject = e.resource || e.cluster || 'herd';
+  return el('li', {'data-type': e.type, class: 'event ' + e.type},
+    el('time', {datetime: e.time, title: e.time}, clock(e.time)), ' ',
+    el('span', {class: 'type'}, e.type), ' ',
+    el('span', {class: 'subject'}, subject + (e.server && e.server !== subject ? ' (' + e.server + ')' : '')), ' ',
+    el('span', {class: 'message'}, e.message),
+    e.seconds !== undefined && e.seconds !== null ? el('span', {class: 'muted'}, ' ' + e.seconds.toFixed(2) + ' s') : null);
+}
+
+function setLive(state, text) {
+  const live = document.getElementById('live');
+  live.dataset.state = state;
+  live.textContent = text;
+}
+
+async function getJson(url) {
+  const r = await fetch(url, {credentials: 'same-origin', cache: 'no-store'});
+  if (!r.ok) throw new Error(url + ': ' + r.status + ' ' + (await r.text()));
+  return r.json();
+}
+
+function connect() {
+  // The last minute is replayed (duplicates are dropped), so nothing falls between the log read and the stream;
+  // after a drop the browser reconnects by itself, sending the last event's id (Last-Event-ID) to resume from.
+  const source = new EventSource('/api/stream?since=60s');
+  source.addEventListener('open', () => setLive('open', 'live'));
+  source.addEventListener('herd', m => renderHerd(JSON.parse(m.data)));
+  source.addEventListener('event', m => addEvents([JSON.parse(m.data)]));
+  source.addEventListener('problem', m => {
+    const p = document.getElementById('problems');
+    p.hidden = false;
+    p.replaceChildren(el('p', {}, JSON.parse(m.data).message));
+  });
+  source.addEventListener('error', () => setLive('connecting', 'reconnecting…')); // EventSource retries by itself
+}
+
+async function main() {
+  connect(); // its first message is the herd, at once
+  try {
+    addEvents((await getJson('/api/events?limit=' + MAX_EVENTS)).events);
+  } catch (err) {
+    setLive('error', 'error');
+    const p = document.getElementById('problems');
+    p.hidden = false;
+    p.replaceChildren(el('p', {}, String(err.message || err)));
+  }
+}
+
+main();
