@@ -14,11 +14,23 @@ import java.util.Set;
  */
 public final class HealthTracker {
     private final Backoff backoff;
+    /**
+     * Until when a check that timed out does not count against a server this tracker has never seen healthy. The first
+     * checks of a new heal (a cold JVM's first TLS handshakes, on a busy machine) can take longer than a check's budget:
+     * that is not a frozen server. A server that refuses connections, or that was seen healthy, counts at once.
+     */
+    private final Instant patientUntil;
     private final Map<String, Run> runs = new HashMap<>();
     private final Map<String, Replacements> slots = new HashMap<>();
 
     public HealthTracker(Backoff backoff) {
+        this(backoff, Instant.MIN);
+    }
+
+    /** @param patientUntil until when a timed-out check of a server never seen healthy does not count (heal start + a few s) */
+    public HealthTracker(Backoff backoff, Instant patientUntil) {
         this.backoff = backoff;
+        this.patientUntil = patientUntil;
     }
 
     /** A server's current run of failures; {@code failures == 0} when its last check passed. */
@@ -37,6 +49,8 @@ public final class HealthTracker {
         Run after;
         if (health.isUp()) {
             after = new Run(0, null, health, true);
+        } else if (!gone && health.status() == Health.Status.TIMEOUT && !before.seenUp() && now.isBefore(patientUntil)) {
+            after = new Run(before.failures(), before.firstFailure(), health, false); // too early to tell: not counted
         } else {
             after = new Run(before.failures() + 1, before.failures() == 0 ? now : before.firstFailure(), health, before.seenUp());
         }

@@ -91,4 +91,27 @@ class HealthTrackerTest {
         none.replaced("etcd[0]", at(1));
         assertThat(none.backoff("etcd[0]", at(1))).isEmpty();
     }
+
+    @Test
+    void timeoutsOfAServerNeverSeenHealthyDoNotCountWhileHealIsStarting() {
+        HealthTracker starting = new HealthTracker(Backoff.NONE, at(10_000));
+        for (int i = 0; i < 5; i++) {
+            assertThat(starting.observe("etcd-0-1", TIMEOUT, 3, false, at(i * 250L)).unhealthy()).as("check %d", i).isFalse();
+        }
+        assertThat(starting.run("etcd-0-1").failures()).isZero();
+    }
+
+    @Test
+    void whileHealIsStartingARefusedCheckOrAServerSeenHealthyStillCounts() {
+        HealthTracker starting = new HealthTracker(Backoff.NONE, at(10_000));
+        assertThat(starting.observe("dead", REFUSED, 1, false, at(0)).unhealthy()).isTrue();
+        starting.observe("frozen", UP, 1, false, at(0));
+        assertThat(starting.observe("frozen", TIMEOUT, 1, false, at(250)).unhealthy()).isTrue();
+    }
+
+    @Test
+    void afterTheStartTimeoutsOfAServerNeverSeenHealthyCount() {
+        HealthTracker started = new HealthTracker(Backoff.NONE, at(1_000));
+        assertThat(started.observe("etcd-0-1", TIMEOUT, 1, false, at(2_000)).unhealthy()).isTrue();
+    }
 }
