@@ -11,6 +11,9 @@ import java.util.Map;
 
 /** A plan as people read it (a coloured +/-/~ diff) and as machines read it (JSON). */
 final class PlanView {
+    /** The version of {@code plan --json}: raised when a field changes meaning or goes away (new fields do not raise it). */
+    static final int JSON_FORMAT_VERSION = 1;
+
     private PlanView() {}
 
     static void human(Plan plan, Style style, PrintStream out) {
@@ -28,12 +31,18 @@ final class PlanView {
             String server = c.before() == null ? "" : " " + c.before().name();
             String text = switch (c.action()) {
                 case CREATE -> style.green(line) + "  will be created";
-                case REPLACE -> style.yellow(line) + server + "  will be replaced, create before destroy";
+                case REPLACE -> style.yellow(line) + server + "  will be replaced, " + (c.createFirst() ? "create before destroy" : "the old one first");
+                case MIGRATE -> style.cyan(line) + server + "  will move from provider '" + c.before().provider() + "' to '"
+                        + plan.clusters().get(c.cluster()).provider() + "', create before destroy";
                 case DELETE -> style.red(line) + server + "  will be destroyed";
                 case ADOPT -> style.cyan(line) + server + "  will be adopted into the state";
                 case NO_OP -> line;
             };
             out.println(text + style.dim("  (" + c.reason().text() + ")"));
+        }
+        for (Plan.StrayCluster stray : plan.strays()) {
+            out.println(style.red(String.format("%3s", Action.DELETE.symbol()) + " " + stray.cluster()) + "  its resources on provider '"
+                    + stray.provider() + "' will be removed" + style.dim("  (the cluster moved)"));
         }
         out.println();
         out.println(style.bold("Plan: " + summary(plan)));
@@ -41,12 +50,14 @@ final class PlanView {
 
     static String summary(Plan plan) {
         return plan.count(Action.CREATE) + " to create, " + plan.count(Action.REPLACE) + " to replace, "
+                + (plan.count(Action.MIGRATE) > 0 ? plan.count(Action.MIGRATE) + " to migrate, " : "")
                 + plan.count(Action.DELETE) + " to destroy" + (plan.count(Action.ADOPT) > 0 ? ", " + plan.count(Action.ADOPT) + " to adopt" : "")
                 + ", " + plan.count(Action.NO_OP) + " unchanged.";
     }
 
     static Map<String, Object> json(Plan plan) {
         Map<String, Object> root = new LinkedHashMap<>();
+        root.put("formatVersion", JSON_FORMAT_VERSION);
         root.put("herd", plan.herd());
         root.put("destroy", plan.destroy());
         root.put("hasChanges", plan.hasChanges());
@@ -60,11 +71,17 @@ final class PlanView {
             m.put("reason", c.reason().name().toLowerCase());
             m.put("reasonText", c.reason().text());
             m.put("server", c.before() == null ? null : c.before().name());
+            m.put("createFirst", c.createFirst());
+            if (c.action() == Action.MIGRATE) {
+                m.put("fromProvider", c.before().provider());
+                m.put("toProvider", plan.clusters().get(c.cluster()).provider());
+            }
             m.put("currentDigest", c.before() == null ? null : c.before().digest());
             m.put("desiredDigest", c.desiredDigest());
             changes.add(m);
         }
         root.put("changes", changes);
+        root.put("strayClusterResources", plan.strays().stream().map(x -> Map.of("cluster", x.cluster(), "provider", x.provider())).toList());
         Map<String, Object> summary = new LinkedHashMap<>();
         for (Action a : Action.values()) {
             summary.put(a.verb(), plan.count(a));

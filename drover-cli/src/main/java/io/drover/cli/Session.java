@@ -34,6 +34,6 @@ final class Session {
     }
 
     Engine engine(EventSink events, Engine.Settings settings) {
-        return new Engine(herd, factory, store, System.getenv(), events, settings);
+        return new Engine(herd, providers, store, System.getenv(), events, settings);
     }
 }

@@ -36,6 +36,7 @@ final class ShowCommand implements Callable<Integer> {
                     m.put("name", r.name());
                     m.put("id", r.instanceId());
                     m.put("ip", r.ip());
+                    m.put("provider", r.providerOr(session.herd.provider().name()));
                     m.put("digest", r.digest());
                     m.put("createdAt", String.valueOf(r.createdAt()));
                     m.put("tainted", r.tainted());

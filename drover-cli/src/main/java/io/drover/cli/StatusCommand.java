@@ -28,7 +28,7 @@ final class StatusCommand implements Callable<Integer> {
         Map<String, HealEvent> last = new EventLog(Engine.workDir(session.herd)).lastBySubject();
         try (Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT); HealthProbe probe = engine.healthProbe()) {
             State state = engine.state();
-            Map<String, ServerHealth> health = new HealthChecks(probe).checkAll(session.herd, state, engine.provider().list());
+            Map<String, ServerHealth> health = new HealthChecks(probe).checkAll(session.herd, state, engine.list().instances());
             Instant now = Instant.now();
             if (options.json) {
                 List<Map<String, Object>> servers = new ArrayList<>();

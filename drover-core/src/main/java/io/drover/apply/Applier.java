@@ -45,7 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * after every step, so an interrupted apply is finished by running it again.
  */
 public final class Applier {
-    private final Provider provider;
+    private final Providers providers;
     private final StateKeeper keeper;
     private final EventSink events;
     private final Map<String, ClusterRole> roles;
@@ -66,10 +66,10 @@ public final class Applier {
      * @param wholeCluster the last step of a changed etcd cluster waits until every recorded member is healthy, not only
      *     the ones this apply made
      */
-    public Applier(Provider provider, StateKeeper keeper, EventSink events, Map<String, ClusterRole> roles,
+    public Applier(Providers providers, StateKeeper keeper, EventSink events, Map<String, ClusterRole> roles,
             Map<String, List<String>> dependsOn, Launcher launcher, HealthProbe health, int parallelism, boolean wholeCluster,
             Clock clock, Sleeper sleeper) {
-        this.provider = provider;
+        this.providers = providers;
         this.keeper = keeper;
         this.events = events;
         this.roles = Map.copyOf(roles);
@@ -119,7 +119,8 @@ public final class Applier {
         }
     }
 
-    private record DestroyCluster(String cluster) implements Step {
+    /** Removes a cluster's resources (server groups, security groups) from one provider. */
+    private record DestroyCluster(String cluster, String provider) implements Step {
         public String resource() {
             return cluster;
         }
@@ -196,19 +197,24 @@ public final class Applier {
         for (ClusterTemplate template : plan.clusters().values()) {
             stepsOfCluster.put(template.name(), clusterSteps(graph, plan, template));
         }
-        // Removed clusters (or all of them, on destroy): delete their servers, then their cluster resources.
+        // Removed clusters (or all of them, on destroy): delete their servers, then their cluster resources everywhere.
         for (String cluster : plan.removedClusters()) {
             List<Step> steps = stepsOfCluster.computeIfAbsent(cluster, k -> new ArrayList<>());
-            Step destroyCluster = new DestroyCluster(cluster);
-            graph.add(destroyCluster);
+            List<Step> deletes = new ArrayList<>();
             for (Change c : plan.changesOf(cluster)) {
                 if (c.action() == Action.DELETE) {
                     Step s = new ChangeStep(c, null);
-                    graph.connect(destroyCluster, s);
+                    graph.add(s);
+                    deletes.add(s);
                     steps.add(s);
                 }
             }
-            steps.add(destroyCluster);
+            for (String provider : providers.names()) {
+                Step destroyCluster = new DestroyCluster(cluster, provider);
+                graph.add(destroyCluster);
+                deletes.forEach(d -> graph.connect(destroyCluster, d));
+                steps.add(destroyCluster);
+            }
         }
         // Cluster dependencies: a dependent cluster's steps wait for its dependencies'; a cluster that goes waits for
         // its dependents to go first (the reverse order).
@@ -237,7 +243,17 @@ public final class Applier {
     private List<Step> clusterSteps(Graph<Step> graph, Plan plan, ClusterTemplate template) throws ProviderException {
         List<Change> changes = plan.changesOf(template.name()).stream().filter(c -> !c.isNoOp() && c.action() != Action.ADOPT).toList();
         List<Step> steps = new ArrayList<>();
+        // A cluster that moved left its resources (a server group, a security group) on the old provider: they go last.
+        List<Step> strays = new ArrayList<>();
+        for (Plan.StrayCluster stray : plan.strays()) {
+            if (stray.cluster().equals(template.name())) {
+                Step leave = new DestroyCluster(stray.cluster(), stray.provider());
+                graph.add(leave);
+                strays.add(leave);
+            }
+        }
         if (changes.isEmpty()) {
+            steps.addAll(strays);
             return steps;
         }
         ClusterRole role = roles.getOrDefault(template.name(), ClusterRole.PLAIN);
@@ -280,14 +296,20 @@ public final class Applier {
         }
         // Scale-down last, after replacements, so the cluster never shrinks below what it needs.
         List<Step> shrink = chain(graph, changes.stream().filter(c -> c.stage() == Change.Stage.SHRINK).toList(), before, serial, steps);
+        List<Step> all = new ArrayList<>(before);
+        all.addAll(shrink);
         // Only when Drover can reach the members (etcd health checks): with 'process' health it cannot ask the cluster.
         if (serial && template.cluster().health().type() == HealthCheck.Type.ETCD) {
             Step verify = new Verify(template);
             graph.add(verify);
-            before.forEach(x -> graph.connect(verify, x));
-            shrink.forEach(x -> graph.connect(verify, x));
+            all.forEach(x -> graph.connect(verify, x));
             steps.add(verify);
+            all.add(verify);
         }
+        strays.forEach(leave -> {
+            all.forEach(x -> graph.connect(leave, x));
+            steps.add(leave);
+        });
         return steps;
     }
 
@@ -321,6 +343,7 @@ public final class Applier {
         List<Endpoint> endpoints = new ArrayList<>();
         for (Change c : launches) {
             String name = nextName(c).toString();
+            Provider provider = providers.get(template.provider());
             Optional<Endpoint> e = provider.reserve(template.name(), name, tags(template, c));
             if (e.isEmpty()) {
                 // The provider cannot reserve: give back what it did reserve, and grow the cluster one member at a time.
@@ -345,10 +368,10 @@ public final class Applier {
                 if (c.health().port() > 0) {
                     ports.add(c.health().port());
                 }
-                provider.ensureCluster(new ClusterRequest(c.name(), c.antiAffinity(), ports, c.providerOptions(),
-                        Map.of(Tags.HERD, keeper.current().herd(), Tags.CLUSTER, c.name())));
+                providers.get(e.template().provider()).ensureCluster(new ClusterRequest(c.name(), c.antiAffinity(), ports,
+                        c.providerOptions(), Map.of(Tags.HERD, keeper.current().herd(), Tags.CLUSTER, c.name())));
             }
-            case DestroyCluster d -> provider.destroyCluster(d.cluster());
+            case DestroyCluster d -> providers.get(d.provider()).destroyCluster(d.cluster());
             case AwaitHealthy a -> {
                 for (ServerRecord r : keeper.current().cluster(a.template().name())) {
                     awaitHealthy(a.template(), r);
@@ -366,7 +389,7 @@ public final class Applier {
         String created = null;
         switch (change.action()) {
             case CREATE -> created = launch(change, bootstrap, null).name();
-            case REPLACE -> {
+            case REPLACE, MIGRATE -> {
                 if (change.createFirst()) {
                     created = launch(change, null, null).name(); // create before destroy: the old one still serves
                     retire(change, before, true);
@@ -412,7 +435,7 @@ public final class Applier {
         events.emit(new Event.Progress(change.resource(), "creating " + name));
         Instance instance;
         try {
-            instance = provider.create(request);
+            instance = providers.get(template.provider()).create(request);
         } catch (ProviderException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof JoinFailedException join) {
@@ -423,7 +446,7 @@ public final class Applier {
         }
         ServerRecord record = new ServerRecord(change.resource(), change.cluster(), change.slot(), generationOf(name), name,
                 instance.id(), instance.ip(), template.digest(), template.image().digest(),
-                instance.createdAt() == null ? clock.instant() : instance.createdAt(), true, Map.of());
+                instance.createdAt() == null ? clock.instant() : instance.createdAt(), true, Map.of(), template.provider());
         // Tainted until healthy: a crash now means "check it, and replace it unless it serves" next time.
         keeper.update(s -> (replacing == null ? s : s.without(replacing.name())).with(record));
         if (bootstrap != null && role.serialMembershipChanges()) {
@@ -469,7 +492,7 @@ public final class Applier {
             role.leave(before, liveMembers(change.cluster(), before));
         }
         events.emit(new Event.Progress(change.resource(), "destroying " + before.name()));
-        provider.destroy(before.instanceId());
+        providers.get(before.providerOr(providers.first())).destroy(before.instanceId());
         if (removeRecord) {
             keeper.update(s -> s.without(before.name()));
         }

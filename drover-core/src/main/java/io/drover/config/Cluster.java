@@ -15,11 +15,12 @@ import java.util.Map;
  * @param antiAffinity spread servers over distinct hosts where the cloud can
  * @param userData the form the image reads its first-boot config in: Ignition (Flatcar, CoreOS, the local
  *     provider) or cloud-init (Debian, Ubuntu cloud images)
+ * @param provider the name of the provider it runs on ({@link Herd#providers()}); null for the herd's first
  */
 public record Cluster(
         String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,
         EtcdOptions etcd, HealthCheck health, FirstBoot firstBoot, Map<String, Object> providerOptions,
-        boolean antiAffinity, SourcePosition position, UserDataFormat userData) {
+        boolean antiAffinity, SourcePosition position, UserDataFormat userData, String provider) {
 
     /** The first-boot config forms an image may read. */
     public enum UserDataFormat { IGNITION, CLOUD_INIT }
@@ -29,12 +30,21 @@ public record Cluster(
         providerOptions = Map.copyOf(providerOptions);
     }
 
+    /** A cluster on the herd's first provider. */
+    public Cluster(
+            String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,
+            EtcdOptions etcd, HealthCheck health, FirstBoot firstBoot, Map<String, Object> providerOptions,
+            boolean antiAffinity, SourcePosition position, UserDataFormat userData) {
+        this(name, size, role, image, maxUnavailable, dependsOn, etcd, health, firstBoot, providerOptions, antiAffinity, position,
+                userData, null);
+    }
+
     /** A cluster whose image reads Ignition (the default). */
     public Cluster(
             String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,
             EtcdOptions etcd, HealthCheck health, FirstBoot firstBoot, Map<String, Object> providerOptions,
             boolean antiAffinity, SourcePosition position) {
         this(name, size, role, image, maxUnavailable, dependsOn, etcd, health, firstBoot, providerOptions, antiAffinity, position,
-                UserDataFormat.IGNITION);
+                UserDataFormat.IGNITION, null);
     }
 }

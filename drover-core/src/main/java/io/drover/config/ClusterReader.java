@@ -29,22 +29,27 @@ final class ClusterReader {
     private final HerdSource.LocalFiles localFiles;
     private final List<String> lines;
     private final References references;
-    private final ProviderFactory factory;
+    /** The herd's providers by name; a factory is null when its type is unknown (reported elsewhere). */
+    private final Map<String, ProviderFactory> factories;
+    /** The provider a cluster runs on when it does not say: the herd's only one, or null when it has several. */
+    private final String defaultProvider;
     private final Problems problems;
     /** Cluster name to the clusters it depends on, with where each dependency was written. */
     private final Map<String, List<ClusterRef>> dependencies = new LinkedHashMap<>();
 
     /**
      * @param directory the herd file's directory ({@code contents.local} paths are relative to it)
-     * @param factory the herd's provider, or {@code null} when unknown (cluster provider options are then not checked)
+     * @param factories the herd's providers by name (a null factory: unknown type, its cluster options are not checked)
+     * @param defaultProvider the provider of clusters that do not name one: the only one, or null when there are several
      */
-    ClusterReader(Path directory, HerdSource.LocalFiles localFiles, List<String> lines, References references, ProviderFactory factory,
-            Problems problems) {
+    ClusterReader(Path directory, HerdSource.LocalFiles localFiles, List<String> lines, References references,
+            Map<String, ProviderFactory> factories, String defaultProvider, Problems problems) {
         this.directory = directory;
         this.localFiles = localFiles;
         this.lines = lines;
         this.references = references;
-        this.factory = factory;
+        this.factories = factories;
+        this.defaultProvider = defaultProvider;
         this.problems = problems;
     }
 
@@ -97,11 +102,37 @@ final class ClusterReader {
         HealthCheck health = health(c, role);
         // Absent, the block is still checked: the provider may require cluster options (flavor, network).
         Entry providerEntry = c.entry("provider");
-        YamlMap options = providerEntry == null ? null : MapReader.asMap(providerEntry.value(), "provider", problems);
+        String provider = defaultProvider;
+        YamlMap options = null;
+        SourcePosition providerAt = providerEntry == null ? entry.keyPosition() : providerEntry.keyPosition();
+        boolean providerKnown = true;
+        if (providerEntry != null && providerEntry.value() instanceof YamlNode.YamlScalar scalar && !scalar.isNull()) {
+            provider = scalar.text(); // 'provider: NAME'
+            providerAt = scalar.position();
+        } else if (providerEntry != null) {
+            options = MapReader.asMap(providerEntry.value(), "provider", problems);
+            YamlNode.Entry nameEntry = options == null ? null : options.entries().get("name");
+            if (nameEntry != null) {
+                provider = MapReader.asString(nameEntry.value(), "name", problems);
+                providerAt = nameEntry.value().position();
+                providerKnown = provider != null;
+            }
+        }
+        if (providerKnown && provider == null) {
+            problems.add(providerAt, "cluster '" + name + "' does not say which provider it runs on",
+                    "add 'provider: NAME' to the cluster (one of: " + String.join(", ", factories.keySet()) + ")");
+            providerKnown = false;
+        } else if (providerKnown && !factories.containsKey(provider)) {
+            problems.add(providerAt, "cluster '" + name + "' names unknown provider '" + provider + "'",
+                    Problems.suggest(provider, factories.keySet()) + " (providers: " + String.join(", ", factories.keySet()) + ")");
+            providerKnown = false;
+        }
+        // A provider whose own block has problems (already reported) has no factory: its options are not checked.
+        ProviderFactory factory = providerKnown ? factories.get(provider) : null;
         Map<String, Object> providerOptions = Map.of();
-        if (factory != null && (providerEntry == null || options != null)) {
+        if (factory != null && (providerEntry == null || options != null || providerEntry.value() instanceof YamlNode.YamlScalar)) {
             providerOptions = new SettingsReader(problems).read(options, providerEntry == null ? entry.keyPosition() : providerEntry.keyPosition(),
-                    "the provider options of cluster '" + name + "'", factory.clusterSettings(), Set.of());
+                    "the provider options of cluster '" + name + "'", factory.clusterSettings(), Set.of("name"));
         }
         FirstBoot firstBoot = FirstBoot.EMPTY;
         Entry firstBootEntry = c.entry("firstBoot");
@@ -114,13 +145,13 @@ final class ClusterReader {
             }
         }
         dependencies.put(name, deps);
-        if (size == null || image == null || etcd == null || health == null) {
+        if (size == null || image == null || etcd == null || health == null || !providerKnown) {
             return null;
         }
         List<String> dependsOn = deps.stream().map(ClusterRef::cluster).distinct().toList();
         return new Cluster(name, size.intValue(), role, image, maxUnavailable == null ? 1 : maxUnavailable.intValue(), dependsOn,
                 etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition(),
-                userData);
+                userData, provider);
     }
 
     private Role role(MapReader c) {

@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.regex.Pattern;
 public final class HerdLoader {
     static final Pattern HERD_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final Pattern PROVIDER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
     static final String DEFAULT_PROVIDER = "local";
 
     private final Map<String, ProviderFactory> providers = new LinkedHashMap<>();
@@ -114,11 +116,8 @@ public final class HerdLoader {
                 problems.add(top.entry("herd").value().position(), "bad herd name '" + name + "'",
                         "use 1 to 40 lowercase letters, digits and '-', starting with a letter, e.g. web-prod");
             }
-            ProviderFactory factory = null;
-            ProviderBlock provider = provider(top);
-            if (provider != null) {
-                factory = providers.get(provider.type());
-            }
+            List<String> declared = new ArrayList<>();
+            Map<String, ProviderBlock> providerBlocks = providers(top, declared);
             Map<String, String> variables = variables(top);
             Entry clustersEntry = top.required("clusters", "{name: {size: 1, image: IMAGE}}");
             YamlMap clusterMaps = clustersEntry == null ? null : MapReader.asMap(clustersEntry.value(), "clusters", problems);
@@ -128,7 +127,11 @@ public final class HerdLoader {
                     problems.add(clustersEntry.keyPosition(), "no clusters declared", "add at least one cluster under 'clusters:'");
                 }
                 References references = new References(variables.keySet(), clusterMaps.entries().keySet(), problems);
-                ClusterReader reader = new ClusterReader(directoryOf(file), localFiles, lines, references, factory, problems);
+                // Every provider the file declares, by name; one whose block has problems (reported) has no factory.
+                Map<String, ProviderFactory> factories = new LinkedHashMap<>();
+                declared.forEach(n -> factories.put(n, providerBlocks.containsKey(n) ? providers.get(providerBlocks.get(n).type()) : null));
+                ClusterReader reader = new ClusterReader(directoryOf(file), localFiles, lines, references, factories,
+                        declared.size() == 1 ? declared.get(0) : null, problems);
                 for (Entry entry : clusterMaps.entries().values()) {
                     Cluster cluster = reader.read(entry);
                     if (cluster != null) {
@@ -140,25 +143,67 @@ public final class HerdLoader {
             Map<String, Output> outputs = outputs(top, new References(variables.keySet(),
                     clusterMaps == null ? Set.of() : clusterMaps.entries().keySet(), problems));
             return problems.isEmpty()
-                    ? new Herd(name, file, provider, variables, clusters, outputs, new HerdSource(text, localFiles.read()))
+                    ? new Herd(name, file, providerBlocks, variables, clusters, outputs, new HerdSource(text, localFiles.read()))
                     : null;
         }
 
-        private ProviderBlock provider(MapReader top) {
-            Entry entry = top.entry("provider");
-            if (entry == null) {
+        /**
+         * The herd's providers: the one-provider form {@code provider: {type: ...}} (named {@value ProviderBlock#DEFAULT_NAME}),
+         * the named form {@code providers: {NAME: {type: ...}, ...}}, or, with neither, the local provider.
+         */
+        private Map<String, ProviderBlock> providers(MapReader top, List<String> declared) {
+            Map<String, ProviderBlock> blocks = new LinkedHashMap<>();
+            Entry single = top.entry("provider");
+            Entry named = top.entry("providers");
+            if (single != null && named != null) {
+                problems.add(named.keyPosition(), "a herd file has either 'provider:' or 'providers:', not both",
+                        "keep 'provider:' for one provider, or name every provider under 'providers:'");
+            }
+            if (named != null) {
+                YamlMap map = MapReader.asMap(named.value(), "providers", problems);
+                if (map == null) {
+                    return blocks;
+                }
+                if (map.entries().isEmpty()) {
+                    problems.add(named.keyPosition(), "no providers declared under 'providers:'", "add one, e.g. 'providers: {here: {type: local}}'");
+                }
+                for (Entry entry : map.entries().values()) {
+                    declared.add(entry.key());
+                    if (!PROVIDER_NAME.matcher(entry.key()).matches()) {
+                        problems.add(entry.keyPosition(), "bad provider name '" + entry.key() + "'",
+                                "use 1 to 30 lowercase letters, digits and '-', starting with a letter, e.g. cloud-a");
+                        continue;
+                    }
+                    ProviderBlock block = providerBlock(entry, entry.key(), "provider '" + entry.key() + "'");
+                    if (block != null) {
+                        blocks.put(entry.key(), block);
+                    }
+                }
+                return blocks;
+            }
+            declared.add(ProviderBlock.DEFAULT_NAME);
+            if (single == null) {
                 ProviderFactory local = providers.get(DEFAULT_PROVIDER);
                 SourcePosition where = top.map().position();
                 if (local == null) {
                     problems.add(where, "no 'provider:' block, and the default provider 'local' is not available",
                             providers.isEmpty() ? "no providers are installed: put a provider jar on the class path"
                                     : "add 'provider: {type: TYPE}' with one of: " + String.join(", ", providers.keySet()));
-                    return null;
+                    return blocks;
                 }
                 var settings = new SettingsReader(problems).read(null, where, "the default provider 'local'", local.settings(), Set.of());
-                return new ProviderBlock(DEFAULT_PROVIDER, settings, where);
+                blocks.put(ProviderBlock.DEFAULT_NAME, new ProviderBlock(ProviderBlock.DEFAULT_NAME, DEFAULT_PROVIDER, settings, where));
+                return blocks;
             }
-            MapReader block = MapReader.of(entry, "provider", Shape.Herd.PROVIDER, problems);
+            ProviderBlock block = providerBlock(single, ProviderBlock.DEFAULT_NAME, "provider");
+            if (block != null) {
+                blocks.put(ProviderBlock.DEFAULT_NAME, block);
+            }
+            return blocks;
+        }
+
+        private ProviderBlock providerBlock(Entry entry, String providerName, String what) {
+            MapReader block = MapReader.of(entry, what, Shape.Herd.PROVIDER, problems);
             if (block == null) {
                 return null;
             }
@@ -174,9 +219,9 @@ public final class HerdLoader {
                         suggestion.startsWith("did you mean") ? suggestion + " (" + known + ")" : known);
                 return null;
             }
-            var settings = new SettingsReader(problems).read(block.map(), entry.keyPosition(), "provider '" + type + "'",
+            var settings = new SettingsReader(problems).read(block.map(), entry.keyPosition(), what + " (" + type + ")",
                     factory.settings(), Set.of("type"));
-            return new ProviderBlock(type, settings, entry.keyPosition());
+            return new ProviderBlock(providerName, type, settings, entry.keyPosition());
         }
 
         private Map<String, String> variables(MapReader top) {

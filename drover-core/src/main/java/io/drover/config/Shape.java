@@ -69,15 +69,15 @@ sealed interface Shape {
                 "type", SCALAR, "port", SCALAR, "path", SCALAR, "interval", SCALAR, "timeout", SCALAR,
                 "startTimeout", SCALAR, "failures", SCALAR);
         static final Fields ETCD = fields("clientPort", SCALAR, "peerPort", SCALAR, "flags", new Named(SCALAR), "tls", SCALAR, "container", SCALAR);
-        static final Fields CLUSTER_PROVIDER = new Fields(Map.of(), true);
+        static final Fields CLUSTER_PROVIDER = new Fields(Map.of("name", SCALAR), true);
         static final Fields CLUSTER = fields(
                 "size", SCALAR, "role", SCALAR, "image", SCALAR, "maxUnavailable", SCALAR, "dependsOn", new Items(SCALAR),
-                "antiAffinity", SCALAR, "userData", SCALAR, "provider", CLUSTER_PROVIDER, "etcd", ETCD, "health", HEALTH,
+                "antiAffinity", SCALAR, "userData", SCALAR, "provider", new ScalarOr(CLUSTER_PROVIDER), "etcd", ETCD, "health", HEALTH,
                 "firstBoot", FIRST_BOOT);
         static final Fields PROVIDER = new Fields(Map.of("type", SCALAR), true);
         static final Fields OUTPUT = fields("value", SCALAR, "description", SCALAR);
         static final Fields ROOT = fields(
-                "herd", SCALAR, "provider", PROVIDER, "variables", new Named(SCALAR), "clusters", new Named(CLUSTER),
+                "herd", SCALAR, "provider", PROVIDER, "providers", new Named(PROVIDER), "variables", new Named(SCALAR), "clusters", new Named(CLUSTER),
                 "outputs", new Named(new ScalarOr(OUTPUT)));
 
         private Herd() {}

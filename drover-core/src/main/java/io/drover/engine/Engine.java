@@ -82,17 +82,25 @@ public final class Engine implements AutoCloseable {
     }
 
     private final Herd herd;
-    private final ProviderFactory factory;
+    /** Installed provider factories by type: a herd may use several. */
+    private final Map<String, ProviderFactory> factories = new HashMap<>();
     private final StateStore store;
     private final Map<String, String> environment;
     private final EventSink events;
     private final Settings settings;
     private final ClusterPkis pkis;
-    private Provider provider;
+    /** Providers opened so far, by name. */
+    private final Map<String, Provider> opened = new LinkedHashMap<>();
 
     public Engine(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, EventSink events, Settings settings) {
+        this(herd, List.of(factory), store, environment, events, settings);
+    }
+
+    /** @param factories the installed providers: the herd's providers are opened from these, by type */
+    public Engine(Herd herd, java.util.Collection<? extends ProviderFactory> factories, StateStore store, Map<String, String> environment,
+            EventSink events, Settings settings) {
         this.herd = herd;
-        this.factory = factory;
+        factories.forEach(f -> this.factories.put(f.type(), f));
         this.store = store;
         this.environment = Map.copyOf(environment);
         this.events = events;
@@ -109,12 +117,83 @@ public final class Engine implements AutoCloseable {
         return herd;
     }
 
-    public synchronized Provider provider() throws ProviderException {
-        if (provider == null) {
-            provider = factory.open(new ProviderContext(herd.name(), herd.provider().settings(), workDir(herd), environment));
-        }
-        return provider;
+    /** The herd's first provider (its only one in the one-provider form). */
+    public Provider provider() throws ProviderException {
+        return provider(herd.provider().name());
     }
+
+    /** A provider of the herd by name, opened on first use. */
+    public synchronized Provider provider(String name) throws ProviderException {
+        Provider p = opened.get(name);
+        if (p == null) {
+            io.drover.config.ProviderBlock block = herd.providers().get(name);
+            if (block == null) {
+                throw new ProviderException("the state records servers on provider '" + name + "', which the herd file no longer"
+                        + " declares: declare it again (under 'providers:') until no server of the herd is left on it");
+            }
+            ProviderFactory f = factories.get(block.type());
+            if (f == null) {
+                throw new ProviderException("provider '" + name + "' is of type '" + block.type() + "', which is not installed");
+            }
+            try {
+                p = f.open(new ProviderContext(herd.name(), block.settings(), workDir(herd), environment, name));
+            } catch (ProviderException e) {
+                throw named(name, block.type(), e);
+            }
+            opened.put(name, p);
+        }
+        return p;
+    }
+
+    /** The providers, for the applier: opened on first use. */
+    private io.drover.apply.Providers providers() {
+        List<String> names = List.copyOf(herd.providers().keySet());
+        return new io.drover.apply.Providers() {
+            @Override
+            public Provider get(String name) throws ProviderException {
+                return provider(name == null ? herd.provider().name() : name);
+            }
+
+            @Override
+            public List<String> names() {
+                return names;
+            }
+        };
+    }
+
+    /** A provider's failure, saying which provider it was (a herd may have several). */
+    private ProviderException named(String name, String type, ProviderException e) {
+        if (herd.providers().size() == 1) {
+            return e;
+        }
+        return new ProviderException("provider '" + name + "' (" + type + "): " + e.getMessage(), e.retryable(), e);
+    }
+
+    /** Every server of this herd on every provider, and which provider listed it (by instance id). */
+    public Listing list() throws ProviderException {
+        List<Instance> all = new java.util.ArrayList<>();
+        Map<String, String> providerOf = new HashMap<>();
+        for (String name : herd.providers().keySet()) {
+            List<Instance> found;
+            try {
+                found = provider(name).list();
+            } catch (ProviderException e) {
+                throw named(name, herd.providers().get(name).type(), e);
+            }
+            for (Instance i : found) {
+                String other = providerOf.putIfAbsent(i.id(), name);
+                if (other != null) {
+                    throw new ProviderException("providers '" + other + "' and '" + name + "' both list server " + i.name()
+                            + ": two providers of one herd must not share their servers (give them different 'root' settings)");
+                }
+                all.add(i);
+            }
+        }
+        return new Listing(all, providerOf);
+    }
+
+    /** What {@link #list()} found. */
+    public record Listing(List<Instance> instances, Map<String, String> providerOf) {}
 
     /** The recorded state, or an empty one for a herd never applied. */
     public State state() throws StateException {
@@ -143,11 +222,35 @@ public final class Engine implements AutoCloseable {
     public Plan plan(Planner.Options options, Map<String, Health> knownHealth) throws ProviderException, StateException, InterruptedException {
         Optional<State> stored = stored();
         State state = pkis.withPki(stored.orElseGet(() -> State.empty(herd.name())));
-        List<Instance> instances = provider().list();
+        Listing listing = list();
+        List<Instance> instances = listing.instances();
         requireOwnership(stored, state, instances);
         Map<String, ClusterTemplate> templates = options.destroy() ? Map.of() : templates();
-        Reality reality = options.destroy() ? Reality.of(instances) : refresher(state).refresh(state, instances, knownHealth);
-        return new Planner().plan(herd, templates, state, reality, options);
+        Reality reality = options.destroy()
+                ? new Reality(instances, listing.providerOf(), Map.of(), Map.of())
+                : refresher(state).refresh(state, listing, knownHealth);
+        Plan plan = new Planner().plan(herd, templates, state, reality, options);
+        return options.heal() || options.destroy() ? plan : plan.withStrays(strays(plan));
+    }
+
+    /**
+     * Cluster resources left on a provider the cluster no longer runs on (it moved, and no server of it is left there,
+     * or will be after this plan): apply removes them. Only asked of herds with several providers.
+     */
+    private List<Plan.StrayCluster> strays(Plan plan) throws ProviderException {
+        List<Plan.StrayCluster> strays = new java.util.ArrayList<>();
+        if (herd.providers().size() < 2) {
+            return strays;
+        }
+        for (String name : herd.providers().keySet()) {
+            for (String cluster : provider(name).listClusters()) {
+                ClusterTemplate t = plan.clusters().get(cluster);
+                if (t != null && !t.provider().equals(name)) {
+                    strays.add(new Plan.StrayCluster(cluster, name));
+                }
+            }
+        }
+        return strays;
     }
 
     /**
@@ -219,21 +322,26 @@ public final class Engine implements AutoCloseable {
         return new HealthProbe(pkis.clientContexts(state()));
     }
 
-    /** Each cluster's image, resolved once, and identity digest. */
+    /** Each cluster's provider, image (resolved once per provider) and identity digest. */
     public Map<String, ClusterTemplate> templates() throws ProviderException, StateException {
         State state = state();
         Map<String, Image> images = new HashMap<>();
         Map<String, ClusterTemplate> templates = new LinkedHashMap<>();
         for (Cluster c : herd.clusters().values()) {
-            Image image = images.get(c.image());
+            String provider = herd.providerOf(c).name();
+            Image image = images.get(provider + "\0" + c.image());
             if (image == null) {
-                image = provider().resolveImage(c.image());
-                images.put(c.image(), image);
+                try {
+                    image = provider(provider).resolveImage(c.image());
+                } catch (ProviderException e) {
+                    throw named(provider, herd.providerOf(c).type(), e);
+                }
+                images.put(provider + "\0" + c.image(), image);
             }
             EtcdPki pki = pkis.pki(c, state);
             // The CA is part of every member's identity: a new CA means new members, rolled one at a time.
             Map<String, String> extra = pki == null ? Map.of() : pki.identity();
-            templates.put(c.name(), new ClusterTemplate(c, image, Identity.digest(herd, c, image, extra)));
+            templates.put(c.name(), new ClusterTemplate(c, provider, image, Identity.digest(herd, c, image, extra)));
         }
         return templates;
     }
@@ -244,7 +352,7 @@ public final class Engine implements AutoCloseable {
      */
     public ApplyResult apply(Plan plan) throws Exception {
         State prior = plan.destroy() ? plan.prior().markDestroyed() : plan.prior().withApplied(applied(herd.source()));
-        Plan recorded = new Plan(plan.herd(), prior, plan.changes(), plan.clusters(), plan.removedClusters(), plan.destroy(), plan.unsound());
+        Plan recorded = plan.withPrior(prior);
         StateKeeper keeper = new StateKeeper(store, prior);
         Map<String, ClusterRole> roles = new HashMap<>();
         Map<String, List<String>> dependsOn = new HashMap<>();
@@ -253,7 +361,7 @@ public final class Engine implements AutoCloseable {
             dependsOn.put(c.name(), c.dependsOn());
         }
         try (HealthProbe probe = new HealthProbe(pkis.clientContexts(prior))) {
-            Applier applier = new Applier(provider(), keeper, events, roles, dependsOn, launcher(), probe, settings.parallelism(),
+            Applier applier = new Applier(providers(), keeper, events, roles, dependsOn, launcher(), probe, settings.parallelism(),
                     settings.wholeCluster(), settings.clock(), settings.sleeper());
             ApplyResult result = applier.apply(recorded);
             if (result.ok()) {
@@ -282,7 +390,11 @@ public final class Engine implements AutoCloseable {
      * server. Call it under the state lock, when no create of this herd is under way.
      */
     public void sweep(State state) throws ProviderException {
-        provider().sweep(state.servers().stream().map(ServerRecord::name).collect(java.util.stream.Collectors.toUnmodifiableSet()));
+        for (String name : herd.providers().keySet()) {
+            java.util.Set<String> keep = state.servers().stream().filter(r -> r.providerOr(herd.provider().name()).equals(name))
+                    .map(ServerRecord::name).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            provider(name).sweep(keep);
+        }
     }
 
     /** Writes each TLS cluster's client files under .drover/pki/ for users and tools (etcdctl). */
@@ -348,7 +460,7 @@ public final class Engine implements AutoCloseable {
      * holds the state lock.
      */
     public ImportSummary importServers(Map<String, State> sources) throws Exception {
-        Importer.Result result = new Importer(herd, provider()).run(stored(), sources);
+        Importer.Result result = new Importer(herd, list()).run(stored(), sources);
         State state = result.state();
         store.write(state.withOutputs(outputs(state)).nextSerial());
         new ClusterPkis(herd).writeClientFiles(workDir(herd), state, note -> events.emit(new Event.Note(herd.name(), note)));
@@ -363,9 +475,7 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (provider != null) {
-            provider.close();
-            provider = null;
-        }
+        opened.values().forEach(Provider::close);
+        opened.clear();
     }
 }

@@ -6,7 +6,6 @@ import io.drover.health.HealthProbe;
 import io.drover.plan.Planner;
 import io.drover.roles.EtcdPki;
 import io.drover.spi.Instance;
-import io.drover.spi.Provider;
 import io.drover.spi.Tags;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
@@ -27,11 +26,11 @@ import javax.net.ssl.SSLContext;
  */
 final class Importer {
     private final Herd herd;
-    private final Provider provider;
+    private final Engine.Listing listing;
 
-    Importer(Herd herd, Provider provider) {
+    Importer(Herd herd, Engine.Listing listing) {
         this.herd = herd;
-        this.provider = provider;
+        this.listing = listing;
     }
 
     /** What an import found and recorded. */
@@ -46,7 +45,7 @@ final class Importer {
             throw new StateException("the state already records " + current.get().servers().size()
                     + " servers: import only fills a missing or empty state (see 'drover show')");
         }
-        List<Instance> instances = provider.list();
+        List<Instance> instances = listing.instances();
         List<String> lineages = instances.stream().map(i -> i.tag(Tags.LINEAGE)).filter(l -> l != null).distinct().toList();
         if (lineages.size() > 1) {
             throw new StateException("the running servers of herd '" + herd.name() + "' come from " + lineages.size()
@@ -83,7 +82,7 @@ final class Importer {
         List<String> unhealthy = new ArrayList<>();
         try (HealthProbe probe = new HealthProbe(tls)) {
             for (Instance i : instances) {
-                ServerRecord r = Planner.recordOf(i);
+                ServerRecord r = Planner.recordOf(i).onProvider(listing.providerOf().getOrDefault(i.id(), herd.provider().name()));
                 Cluster c = herd.clusters().get(r.cluster());
                 boolean healthy = c != null && i.status() == Instance.Status.RUNNING && probe.check(c, i).isUp();
                 state = state.with(r.tainted(!healthy));

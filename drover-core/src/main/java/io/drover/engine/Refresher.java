@@ -41,7 +41,8 @@ final class Refresher {
     /**
      * @param known health already checked by the caller (heal), by instance id: not probed again
      */
-    Reality refresh(State state, List<Instance> instances, Map<String, Health> known) throws InterruptedException {
+    Reality refresh(State state, Engine.Listing listing, Map<String, Health> known) throws InterruptedException {
+        List<Instance> instances = listing.instances();
         Map<String, ServerRecord> recordById = new HashMap<>();
         state.servers().forEach(r -> recordById.put(r.instanceId(), r));
         Map<String, Health> health = new ConcurrentHashMap<>(known);
@@ -72,7 +73,7 @@ final class Refresher {
             candidates.sort(Comparator.comparing(r -> !Optional.ofNullable(health.get(r.instanceId())).map(Health::isUp).orElse(false)));
             roles.apply(c).membership(candidates).ifPresent(m -> membership.put(c.name(), m));
         }
-        return new Reality(instances, health, membership);
+        return new Reality(instances, listing.providerOf(), health, membership);
     }
 
     private static String clusterOf(Instance i, Map<String, ServerRecord> recordById) {

@@ -6,6 +6,8 @@ public enum Action {
     CREATE("+", "create"),
     /** A new server, then the old one goes (create-before-destroy while the old one still runs). */
     REPLACE("-/+", "replace"),
+    /** A replacement on another provider: the cluster moves there, one server at a time. */
+    MIGRATE("~>", "migrate"),
     /** The server goes. */
     DELETE("-", "destroy"),
     /** A server found running but missing from the state (a crash before the state was saved) is recorded. */

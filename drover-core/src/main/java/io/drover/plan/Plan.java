@@ -16,19 +16,39 @@ import java.util.Set;
  * @param destroy whether this is a plan to destroy the whole herd
  * @param unsound servers (recorded or found) that do not serve: dead, never healthy, or not counted by their cluster.
  *     They are never asked to help a new member join, whatever the state says.
+ * @param strays cluster resources (server groups, security groups) left on a provider the cluster no longer runs on
  */
 public record Plan(String herd, State prior, List<Change> changes, Map<String, ClusterTemplate> clusters,
-        List<String> removedClusters, boolean destroy, Set<String> unsound) {
+        List<String> removedClusters, boolean destroy, Set<String> unsound, List<StrayCluster> strays) {
+
+    /** A cluster's resources on a provider none of its servers is on any more (it moved). */
+    public record StrayCluster(String cluster, String provider) {}
 
     public Plan {
         changes = List.copyOf(changes);
         clusters = Map.copyOf(clusters);
         removedClusters = List.copyOf(removedClusters);
         unsound = Set.copyOf(unsound);
+        strays = List.copyOf(strays);
+    }
+
+    public Plan(String herd, State prior, List<Change> changes, Map<String, ClusterTemplate> clusters,
+            List<String> removedClusters, boolean destroy, Set<String> unsound) {
+        this(herd, prior, changes, clusters, removedClusters, destroy, unsound, List.of());
     }
 
     public boolean hasChanges() {
-        return changes.stream().anyMatch(c -> !c.isNoOp()) || !removedClusters.isEmpty();
+        return changes.stream().anyMatch(c -> !c.isNoOp()) || !removedClusters.isEmpty() || !strays.isEmpty();
+    }
+
+    /** The same plan, also removing these stray cluster resources. */
+    public Plan withStrays(List<StrayCluster> found) {
+        return new Plan(herd, prior, changes, clusters, removedClusters, destroy, unsound, found);
+    }
+
+    /** The same plan starting from another prior state (apply records what it is about to do first). */
+    public Plan withPrior(State newPrior) {
+        return new Plan(herd, newPrior, changes, clusters, removedClusters, destroy, unsound, strays);
     }
 
     public long count(Action action) {
@@ -41,6 +61,6 @@ public record Plan(String herd, State prior, List<Change> changes, Map<String, C
 
     /** The same plan with other changes (heal adapts the engine's plan this way). */
     public Plan withChanges(List<Change> newChanges) {
-        return new Plan(herd, prior, newChanges, clusters, removedClusters, destroy, unsound);
+        return new Plan(herd, prior, newChanges, clusters, removedClusters, destroy, unsound, strays);
     }
 }

@@ -59,6 +59,7 @@ public final class Planner {
     }
 
     public Plan plan(Herd herd, Map<String, ClusterTemplate> templates, State state, Reality reality, Options options) {
+        String firstProvider = herd.provider().name();
         Map<String, Instance> byId = new HashMap<>();
         for (Instance i : reality.instances()) {
             byId.put(i.id(), i);
@@ -67,12 +68,12 @@ public final class Planner {
         Set<String> tracked = new HashSet<>();
         for (ServerRecord r : state.servers()) {
             tracked.add(r.instanceId());
-            Candidate c = candidate(r, byId.get(r.instanceId()), true, reality, templates);
+            Candidate c = candidate(r.provider() == null ? r.onProvider(firstProvider) : r, byId.get(r.instanceId()), true, reality, templates);
             slots.computeIfAbsent(address(r), k -> new ArrayList<>()).add(c);
         }
         for (Instance i : reality.instances()) {
             if (!tracked.contains(i.id())) {
-                ServerRecord found = recordOf(i);
+                ServerRecord found = recordOf(i).onProvider(reality.providerOf().getOrDefault(i.id(), firstProvider));
                 slots.computeIfAbsent(address(found), k -> new ArrayList<>()).add(candidate(found, i, false, reality, templates));
             }
         }
@@ -182,7 +183,8 @@ public final class Planner {
         }
         String desired = template.digest();
         Candidate best = candidates.stream().filter(c -> c.sound)
-                .max(Comparator.<Candidate, Boolean>comparing(c -> desired.equals(c.record.digest()))
+                .max(Comparator.<Candidate, Boolean>comparing(c -> template.provider().equals(c.record.provider()))
+                        .thenComparing(c -> desired.equals(c.record.digest()))
                         .thenComparing(c -> c.recorded)
                         .thenComparingInt(c -> c.record.generation()))
                 .orElse(null);
@@ -196,7 +198,9 @@ public final class Planner {
         boolean etcd = template.cluster().role() == Role.ETCD;
         if (best != null) {
             Reason why = whyReplace(best, template, options);
-            if (why != null) {
+            if (why == Reason.PROVIDER_CHANGED) {
+                changes.add(new Change(Action.MIGRATE, address, why, best.record, true, true, Stage.ROLL, desired));
+            } else if (why != null) {
                 // An unhealthy etcd member (frozen, say) must leave before a new one can join: etcd refuses an add
                 // while a voter is unreachable, and counting it would risk quorum.
                 boolean createFirst = !(why == Reason.UNHEALTHY && etcd);
@@ -223,6 +227,10 @@ public final class Planner {
         }
         if (options.unhealthy().contains(r.name())) {
             return Reason.UNHEALTHY;
+        }
+        // Only apply moves a cluster: heal rebuilds a dead server where the cluster runs now, and leaves the rest.
+        if (!template.provider().equals(r.provider()) && !options.heal()) {
+            return Reason.PROVIDER_CHANGED;
         }
         if (!template.digest().equals(r.digest()) && !options.heal()) {
             return template.image().digest().equals(r.imageDigest()) ? Reason.CONFIG_CHANGED : Reason.IMAGE_CHANGED;

@@ -13,6 +13,7 @@ public enum Reason {
     FAILED_CREATE("left behind by an interrupted create"),
     NOT_RUNNING("it is not running"),
     RECOVERED("healthy now: it was still starting when the last run stopped"),
+    PROVIDER_CHANGED("the cluster moves to another provider"),
     NEVER_FORMED("its etcd cluster never became healthy: it is created afresh"),
     UNHEALTHY("it failed its health checks"),
     SCALE_DOWN("slot beyond the cluster's size"),

@@ -72,6 +72,20 @@ class HerdLoaderProblemsTest {
                         "10:50", "dependency cycle: a -> b -> a"),
                 new Case("clusterReferencingItself", firstBoot("storage:\n  files:\n    - {path: /x, contents: {inline: '${clusters.app.ips}'}}\n"),
                         "9:44", "use ${cluster.ips}"),
+                new Case("bothProviderForms", "herd: t\nprovider: {type: local}\nproviders:\n  a: {type: local}\n"
+                        + "clusters:\n  app: {size: 1, image: host}\n", "3:1", "either 'provider:' or 'providers:'"),
+                new Case("badProviderName", "herd: t\nproviders:\n  Site_A: {type: local}\n  b: {type: local}\n"
+                        + "clusters:\n  app: {size: 1, image: host, provider: b}\n", "3:3", "bad provider name 'Site_A'"),
+                new Case("clusterWithoutProviderAmongSeveral", "herd: t\nproviders:\n  a: {type: local}\n  b: {type: local}\n"
+                        + "clusters:\n  app: {size: 1, image: host}\n", "6:3", "does not say which provider it runs on"),
+                new Case("clusterNamingUnknownProvider", "herd: t\nproviders:\n  site-a: {type: local}\n  site-b: {type: local}\n"
+                        + "clusters:\n  app: {size: 1, image: host, provider: site-c}\n", "6:41", "unknown provider 'site-c'"),
+                new Case("clusterProviderMapNamingUnknownProvider", "herd: t\nproviders:\n  a: {type: cloud, endpoint: http://x}\n"
+                        + "  b: {type: local}\nclusters:\n  app: {size: 1, image: host, provider: {name: c, flavor: f}}\n", "6:48",
+                        "unknown provider 'c'"),
+                new Case("clusterOptionsCheckedAgainstTheNamedProvider", "herd: t\nproviders:\n  a: {type: cloud, endpoint: http://x}\n"
+                        + "  b: {type: local}\nclusters:\n  app: {size: 1, image: host, provider: {name: a}}\n", "6:31",
+                        "missing required key 'flavor'"),
                 new Case("unknownProviderType", "herd: t\nprovider: {type: clod}\nclusters:\n  app: {size: 1, image: host}\n", "2:18",
                         "did you mean 'cloud'? (known types: local, cloud)"),
                 new Case("unknownProviderSetting", "herd: t\nprovider:\n  type: cloud\n  endpoint: http://x\n  retires: 2\n"

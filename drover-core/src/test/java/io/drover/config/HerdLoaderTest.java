@@ -160,7 +160,7 @@ class HerdLoaderTest {
                 new EtcdOptions(12379, 12380, Map.of("heartbeat-interval", "100", "election-timeout", "1000",
                         "auto-compaction-mode", "periodic"), true, null),
                 HealthCheck.defaultFor(Role.ETCD), FirstBoot.EMPTY, Map.of("flavor", "m1.small", "volumeGb", 10L), true,
-                new SourcePosition(file, 14, 3)));
+                new SourcePosition(file, 14, 3), Cluster.UserDataFormat.IGNITION, "default"));
 
         Cluster web = herd.clusters().get("web");
         assertThat(web.size()).isEqualTo(4);
@@ -217,7 +217,7 @@ class HerdLoaderTest {
         assertThat(herd.outputs()).isEmpty();
         assertThat(herd.clusters().get("app")).isEqualTo(new Cluster("app", 2, Role.PLAIN, "host", 1, List.of(),
                 EtcdOptions.DEFAULT, HealthCheck.defaultFor(Role.PLAIN), FirstBoot.EMPTY, Map.of(), false,
-                new SourcePosition(Path.of("drover.yaml"), 3, 3)));
+                new SourcePosition(Path.of("drover.yaml"), 3, 3), Cluster.UserDataFormat.IGNITION, "default"));
     }
 
     @Test

@@ -75,6 +75,9 @@ public final class Reconciler implements AutoCloseable {
 
     private record Decision(Instant at, Change change) {}
 
+    /** How long after heal starts a timed-out check of a server not yet seen healthy does not count (see HealthTracker). */
+    private static final Duration STARTUP_PATIENCE = Duration.ofSeconds(10);
+
     private record Current(String key, Herd herd, Engine engine, HealthProbe probe, HealthChecks checks) implements AutoCloseable {
         @Override
         public void close() {
@@ -97,7 +100,8 @@ public final class Reconciler implements AutoCloseable {
         this.metrics = metrics;
         this.listener = listener;
         this.clock = clock;
-        this.tracker = new HealthTracker(options.backoff());
+        // A cold start's first TLS checks may time out: give servers a few seconds to be seen before a timeout counts.
+        this.tracker = new HealthTracker(options.backoff(), clock.instant().plus(STARTUP_PATIENCE));
     }
 
     public Reconciler(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, HealOptions options,
@@ -196,7 +200,7 @@ public final class Reconciler implements AutoCloseable {
         Current now = current(state);
         Herd herd = now.herd();
         Engine engine = now.engine();
-        List<Instance> reality = engine.provider().list();
+        List<Instance> reality = engine.list().instances();
         Map<String, ServerHealth> health = now.checks().checkAll(herd, state, reality);
         Instant checked = clock.instant();
 
@@ -306,8 +310,7 @@ public final class Reconciler implements AutoCloseable {
                         + e.problems().get(0) + "); healing with the herd file instead"));
             }
         }
-        ProviderFactory factory = providers.get(herd.provider().type());
-        Engine engine = new Engine(herd, factory, store, environment, this::onEngineEvent,
+        Engine engine = new Engine(herd, providers.values(), store, environment, this::onEngineEvent,
                 new Engine.Settings(options.parallelism(), options.membershipDeadline()).forHeal());
         HealthProbe probe;
         try {

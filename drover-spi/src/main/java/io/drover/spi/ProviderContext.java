@@ -13,14 +13,24 @@ import java.util.Objects;
  *     defaults filled in
  * @param workDir a directory the provider may keep files in ({@code .drover/} next to the herd file)
  * @param environment the process environment (for {@code OS_*} and the like), passed in so tests can set it
+ * @param name the name the herd gives this provider ({@code default} for the one-provider form): a herd may use two
+ *     providers of the same type (two clouds, two address ranges), whose files must not mix
  */
-public record ProviderContext(String herd, Map<String, Object> settings, Path workDir, Map<String, String> environment) {
+public record ProviderContext(String herd, Map<String, Object> settings, Path workDir, Map<String, String> environment, String name) {
+    /** The name of a herd's only provider ({@code provider:}). */
+    public static final String DEFAULT_NAME = "default";
 
     public ProviderContext {
         Objects.requireNonNull(herd, "herd");
         settings = Map.copyOf(settings);
         Objects.requireNonNull(workDir, "workDir");
         environment = Map.copyOf(environment);
+        name = name == null ? DEFAULT_NAME : name;
+    }
+
+    /** The context of a herd's only provider. */
+    public ProviderContext(String herd, Map<String, Object> settings, Path workDir, Map<String, String> environment) {
+        this(herd, settings, workDir, environment, DEFAULT_NAME);
     }
 
     public String string(String key) {

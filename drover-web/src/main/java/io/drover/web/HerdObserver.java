@@ -43,7 +43,7 @@ public final class HerdObserver implements AutoCloseable {
     private static final Duration RAFT_MAX_AGE = Duration.ofSeconds(2);
 
     private final Herd herd;
-    private final ProviderFactory factory;
+    private final java.util.List<ProviderFactory> factories;
     private final StateStore store;
     private final Map<String, String> environment;
     private final Duration maxAge;
@@ -63,8 +63,14 @@ public final class HerdObserver implements AutoCloseable {
     private record Look(Instant at, Map<String, Object> doc) {}
 
     public HerdObserver(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, Duration maxAge) {
+        this(herd, java.util.List.of(factory), store, environment, maxAge);
+    }
+
+    /** @param factories the installed providers (a herd may use several) */
+    public HerdObserver(Herd herd, java.util.Collection<? extends ProviderFactory> factories, StateStore store, Map<String, String> environment,
+            Duration maxAge) {
         this.herd = herd;
-        this.factory = factory;
+        this.factories = java.util.List.copyOf(factories);
         this.store = store;
         this.environment = Map.copyOf(environment);
         this.maxAge = maxAge;
@@ -125,6 +131,7 @@ public final class HerdObserver implements AutoCloseable {
         doc.put("apiVersion", API_VERSION);
         doc.put("herd", herd.name());
         doc.put("provider", herd.provider().type());
+        doc.put("providers", herd.providers().values().stream().map(p -> Map.of("name", p.name(), "type", p.type())).toList());
         doc.put("file", herd.file().toString());
         doc.put("generatedAt", now.toString());
 
@@ -140,7 +147,7 @@ public final class HerdObserver implements AutoCloseable {
         if (!quick) {
             refreshTools(state, problems);
             try {
-                reality = engine.provider().list();
+                reality = engine.list().instances();
                 listed = true;
             } catch (Exception e) {
                 problems.add("cannot list the servers at the provider: " + message(e));
@@ -185,7 +192,7 @@ public final class HerdObserver implements AutoCloseable {
             return;
         }
         closeTools();
-        engine = new Engine(herd, factory, store, environment, EventSink.NONE, Engine.Settings.DEFAULT);
+        engine = new Engine(herd, factories, store, environment, EventSink.NONE, Engine.Settings.DEFAULT);
         madeFor = state.serial();
         try {
             templates = engine.templates();
@@ -234,7 +241,9 @@ public final class HerdObserver implements AutoCloseable {
             s.put("slot", r.slot());
             s.put("generation", r.generation());
             s.put("address", r.ip());
-            s.put("provider", herd.provider().type());
+            String providerName = r.providerOr(herd.provider().name());
+            s.put("provider", providerName);
+            s.put("providerType", herd.providers().containsKey(providerName) ? herd.providers().get(providerName).type() : null);
             Instance instance = byId.get(r.instanceId());
             s.put("providerStatus", quick || !listed ? "unknown" : instance == null ? "gone" : instance.status().name().toLowerCase());
             ServerHealth h = health.get(r.name());

@@ -37,7 +37,9 @@ record LocalSettings(AddressRange addresses, Path root, String java, Path leases
         }
         Path herdDir = workDir.getParent() == null ? workDir : workDir.getParent();
         String rootSetting = context.string(ROOT);
-        Path root = rootSetting == null || rootSetting.isBlank() ? workDir.resolve("local") : herdDir.resolve(rootSetting).toAbsolutePath().normalize();
+        // Two local providers of one herd must not share a root: each would list the other's servers as its own.
+        String defaultRoot = ProviderContext.DEFAULT_NAME.equals(context.name()) ? "local" : "local-" + context.name();
+        Path root = rootSetting == null || rootSetting.isBlank() ? workDir.resolve(defaultRoot) : herdDir.resolve(rootSetting).toAbsolutePath().normalize();
         String java = orDefault(context.string(JAVA), ProcessHandle.current().info().command().orElse("java"));
         return new LocalSettings(addresses, root, java, leaseDirectory(env), herdDir, env);
     }
