@@ -31,6 +31,8 @@ final class ClusterReader {
     private final References references;
     private final ProviderFactory factory;
     private final Problems problems;
+    /** The names under {@code images:}. */
+    private final Set<String> images;
     /** Cluster name to the clusters it depends on, with where each dependency was written. */
     private final Map<String, List<ClusterRef>> dependencies = new LinkedHashMap<>();
 
@@ -39,7 +41,8 @@ final class ClusterReader {
      * @param factory the herd's provider, or {@code null} when unknown (cluster provider options are then not checked)
      */
     ClusterReader(Path directory, HerdSource.LocalFiles localFiles, List<String> lines, References references, ProviderFactory factory,
-            Problems problems) {
+            Problems problems, Set<String> images) {
+        this.images = images;
         this.directory = directory;
         this.localFiles = localFiles;
         this.lines = lines;
@@ -75,7 +78,7 @@ final class ClusterReader {
                         "use 3 or 5: an even member count adds no fault tolerance");
             }
         }
-        String image = c.requiredString("image", "IMAGE");
+        String image = image(c);
         Long maxUnavailable = c.integer("maxUnavailable", 1, Long.MAX_VALUE, false);
         if (maxUnavailable != null && size != null && maxUnavailable > size) {
             problems.add(c.entry("maxUnavailable").value().position(),
@@ -121,6 +124,26 @@ final class ClusterReader {
         return new Cluster(name, size.intValue(), role, image, maxUnavailable == null ? 1 : maxUnavailable.intValue(), dependsOn,
                 etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition(),
                 userData);
+    }
+
+    /** The image: a provider's reference ({@code host}, a Glance name), or {@code ${images.NAME}} of this file. */
+    private String image(MapReader c) {
+        String image = c.requiredString("image", "IMAGE");
+        if (image == null || !image.contains("${")) {
+            return image;
+        }
+        SourcePosition at = c.entry("image").value().position();
+        String name = ImageSpec.referencedName(image);
+        if (name == null) {
+            problems.add(at, "'" + image + "' is not an image reference",
+                    "write ${images.NAME} for an image of this file, or the provider's image name (e.g. host)");
+            return null;
+        }
+        if (!images.contains(name)) {
+            problems.add(at, "unknown image '" + name + "' in " + image, ImageReader.imageHint(name, images));
+            return null;
+        }
+        return image;
     }
 
     private Role role(MapReader c) {
