@@ -150,8 +150,9 @@ class BakedEtcdEndToEndTest {
         try (EtcdWriter reader = new EtcdWriter(List.of(output("etcd_endpoints").split(",")), tls())) {
             assertThat(acknowledged.stream().filter(k -> !reader.has(k)).toList()).as("lost of " + acknowledged.size()).isEmpty();
         }
-        for (Path root : etcdRoots()) {
-            assertThat(root.resolve("etc/motd")).content().startsWith("baked again by drover");
+        for (long pid : etcdPids()) {
+            // Through /proc/PID/root: the overlay is mounted only in the server's own mount namespace.
+            assertThat(Path.of("/proc", Long.toString(pid), "root", "etc/motd")).content().startsWith("baked again by drover");
         }
     }
 
@@ -247,21 +248,24 @@ class BakedEtcdEndToEndTest {
     /** The root directory of each etcd process of this herd (from /proc/PID/root). */
     private List<Path> etcdRoots() throws IOException {
         List<Path> roots = new ArrayList<>();
+        for (long pid : etcdPids()) {
+            roots.add(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "root")));
+        }
+        return roots;
+    }
+
+    /** The etcd processes of this herd's servers. */
+    private List<Long> etcdPids() throws IOException {
+        List<Long> pids = new ArrayList<>();
         try (Stream<Path> servers = Files.list(dir.resolve(".drover/local/servers"))) {
             for (Path server : servers.toList()) {
                 long pgid = Long.parseLong(Files.readAllLines(server.resolve("supervisor.pid")).get(0).strip());
                 ProcessHandle.of(pgid).ifPresent(supervisor -> supervisor.descendants()
                         .filter(h -> h.info().command().map(c -> c.endsWith("/etcd")).orElse(false))
-                        .forEach(h -> {
-                            try {
-                                roots.add(Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "root")));
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        }));
+                        .forEach(h -> pids.add(h.pid())));
             }
         }
-        return roots;
+        return pids;
     }
 
     static boolean isRoot() {

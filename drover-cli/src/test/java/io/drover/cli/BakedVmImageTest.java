@@ -101,8 +101,8 @@ class BakedVmImageTest {
         Files.writeString(seed.resolve("user-data"), rendered.out());
         Files.writeString(seed.resolve("meta-data"), "instance-id: drover-test\nlocal-hostname: web-0-1\n");
         Path serial = dir.resolve("serial.log");
-        String cmdline = Files.readAllLines(image.resolve("image.properties")).stream()
-                .filter(l -> l.startsWith("kernelCommandLine=")).findFirst().orElseThrow().substring("kernelCommandLine=".length());
+        String cmdline = io.drover.spi.BakedImage.read(image).orElseThrow().kernelCommandLine();
+        assertThat(cmdline).startsWith("root=LABEL=drover-root ");
         // The seed is a FAT disk labelled cidata that QEMU makes from a directory (vvfat): no mkfs, no mount.
         Process qemu = new ProcessBuilder("qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", "1024", "-smp", "1",
                 "-nographic", "-no-reboot", "-kernel", image.resolve("kernel").toString(), "-initrd", image.resolve("initrd").toString(),
@@ -114,7 +114,7 @@ class BakedVmImageTest {
         Instant started = Instant.now();
         try {
             await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofSeconds(1))
-                    .failFast("QEMU exited", () -> !qemu.isAlive())
+                    .failFast("QEMU exited", () -> assertThat(qemu.isAlive()).as(() -> "QEMU running; serial console:\n" + tail(serial)).isTrue())
                     .until(() -> Files.readString(serial, java.nio.charset.StandardCharsets.ISO_8859_1).contains(MARKER + " web-0-1"));
             System.out.println("boot to first-boot marker: " + Duration.between(started, Instant.now()).toSeconds() + " s");
         } finally {
@@ -122,6 +122,15 @@ class BakedVmImageTest {
             if (!qemu.waitFor(10, TimeUnit.SECONDS)) {
                 qemu.destroyForcibly();
             }
+        }
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+        } catch (IOException e) {
+            return "(no serial log)";
         }
     }
 
