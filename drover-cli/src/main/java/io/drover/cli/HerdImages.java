@@ -118,6 +118,29 @@ final class HerdImages {
         }
     }
 
+    /**
+     * A herd as an apply recorded it (heal): each cluster's baked image is the stored image its recorded servers
+     * were created from, so heal replaces a server with what the others run; the current one for a cluster without.
+     */
+    Herd asApplied(Herd applied, io.drover.state.State state) {
+        return applied.withImageReferences(name -> {
+            if (state != null) {
+                for (Cluster c : applied.clusters().values()) {
+                    if (!name.equals(c.bakedImage())) {
+                        continue;
+                    }
+                    for (io.drover.state.ServerRecord server : state.servers()) {
+                        if (server.cluster().equals(c.name()) && server.imageDigest() != null
+                                && store.find(server.imageDigest()).isPresent()) {
+                            return store.pathOf(server.imageDigest()).toString();
+                        }
+                    }
+                }
+            }
+            return current(name).map(Path::toString).orElse(missingReference(name));
+        });
+    }
+
     /** Fails with one message unless every image a cluster runs is baked with its current inputs. */
     void require() {
         List<String> missing = new ArrayList<>();
