@@ -34,6 +34,9 @@ final class ApplyCommand implements Callable<Integer> {
         int parallelism = change.parallelism();
         boolean autoApprove = change.autoApprove;
         Session session = Session.open(options);
+        if (!destroy) {
+            session.requireBakedImages();
+        }
         Style style = Style.detect(options.noColor);
         ProgressView progress = new ProgressView(System.out, style, options.json);
         // Recorded in .drover/events.jsonl beside heal's events, for 'drover status' and the web view.

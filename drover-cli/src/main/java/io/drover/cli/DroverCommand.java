@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class, OutputCommand.class,
             ValidateCommand.class, RenderCommand.class, HealCommand.class, ImportCommand.class, StatusCommand.class, ServeCommand.class, RotateCaCommand.class, SchemaCommand.class, VersionCommand.class,
-            ProvidersCommand.class
+            ProvidersCommand.class, BakeCommand.class, ImagesCommand.class
         })
 final class DroverCommand implements Runnable {
     @picocli.CommandLine.Spec

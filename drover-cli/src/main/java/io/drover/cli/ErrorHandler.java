@@ -32,6 +32,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
                 err.println("drover: " + u.getMessage());
                 code = u.exitCode();
             }
+            case io.drover.bake.BakeException b -> err.println("drover: bake failed: " + b.getMessage());
             case ProviderException p -> err.println("drover: provider error: " + p.getMessage());
             case StateException s -> err.println("drover: state error: " + s.getMessage());
             case EtcdException x -> err.println("drover: etcd: " + x.getMessage());

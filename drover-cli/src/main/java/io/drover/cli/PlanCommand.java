@@ -23,6 +23,9 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Session session = Session.open(options);
+        if (!destroy) {
+            session.requireBakedImages();
+        }
         try (Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT)) {
             Plan plan = engine.plan(destroy ? Planner.Options.DESTROY : Planner.Options.APPLY);
             if (options.json) {

@@ -49,7 +49,7 @@ final class WebOptions {
             throw new UserError("--bind: '" + bind + "' is not an address (give an IP address of this machine, e.g. 0.0.0.0 for all)");
         }
         AccessToken token = token(System.getenv());
-        HerdObserver observer = new HerdObserver(session.herd, session.providers, session.store, System.getenv(), Duration.ofSeconds(1));
+        HerdObserver observer = new HerdObserver(session.runnable(), session.providers, session.store, System.getenv(), Duration.ofSeconds(1));
         WebServer server;
         try {
             server = WebServer.start(observer, new EventLog(Engine.workDir(session.herd)),

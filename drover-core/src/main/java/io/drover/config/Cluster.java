@@ -39,6 +39,17 @@ public record Cluster(
                 userData, null);
     }
 
+    /** This cluster running another image reference. */
+    public Cluster withImage(String reference) {
+        return new Cluster(name, size, role, reference, maxUnavailable, dependsOn, etcd, health, firstBoot, providerOptions,
+                antiAffinity, position, userData, provider);
+    }
+
+    /** The name of the herd-file image this cluster runs ({@code image: ${images.NAME}}), or {@code null}. */
+    public String bakedImage() {
+        return ImageSpec.referencedName(image);
+    }
+
     /** A cluster whose image reads Ignition (the default). */
     public Cluster(
             String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,

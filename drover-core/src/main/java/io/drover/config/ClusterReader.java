@@ -34,6 +34,8 @@ final class ClusterReader {
     /** The provider a cluster runs on when it does not say: the herd's only one, or null when it has several. */
     private final String defaultProvider;
     private final Problems problems;
+    /** The names under {@code images:}. */
+    private final Set<String> images;
     /** Cluster name to the clusters it depends on, with where each dependency was written. */
     private final Map<String, List<ClusterRef>> dependencies = new LinkedHashMap<>();
 
@@ -43,7 +45,8 @@ final class ClusterReader {
      * @param defaultProvider the provider of clusters that do not name one: the only one, or null when there are several
      */
     ClusterReader(Path directory, HerdSource.LocalFiles localFiles, List<String> lines, References references,
-            Map<String, ProviderFactory> factories, String defaultProvider, Problems problems) {
+            Map<String, ProviderFactory> factories, String defaultProvider, Problems problems, Set<String> images) {
+        this.images = images;
         this.directory = directory;
         this.localFiles = localFiles;
         this.lines = lines;
@@ -80,7 +83,7 @@ final class ClusterReader {
                         "use 3 or 5: an even member count adds no fault tolerance");
             }
         }
-        String image = c.requiredString("image", "IMAGE");
+        String image = image(c);
         Long maxUnavailable = c.integer("maxUnavailable", 1, Long.MAX_VALUE, false);
         if (maxUnavailable != null && size != null && maxUnavailable > size) {
             problems.add(c.entry("maxUnavailable").value().position(),
@@ -152,6 +155,26 @@ final class ClusterReader {
         return new Cluster(name, size.intValue(), role, image, maxUnavailable == null ? 1 : maxUnavailable.intValue(), dependsOn,
                 etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition(),
                 userData, provider);
+    }
+
+    /** The image: a provider's reference ({@code host}, a Glance name), or {@code ${images.NAME}} of this file. */
+    private String image(MapReader c) {
+        String image = c.requiredString("image", "IMAGE");
+        if (image == null || !image.contains("${")) {
+            return image;
+        }
+        SourcePosition at = c.entry("image").value().position();
+        String name = ImageSpec.referencedName(image);
+        if (name == null) {
+            problems.add(at, "'" + image + "' is not an image reference",
+                    "write ${images.NAME} for an image of this file, or the provider's image name (e.g. host)");
+            return null;
+        }
+        if (!images.contains(name)) {
+            problems.add(at, "unknown image '" + name + "' in " + image, ImageReader.imageHint(name, images));
+            return null;
+        }
+        return image;
     }
 
     private Role role(MapReader c) {

@@ -47,9 +47,17 @@ final class FirstBootReader {
     private final List<ClusterRef> clusterRefs = new ArrayList<>();
     /** Paths of files, directories and links: one path, one entry. */
     private final Map<String, SourcePosition> paths = new HashMap<>();
+    private final References.Scope scope;
 
     /** @param directory the herd file's directory, which {@code contents.local} paths are relative to */
     FirstBootReader(Path directory, HerdSource.LocalFiles localFiles, List<String> lines, References references, Problems problems) {
+        this(directory, localFiles, lines, references, problems, References.Scope.FIRST_BOOT);
+    }
+
+    /** @param scope which template references have a value where the files are used (an image has no server) */
+    FirstBootReader(Path directory, HerdSource.LocalFiles localFiles, List<String> lines, References references, Problems problems,
+            References.Scope scope) {
+        this.scope = scope;
         this.directory = directory;
         this.localFiles = localFiles;
         this.lines = lines;
@@ -85,6 +93,13 @@ final class FirstBootReader {
             items(systemd, "units", Shape.Herd.UNIT, "unit", u -> add(units, readUnit(u, seen)));
         }
         return new FirstBoot(users, files, directories, links, units);
+    }
+
+    /** The list {@code key} of {@code parent} read as {@code storage.files} entries (an image's {@code files:}). */
+    List<FileEntry> files(MapReader parent, String key) {
+        List<FileEntry> files = new ArrayList<>();
+        items(parent, key, Shape.Herd.FILE, "file", f -> add(files, readFile(f)));
+        return files;
     }
 
     private static <T> void add(List<T> list, T item) {
@@ -211,7 +226,7 @@ final class FirstBootReader {
         Path path = directory.resolve(name);
         try {
             String text = localFiles.read(name, path);
-            references.check(text, offset -> entry.value().position(), References.Scope.FIRST_BOOT, name + ": ")
+            references.check(text, offset -> entry.value().position(), scope, name + ": ")
                     .forEach(clusterRefs::add);
             return text;
         } catch (NoSuchFileException e) {
@@ -399,7 +414,7 @@ final class FirstBootReader {
     }
 
     private String templated(YamlScalar scalar) {
-        references.check(scalar.text(), offset -> scalar.positionOf(offset, lines), References.Scope.FIRST_BOOT, "")
+        references.check(scalar.text(), offset -> scalar.positionOf(offset, lines), scope, "")
                 .forEach(clusterRefs::add);
         return scalar.text();
     }

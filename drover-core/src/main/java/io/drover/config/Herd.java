@@ -12,19 +12,27 @@ import java.util.Map;
  * @param clusters in the order they were declared
  * @param outputs values computed after apply, e.g. {@code etcd_endpoints}
  * @param source the text it was read from, or null for a herd built in code
+ * @param images the images {@code drover bake} builds, in the order declared
  */
 public record Herd(
         String name, Path file, Map<String, ProviderBlock> providers, Map<String, String> variables,
-        Map<String, Cluster> clusters, Map<String, Output> outputs, HerdSource source) {
+        Map<String, Cluster> clusters, Map<String, Output> outputs, HerdSource source, Map<String, ImageSpec> images) {
 
     public Herd {
         providers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         if (providers.isEmpty()) {
             throw new IllegalArgumentException("a herd needs a provider");
         }
+        images = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(images));
         variables = Map.copyOf(variables);
         clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
         outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+    }
+
+    /** A herd without images to bake. */
+    public Herd(String name, Path file, Map<String, ProviderBlock> providers, Map<String, String> variables,
+            Map<String, Cluster> clusters, Map<String, Output> outputs, HerdSource source) {
+        this(name, file, providers, variables, clusters, outputs, source, Map.of());
     }
 
     /** A herd of one provider built in code (tests), with no source text. */
@@ -42,6 +50,19 @@ public record Herd(
     public ProviderBlock providerOf(Cluster cluster) {
         ProviderBlock p = cluster.provider() == null ? null : providers.get(cluster.provider());
         return p != null ? p : provider();
+    }
+
+    /**
+     * This herd with each cluster's {@code ${images.NAME}} reference replaced by what {@code references} maps the
+     * image name to (a baked image's directory): what the provider resolves. Other images stay as written.
+     */
+    public Herd withImageReferences(java.util.function.Function<String, String> references) {
+        Map<String, Cluster> resolved = new LinkedHashMap<>();
+        for (Cluster c : clusters.values()) {
+            String image = ImageSpec.referencedName(c.image());
+            resolved.put(c.name(), image == null ? c : c.withImage(references.apply(image)));
+        }
+        return new Herd(name, file, providers, variables, resolved, outputs, source, images);
     }
 
     /** The directory the herd file lives in; state goes to {@code .drover/} under it. */

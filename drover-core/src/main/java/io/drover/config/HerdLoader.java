@@ -119,6 +119,8 @@ public final class HerdLoader {
             List<String> declared = new ArrayList<>();
             Map<String, ProviderBlock> providerBlocks = providers(top, declared);
             Map<String, String> variables = variables(top);
+            Map<String, ImageSpec> images = images(top, variables);
+            Set<String> imageNames = imageNames(top);
             Entry clustersEntry = top.required("clusters", "{name: {size: 1, image: IMAGE}}");
             YamlMap clusterMaps = clustersEntry == null ? null : MapReader.asMap(clustersEntry.value(), "clusters", problems);
             Map<String, Cluster> clusters = new LinkedHashMap<>();
@@ -131,7 +133,7 @@ public final class HerdLoader {
                 Map<String, ProviderFactory> factories = new LinkedHashMap<>();
                 declared.forEach(n -> factories.put(n, providerBlocks.containsKey(n) ? providers.get(providerBlocks.get(n).type()) : null));
                 ClusterReader reader = new ClusterReader(directoryOf(file), localFiles, lines, references, factories,
-                        declared.size() == 1 ? declared.get(0) : null, problems);
+                        declared.size() == 1 ? declared.get(0) : null, problems, imageNames);
                 for (Entry entry : clusterMaps.entries().values()) {
                     Cluster cluster = reader.read(entry);
                     if (cluster != null) {
@@ -143,7 +145,7 @@ public final class HerdLoader {
             Map<String, Output> outputs = outputs(top, new References(variables.keySet(),
                     clusterMaps == null ? Set.of() : clusterMaps.entries().keySet(), problems));
             return problems.isEmpty()
-                    ? new Herd(name, file, providerBlocks, variables, clusters, outputs, new HerdSource(text, localFiles.read()))
+                    ? new Herd(name, file, providerBlocks, variables, clusters, outputs, new HerdSource(text, localFiles.read()), images)
                     : null;
         }
 
@@ -222,6 +224,22 @@ public final class HerdLoader {
             var settings = new SettingsReader(problems).read(block.map(), entry.keyPosition(), what + " (" + type + ")",
                     factory.settings(), Set.of("type"));
             return new ProviderBlock(providerName, type, settings, entry.keyPosition());
+        }
+
+        private Map<String, ImageSpec> images(MapReader top, Map<String, String> variables) {
+            Entry entry = top.entry("images");
+            YamlMap map = entry == null ? null : MapReader.asMap(entry.value(), "images", problems);
+            if (map == null) {
+                return Map.of();
+            }
+            References references = new References(variables.keySet(), Set.of(), problems);
+            return new ImageReader(directoryOf(file), localFiles, lines, references, problems).read(map);
+        }
+
+        /** Every image name written (also those with problems, so a cluster's reference to one is not a second problem). */
+        private Set<String> imageNames(MapReader top) {
+            Entry entry = top.entry("images");
+            return entry != null && entry.value() instanceof YamlMap map ? map.entries().keySet() : Set.of();
         }
 
         private Map<String, String> variables(MapReader top) {

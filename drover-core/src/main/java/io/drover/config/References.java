@@ -14,7 +14,7 @@ import java.util.function.IntFunction;
 final class References {
 
     /** Where a template may be: some references only have a value for one server. */
-    enum Scope { FIRST_BOOT, OUTPUT }
+    enum Scope { FIRST_BOOT, OUTPUT, IMAGE }
 
     /** A {@code ${clusters.NAME...}} reference: an implicit dependency on cluster NAME. */
     record ClusterRef(String cluster, SourcePosition where) {}
@@ -95,6 +95,10 @@ final class References {
             }
             case "cluster", "server" -> {
                 List<String> allowed = parts[0].equals("cluster") ? CLUSTER_ATTRIBUTES : SERVER_ATTRIBUTES;
+                if (scope == Scope.IMAGE) {
+                    return new Issue(ref + " has no value in an image", "an image is the same for every server and cluster;"
+                            + " only ${var.NAME} and ${herd.name} can be used in images (per-server values belong in firstBoot)");
+                }
                 if (scope == Scope.OUTPUT) {
                     return new Issue(ref + " has no value in outputs", "${" + parts[0]
                             + ".*} only exists inside a cluster's firstBoot; use ${clusters.NAME.ips|names|endpoints}");
@@ -106,6 +110,9 @@ final class References {
                 return null;
             }
             case "clusters" -> {
+                if (scope == Scope.IMAGE) {
+                    return new Issue(ref + " has no value in an image", "only ${var.NAME} and ${herd.name} can be used in images");
+                }
                 if (parts.length != 3) {
                     return new Issue(ref + " is not a cluster reference",
                             "write ${clusters.NAME.ips}, ${clusters.NAME.names} or ${clusters.NAME.endpoints}");

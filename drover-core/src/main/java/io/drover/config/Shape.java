@@ -74,10 +74,14 @@ sealed interface Shape {
                 "size", SCALAR, "role", SCALAR, "image", SCALAR, "maxUnavailable", SCALAR, "dependsOn", new Items(SCALAR),
                 "antiAffinity", SCALAR, "userData", SCALAR, "provider", new ScalarOr(CLUSTER_PROVIDER), "etcd", ETCD, "health", HEALTH,
                 "firstBoot", FIRST_BOOT);
+        static final Fields IMAGE = fields(
+                "base", SCALAR, "packages", new Items(SCALAR), "files", new Items(FILE), "run", new Items(SCALAR),
+                "outputs", new Items(SCALAR), "mirror", SCALAR, "securityMirror", SCALAR);
         static final Fields PROVIDER = new Fields(Map.of("type", SCALAR), true);
         static final Fields OUTPUT = fields("value", SCALAR, "description", SCALAR);
         static final Fields ROOT = fields(
-                "herd", SCALAR, "provider", PROVIDER, "providers", new Named(PROVIDER), "variables", new Named(SCALAR), "clusters", new Named(CLUSTER),
+                "herd", SCALAR, "provider", PROVIDER, "providers", new Named(PROVIDER), "variables", new Named(SCALAR),
+                "images", new Named(IMAGE), "clusters", new Named(CLUSTER),
                 "outputs", new Named(new ScalarOr(OUTPUT)));
 
         private Herd() {}

@@ -184,8 +184,43 @@ class HerdLoaderProblemsTest {
                 .map(c -> new Case(c.name(), firstBoot(c.yaml()), c.at(), c.fragment()));
     }
 
+    /** A herd with image {@code etcd} (lines 2-4) whose body goes on at line 5, column 5, run by cluster {@code app}. */
+    static String image(String extra) {
+        return "herd: t\nimages:\n  etcd:\n    base: debian:bookworm\n" + indent(extra, 4)
+                + "clusters:\n  app: {size: 1, image: '${images.etcd}'}\n";
+    }
+
+    static Stream<Case> imageProblems() {
+        String oneImage = "herd: t\nimages:\n  etcd: {base: 'debian:bookworm'}\nclusters:\n";
+        return Stream.of(
+                new Case("unknownImageKey", image("pakages: [etcd-server]\n"), "5:5", "did you mean 'packages'?"),
+                new Case("badPackageName", image("packages: [Etcd_Server]\n"), "5:16", "'Etcd_Server' is not a Debian package name"),
+                new Case("duplicatePackage", image("packages: [etcd-server, etcd-server]\n"), "5:29", "listed twice"),
+                new Case("unknownOutputFormat", image("outputs: [qcow]\n"), "5:15", "did you mean 'qcow2'?"),
+                new Case("emptyRunStep", image("run: ['']\n"), "5:11", "empty run step"),
+                new Case("relativeImageFilePath", image("files:\n  - path: etc/motd\n"), "6:15", "must be absolute"),
+                new Case("serverReferenceInImage", image("run: ['echo ${server.ip}']\n"), "5:17", "${server.ip} has no value in an image"),
+                new Case("badMirror", image("mirror: ftp.debian.org\n"), "5:13", "not an http(s) mirror URL"),
+                new Case("unknownSuite", "herd: t\nimages:\n  etcd: {base: 'debian:bookwrm'}\nclusters:\n  app: {size: 1, image: host}\n",
+                        "3:16", "did you mean 'bookworm'?"),
+                new Case("missingBaseDirectory", "herd: t\nimages:\n  etcd: {base: ./no-such-rootfs}\nclusters:\n  app: {size: 1, image: host}\n",
+                        "3:16", "neither debian:SUITE"),
+                new Case("missingBase", "herd: t\nimages:\n  etcd: {packages: [etcd-server]}\nclusters:\n  app: {size: 1, image: host}\n",
+                        "3:3", "missing required key 'base'"),
+                new Case("unknownBaseImage", "herd: t\nimages:\n  etcd: {base: '${images.bse}'}\n  base: {base: 'debian:bookworm'}\n"
+                        + "clusters:\n  app: {size: 1, image: host}\n", "3:16", "did you mean 'base'?"),
+                new Case("imagesInACycle", "herd: t\nimages:\n  a: {base: '${images.b}'}\n  b: {base: '${images.a}'}\n"
+                        + "clusters:\n  app: {size: 1, image: host}\n", "3:13", "cycle: a -> b -> a"),
+                new Case("unknownImageInCluster", oneImage + "  app: {size: 1, image: '${images.etdc}'}\n", "5:25",
+                        "unknown image 'etdc' in ${images.etdc}"),
+                new Case("imageReferenceWithoutImages", top("").replace("image: host", "image: '${images.etcd}'"), "3:25",
+                        "declare it under 'images:'"),
+                new Case("malformedImageReference", oneImage + "  app: {size: 1, image: '${image.etcd}'}\n", "5:25",
+                        "is not an image reference"));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource({"herdProblems", "firstBootProblems"})
+    @MethodSource({"herdProblems", "firstBootProblems", "imageProblems"})
     void reportsOneProblemAtTheOffendingKeyOrValue(Case c) {
         HerdLoader loader = new HerdLoader(FakeProviderFactory.ALL);
 

@@ -395,4 +395,47 @@ class HerdLoaderTest {
         assertThat(herd.clusters().keySet()).containsExactly("etcd", "web");
         assertThat(herd.clusters().get("web").dependsOn()).containsExactly("etcd");
     }
+
+    @Test
+    void readsImagesAndClustersThatRunThem() throws Exception {
+        String yaml = """
+                herd: baked
+                variables: {greeting: hello}
+                images:
+                  base:
+                    base: debian:bookworm
+                    packages: [etcd-server, ca-certificates]
+                  etcd:
+                    base: ${images.base}
+                    files:
+                      - {path: /etc/motd, mode: 0600, contents: {inline: "${var.greeting} from ${herd.name}"}}
+                    run: ["etcd --version > /etc/etcd-version"]
+                    outputs: [rootfs, qcow2]
+                    securityMirror: none
+                clusters:
+                  etcd: {size: 3, role: etcd, image: '${images.etcd}'}
+                  web: {size: 1, image: host}
+                """;
+        Herd herd = new HerdLoader(FakeProviderFactory.ALL).parse(yaml, Path.of("drover.yaml"));
+
+        assertThat(herd.images()).containsOnlyKeys("base", "etcd");
+        ImageSpec base = herd.images().get("base");
+        assertThat(base.base()).isEqualTo(new ImageSpec.Base.Debian("bookworm"));
+        assertThat(base.packages()).containsExactly("etcd-server", "ca-certificates");
+        assertThat(base.outputs()).containsExactly(ImageSpec.Format.ROOTFS);
+        assertThat(base.mirror()).isEqualTo(ImageSpec.DEFAULT_MIRROR);
+        ImageSpec etcd = herd.images().get("etcd");
+        assertThat(etcd.base()).isEqualTo(new ImageSpec.Base.Image("base"));
+        assertThat(etcd.files()).singleElement().satisfies(f -> {
+            assertThat(f.mode()).isEqualTo(0600);
+            assertThat(f.contents()).isEqualTo("${var.greeting} from ${herd.name}");
+        });
+        assertThat(etcd.outputs()).containsExactly(ImageSpec.Format.ROOTFS, ImageSpec.Format.QCOW2);
+        assertThat(etcd.securityMirror()).isNull();
+        assertThat(herd.clusters().get("etcd").bakedImage()).isEqualTo("etcd");
+        assertThat(herd.clusters().get("web").bakedImage()).isNull();
+        Herd resolved = herd.withImageReferences(name -> "/store/" + name);
+        assertThat(resolved.clusters().get("etcd").image()).isEqualTo("/store/etcd");
+        assertThat(resolved.clusters().get("web").image()).isEqualTo("host");
+    }
 }

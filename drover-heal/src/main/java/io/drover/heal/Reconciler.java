@@ -90,6 +90,8 @@ public final class Reconciler implements AutoCloseable {
      * @param herd the herd file as it was when heal started: used until an apply has recorded its source in the state
      * @param providers every installed provider: the applied herd may name another one than the file
      */
+    private java.util.function.BiFunction<Herd, State, Herd> appliedImages = (herd, state) -> herd; // set before run()
+
     public Reconciler(Herd herd, Collection<? extends ProviderFactory> providers, StateStore store, Map<String, String> environment,
             HealOptions options, HealMetrics metrics, HealListener listener, Clock clock) {
         this.fileHerd = herd;
@@ -102,6 +104,16 @@ public final class Reconciler implements AutoCloseable {
         this.clock = clock;
         // A cold start's first TLS checks may time out: give servers a few seconds to be seen before a timeout counts.
         this.tracker = new HealthTracker(options.backoff(), clock.instant().plus(STARTUP_PATIENCE));
+    }
+
+    /**
+     * Sets how a herd parsed from the state's recorded source gets its baked images: each {@code ${images.NAME}}
+     * becomes the stored image the recorded servers were created from (heal keeps what was applied, and the current
+     * digest of an image may differ from it). The default leaves the herd as parsed.
+     */
+    public Reconciler withAppliedImages(java.util.function.BiFunction<Herd, State, Herd> images) {
+        this.appliedImages = images;
+        return this;
     }
 
     public Reconciler(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, HealOptions options,
@@ -309,6 +321,9 @@ public final class Reconciler implements AutoCloseable {
                 emit(HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "cannot read the herd as last applied ("
                         + e.problems().get(0) + "); healing with the herd file instead"));
             }
+        }
+        if (herd != fileHerd) {
+            herd = appliedImages.apply(herd, state);
         }
         Engine engine = new Engine(herd, providers.values(), store, environment, this::onEngineEvent,
                 new Engine.Settings(options.parallelism(), options.membershipDeadline()).forHeal());

@@ -44,8 +44,15 @@ final class IgnitionApplier {
 
     private final JsonMapper mapper;
     private final Path root;
+    private final boolean chrooted;
 
     IgnitionApplier(JsonMapper mapper, Path root) {
+        this(mapper, root, false);
+    }
+
+    /** @param chrooted the server's processes see {@code root} as {@code /}: symbolic links are kept as written */
+    IgnitionApplier(JsonMapper mapper, Path root, boolean chrooted) {
+        this.chrooted = chrooted;
         this.mapper = mapper;
         this.root = root;
     }
@@ -162,7 +169,7 @@ final class IgnitionApplier {
         Path resolvedTarget;
         if (hard) {
             resolvedTarget = inRoot(target, where);
-        } else if (target.startsWith("/") && Files.exists(inRoot(target, where), LinkOption.NOFOLLOW_LINKS)) {
+        } else if (!chrooted && target.startsWith("/") && Files.exists(inRoot(target, where), LinkOption.NOFOLLOW_LINKS)) {
             resolvedTarget = inRoot(target, where);
         } else {
             resolvedTarget = Path.of(target);

@@ -13,6 +13,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import io.drover.spi.BakedImage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -37,6 +39,11 @@ final class LocalImages {
             return new Image(HOST, HOST, hostDigest());
         }
         Path dir = herdDir.resolve(reference).toAbsolutePath().normalize();
+        Optional<BakedImage> baked = reference.isBlank() ? Optional.empty() : BakedImage.read(dir);
+        if (baked.isPresent()) {
+            // A baked image: its digest covers its inputs, no need to hash 200 MB of root filesystem.
+            return new Image(reference, dir.toString(), baked.get().digest());
+        }
         if (!reference.isBlank() && Files.isDirectory(dir)) {
             try {
                 return new Image(reference, dir.toString(), directoryDigest(dir));
@@ -44,13 +51,27 @@ final class LocalImages {
                 throw new ProviderException("cannot read image directory " + dir + ": " + e.getMessage(), e);
             }
         }
+        if (dir.getFileName() != null && dir.getFileName().toString().startsWith("not-baked-")) {
+            throw new ProviderException("image '" + dir.getFileName().toString().substring("not-baked-".length())
+                    + "' is not baked: run 'drover bake' first");
+        }
         throw new ProviderException("image '" + reference + "' not found: the local provider knows 'host' and directory paths"
                 + " (absolute, or relative to " + herdDir + ")");
+    }
+
+    /** The baked image an image stands for, or empty for {@code host} and plain directories. */
+    static Optional<BakedImage> baked(Image image) {
+        return image.id().equals(HOST) ? Optional.empty() : BakedImage.read(Path.of(image.id()));
     }
 
     /** Fills a new server's root from its image. */
     void copyInto(Image image, Path root) throws ProviderException {
         if (image.id().equals(HOST)) {
+            return;
+        }
+        Optional<BakedImage> baked = baked(image);
+        if (baked.isPresent()) {
+            copyTree(baked.get().rootfs(), root);
             return;
         }
         Path source = Path.of(image.id());
@@ -72,6 +93,22 @@ final class LocalImages {
             }
         } catch (IOException e) {
             throw new ProviderException("cannot copy image " + source + " into " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code cp -a}: a root filesystem has device nodes, owners and special modes the JDK's copy does not keep. */
+    static void copyTree(Path from, Path to) throws ProviderException {
+        try {
+            Process cp = new ProcessBuilder("cp", "-a", "--reflink=auto", from + "/.", to.toString()).redirectErrorStream(true).start();
+            String out = new String(cp.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (cp.waitFor() != 0) {
+                throw new ProviderException("cannot copy image " + from + " into " + to + ": " + out);
+            }
+        } catch (IOException e) {
+            throw new ProviderException("cannot copy image " + from + " into " + to + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("interrupted while copying image " + from, true, e);
         }
     }
 

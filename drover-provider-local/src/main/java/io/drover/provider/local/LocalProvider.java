@@ -1,5 +1,6 @@
 package io.drover.provider.local;
 
+import io.drover.spi.BakedImage;
 import io.drover.spi.Endpoint;
 import io.drover.spi.Image;
 import io.drover.spi.Instance;
@@ -174,7 +175,16 @@ public final class LocalProvider implements Provider {
         Path root = serverDir.resolve("root");
         Files.createDirectories(root);
         Files.createDirectories(serverDir.resolve("logs"));
-        images.copyInto(request.image(), root);
+        Optional<BakedImage> baked = LocalImages.baked(request.image());
+        ImageRoot imageRoot = ImageRoot.NONE;
+        if (baked.isPresent()) {
+            imageRoot = imageRoot(request.name(), baked.get(), serverDir);
+            if (imageRoot.lower() == null) {
+                LocalImages.copyTree(baked.get().rootfs(), root);
+            }
+        } else {
+            images.copyInto(request.image(), root);
+        }
         for (String dir : SKELETON) {
             Files.createDirectories(root.resolve(dir));
         }
@@ -190,13 +200,13 @@ public final class LocalProvider implements Provider {
         Files.setPosixFilePermissions(saved, PosixFilePermissions.fromString("rw-------"));
         IgnitionApplier.Result applied;
         try {
-            applied = new IgnitionApplier(mapper, root).apply(userData.content());
+            applied = new IgnitionApplier(mapper, root, imageRoot.chroot()).apply(userData.content());
         } catch (ProviderException e) {
             throw new ProviderException("server " + request.name() + ": " + e.getMessage(), e.retryable(), e);
         }
         FirstBootFiles.record(serverDir, root, applied.files());
-        new SupervisorConfig(request.name(), ip, applied.enabledUnits()).write(serverDir.resolve(SupervisorConfig.NAME));
-        startSupervisor(request.name(), serverDir);
+        new SupervisorConfig(request.name(), ip, applied.enabledUnits(), imageRoot).write(serverDir.resolve(SupervisorConfig.NAME));
+        startSupervisor(request.name(), serverDir, imageRoot);
         return metadata.toInstance(Instance.Status.RUNNING);
     }
 
@@ -226,13 +236,17 @@ public final class LocalProvider implements Provider {
     }
 
     /** Starts the supervisor detached and waits until it has written its pid file. */
-    private void startSupervisor(String name, Path serverDir) throws ProviderException, IOException {
+    private void startSupervisor(String name, Path serverDir, ImageRoot imageRoot) throws ProviderException, IOException {
         Path log = serverDir.resolve("logs").resolve("supervisor.log");
-        List<String> command = List.of(
-                "setsid", settings.java(),
+        List<String> command = new ArrayList<>(List.of("setsid"));
+        if (imageRoot.chroot()) {
+            // A private mount namespace for the server's image mounts; the network namespace stays the host's.
+            command.addAll(List.of("unshare", "--mount", "--propagation", "private", "--"));
+        }
+        command.addAll(List.of(settings.java(),
                 "-Xmx24m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-cp", supervisorClassPath().toString(),
-                Supervisor.class.getName(), serverDir.toString());
+                Supervisor.class.getName(), serverDir.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(serverDir.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -276,6 +290,41 @@ public final class LocalProvider implements Provider {
             Thread.currentThread().interrupt();
             throw new ProviderException("interrupted while starting server " + name, true, e);
         }
+    }
+
+    /**
+     * How a server runs its baked image: an overlay over the image when this machine can mount one (checked once),
+     * else a copy of the image. Either way it takes root, for the mount namespace and chroot.
+     */
+    private ImageRoot imageRoot(String name, BakedImage image, Path serverDir) throws ProviderException {
+        if (!isRoot()) {
+            throw new ProviderException("server " + name + " runs baked image '" + image.name() + "': a server inside an image needs root"
+                    + " (a mount namespace, an overlay mount and chroot); run drover as root, or use image: host");
+        }
+        if (!Files.isDirectory(image.rootfs())) {
+            throw new ProviderException("baked image " + image.directory() + " has no rootfs/ directory: bake it again (drover bake)");
+        }
+        synchronized (this) {
+            if (overlay == null) {
+                overlay = OverlayProbe.works(serverDir.getParent());
+            }
+        }
+        return overlay ? ImageRoot.overlay(image.rootfs()) : ImageRoot.copied();
+    }
+
+    private Boolean overlay; // guarded by this: can this machine mount an overlay under the servers' directory?
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     /** Where Supervisor.class comes from: target/classes in tests, the CLI's jar in production. */

@@ -75,7 +75,16 @@ record ServiceUnit(
      * @param baseEnvironment PATH, HOME and the DROVER_* variables; the unit's own settings override them
      */
     static ServiceUnit resolve(UnitFile unit, Path root, String serverName, Map<String, String> baseEnvironment) throws IOException {
-        Specifiers specifiers = Specifiers.forUnit(root, serverName, unit.name());
+        return resolve(unit, root, root, serverName, baseEnvironment);
+    }
+
+    /**
+     * Resolves a unit for a server whose processes see its root as {@code seenAs}: the root itself for servers on
+     * the host's programs, {@code /} for servers chrooted into a baked image (so {@code %S} is {@code /var/lib}
+     * there, the real path inside the image). Files the unit names are read from {@code root} either way.
+     */
+    static ServiceUnit resolve(UnitFile unit, Path root, Path seenAs, String serverName, Map<String, String> baseEnvironment) throws IOException {
+        Specifiers specifiers = Specifiers.forUnit(seenAs, serverName, unit.name());
         Map<String, String> env = new LinkedHashMap<>(baseEnvironment);
         for (String value : unit.values("Service", "Environment")) {
             for (String assignment : CommandLine.splitWords(value)) {

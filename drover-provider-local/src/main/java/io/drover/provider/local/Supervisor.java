@@ -53,13 +53,20 @@ public final class Supervisor {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "stop-units"));
         log("supervisor " + ProcessHandle.current().pid() + " of " + config.serverName() + " (" + config.ip() + ") starting units " + config.units());
         Files.createDirectories(serverDir.resolve("logs"));
+        Path unitRoot = root;
+        if (config.image().chroot()) {
+            unitRoot = mountImage();
+        }
         // The pid file is what tells the provider "running"; write it before the units, which may take a while.
         PidFile.current().write(serverDir.resolve(PidFile.NAME));
         for (String name : config.units()) {
             UnitRunner runner;
             try {
-                ServiceUnit unit = ServiceUnit.resolve(UnitFile.load(root, name), root, config.serverName(), baseEnvironment());
-                runner = new UnitRunner(unit, root, serverDir.resolve("logs").resolve(name + ".log"), Supervisor::log);
+                ServiceUnit unit = config.image().chroot()
+                        ? ServiceUnit.resolve(UnitFile.load(unitRoot, name), unitRoot, Path.of("/"), config.serverName(), baseEnvironment())
+                        : ServiceUnit.resolve(UnitFile.load(root, name), root, config.serverName(), baseEnvironment());
+                runner = new UnitRunner(unit, unitRoot, serverDir.resolve("logs").resolve(name + ".log"), Supervisor::log,
+                        config.image().chroot() ? unitRoot : null);
             } catch (IOException | RuntimeException e) {
                 log(name + ": cannot load: " + e.getMessage());
                 continue;
@@ -81,11 +88,41 @@ public final class Supervisor {
         System.exit(0);
     }
 
+    /**
+     * Makes the server's root inside this process's private mount namespace (the provider starts the supervisor
+     * with {@code unshare --mount}): the image below the server's own directory as an overlay, and /proc. The
+     * mounts vanish with the namespace when the last process of the server exits; the host never sees them.
+     */
+    private Path mountImage() throws IOException, InterruptedException {
+        Path merged = config.image().merged(serverDir);
+        if (config.image().lower() != null) {
+            Path work = serverDir.resolve("overlay-work");
+            Files.createDirectories(merged);
+            Files.createDirectories(work);
+            mount(List.of("mount", "-t", "overlay", "overlay", "-o",
+                    "lowerdir=" + config.image().lower() + ",upperdir=" + root + ",workdir=" + work, merged.toString()));
+        }
+        Files.createDirectories(merged.resolve("proc"));
+        mount(List.of("mount", "-t", "proc", "proc", merged.resolve("proc").toString()));
+        log("root " + merged + (config.image().lower() == null ? " (a copy of the image)" : " (overlay of " + config.image().lower() + ")"));
+        return merged;
+    }
+
+    private static void mount(List<String> command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (process.waitFor() != 0) {
+            log("cannot " + String.join(" ", command) + ": " + output);
+            System.exit(1); // before the pid file: the provider reports the start as failed, with this log
+        }
+    }
+
     private Map<String, String> baseEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", path);
-        env.put("HOME", root.resolve("root").toString());
-        env.put("DROVER_ROOT", root.toString());
+        boolean chroot = config.image().chroot();
+        env.put("PATH", chroot ? DEFAULT_PATH : path); // the image's programs, not the host's PATH
+        env.put("HOME", chroot ? "/root" : root.resolve("root").toString());
+        env.put("DROVER_ROOT", chroot ? "/" : root.toString());
         env.put("DROVER_SERVER_NAME", config.serverName());
         env.put("DROVER_SERVER_IP", config.ip());
         return env;

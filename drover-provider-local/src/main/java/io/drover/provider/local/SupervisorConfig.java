@@ -16,8 +16,14 @@ import java.util.Properties;
  * nothing beyond the JDK.
  *
  * @param units the enabled units, in start order
+ * @param image how the server's root is made: {@link ImageRoot#NONE} for the host image, else chrooted into a baked image
  */
-record SupervisorConfig(String serverName, String ip, List<String> units) {
+record SupervisorConfig(String serverName, String ip, List<String> units, ImageRoot image) {
+
+    /** A server on the host's own programs ({@code image: host} or a copied directory). */
+    SupervisorConfig(String serverName, String ip, List<String> units) {
+        this(serverName, ip, units, ImageRoot.NONE);
+    }
 
     static final String NAME = "supervisor.properties";
 
@@ -39,7 +45,8 @@ record SupervisorConfig(String serverName, String ip, List<String> units) {
         return new SupervisorConfig(
                 properties.getProperty("name", ""),
                 properties.getProperty("ip", ""),
-                units.isEmpty() ? List.of() : Arrays.stream(units.split(",")).map(String::strip).toList());
+                units.isEmpty() ? List.of() : Arrays.stream(units.split(",")).map(String::strip).toList(),
+                ImageRoot.from(properties));
     }
 
     void write(Path file) throws IOException {
@@ -47,6 +54,7 @@ record SupervisorConfig(String serverName, String ip, List<String> units) {
         properties.setProperty("name", serverName);
         properties.setProperty("ip", ip);
         properties.setProperty("units", String.join(",", units));
+        image.store(properties);
         try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             properties.store(writer, "Read by io.drover.provider.local.Supervisor; units start in this order");
         }

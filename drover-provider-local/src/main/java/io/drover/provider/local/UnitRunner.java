@@ -30,7 +30,16 @@ final class UnitRunner {
     private Process current; // guarded by lock
     private Thread thread;
 
+    /** The directory processes are chrooted into, or null for servers on the host's programs. */
+    private final Path chroot;
+
     UnitRunner(ServiceUnit unit, Path root, Path logFile, Consumer<String> log) {
+        this(unit, root, logFile, log, null);
+    }
+
+    /** @param chroot run every process chrooted into this directory (a server in a baked image), or null */
+    UnitRunner(ServiceUnit unit, Path root, Path logFile, Consumer<String> log, Path chroot) {
+        this.chroot = chroot;
         this.unit = unit;
         this.root = root;
         this.logFile = logFile;
@@ -130,9 +139,18 @@ final class UnitRunner {
     /** Starts a process of the unit, or returns null (logged) if it could not be started or we are stopping. */
     private Process spawn(CommandLine command) {
         List<String> argv = new ArrayList<>(command.argv());
-        argv.set(0, executable(argv.get(0)));
+        Path directory = unit.workingDirectory();
+        if (chroot == null) {
+            argv.set(0, executable(argv.get(0)));
+        } else {
+            // The program, its PATH search and its working directory are all inside the image.
+            Path wd = unit.workingDirectory();
+            String inImage = wd.startsWith(chroot) ? "/" + chroot.relativize(wd) : wd.toString();
+            argv.addAll(0, List.of("unshare", "--root=" + chroot, "--wd=" + inImage, "--"));
+            directory = chroot;
+        }
         ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(unit.workingDirectory().toFile())
+                .directory(directory.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .redirectErrorStream(true);

@@ -2,7 +2,9 @@ package io.drover.provider.openstack;
 
 import io.drover.provider.openstack.client.GlanceImage;
 import io.drover.provider.openstack.client.OpenStackClient;
+import io.drover.spi.BakedImage;
 import io.drover.spi.Image;
+import java.nio.file.Path;
 import io.drover.spi.ProviderException;
 import java.time.Instant;
 import java.util.Comparator;
@@ -25,6 +27,14 @@ final class ImageResolver {
     }
 
     Image resolve(String reference) throws ProviderException {
+        Optional<BakedImage> baked = reference.startsWith("/") ? BakedImage.read(Path.of(reference)) : Optional.empty();
+        if (baked.isPresent()) {
+            return new BakedImageUpload(client).resolve(reference, baked.get());
+        }
+        if (reference.startsWith("/") && Path.of(reference).getFileName().toString().startsWith("not-baked-")) {
+            throw new ProviderException("image '" + Path.of(reference).getFileName().toString().substring("not-baked-".length())
+                    + "' is not baked: run 'drover bake' first");
+        }
         Optional<GlanceImage> image = UUID.matcher(reference).matches()
                 ? client.glance().getImage(reference)
                 : Optional.empty();

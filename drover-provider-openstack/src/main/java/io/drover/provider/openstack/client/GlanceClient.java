@@ -30,7 +30,14 @@ public final class GlanceClient extends ServiceClient {
      * an unknown outcome is resolved by looking for a queued image with this name and these tags before retrying.
      */
     public GlanceImage createImage(String name, String diskFormat, String containerFormat, String visibility, List<String> tags) {
+        return createImage(name, diskFormat, containerFormat, visibility, tags, Map.of());
+    }
+
+    /** {@link #createImage} with extra image properties (e.g. {@code kernel_id}, or Drover's digest). */
+    public GlanceImage createImage(String name, String diskFormat, String containerFormat, String visibility, List<String> tags,
+            Map<String, String> properties) {
         ObjectNode body = Json.object();
+        properties.forEach(body::put);
         body.put("name", name);
         body.put("disk_format", diskFormat);
         body.put("container_format", containerFormat);
