@@ -1,5 +1,6 @@
 package io.drover.provider.local;
 
+import io.drover.spi.FileErrors;
 import io.drover.spi.Image;
 import io.drover.spi.ProviderException;
 import java.io.IOException;
@@ -41,7 +42,7 @@ final class LocalImages {
             try {
                 return new Image(reference, dir.toString(), directoryDigest(dir));
             } catch (IOException e) {
-                throw new ProviderException("cannot read image directory " + dir + ": " + e.getMessage(), e);
+                throw new ProviderException("cannot read image directory " + dir + ": " + FileErrors.describe(e), e);
             }
         }
         throw new ProviderException("image '" + reference + "' not found: the local provider knows 'host' and directory paths"
@@ -71,7 +72,7 @@ final class LocalImages {
                 }
             }
         } catch (IOException e) {
-            throw new ProviderException("cannot copy image " + source + " into " + root + ": " + e.getMessage(), e);
+            throw new ProviderException("cannot copy image " + source + " into " + root + ": " + FileErrors.describe(e), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.drover.provider.local;
 
 import io.drover.spi.Endpoint;
+import io.drover.spi.FileErrors;
 import io.drover.spi.Image;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
@@ -89,7 +90,7 @@ public final class LocalProvider implements Provider {
             Files.writeString(serverDir.resolve(RESERVATION), ip + "\n");
             return Optional.of(new Endpoint(name, ip));
         } catch (IOException e) {
-            throw new ProviderException("cannot reserve an address for " + name + " in " + serverDir + ": " + e.getMessage(), e);
+            throw new ProviderException("cannot reserve an address for " + name + " in " + serverDir + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -112,7 +113,7 @@ public final class LocalProvider implements Provider {
         try (Stream<Path> list = Files.list(servers)) {
             dirs = list.filter(Files::isDirectory).toList();
         } catch (IOException e) {
-            throw new ProviderException("cannot list servers in " + servers + ": " + e.getMessage(), true, e);
+            throw new ProviderException("cannot list servers in " + servers + ": " + FileErrors.describe(e), true, e);
         }
         for (Path dir : dirs) {
             String name = dir.getFileName().toString();
@@ -146,7 +147,7 @@ public final class LocalProvider implements Provider {
             } catch (FileAlreadyExistsException e) {
                 throw new ProviderException("server " + request.name() + " is being created by someone else right now (" + serverDir + ")", true, e);
             } catch (IOException e) {
-                throw new ProviderException("cannot create server directory " + serverDir + ": " + e.getMessage()
+                throw new ProviderException("cannot create server directory " + serverDir + ": " + FileErrors.describe(e)
                         + " (check the provider's 'root' setting)", e);
             }
         }
@@ -157,7 +158,7 @@ public final class LocalProvider implements Provider {
             throw e;
         } catch (IOException e) {
             removeQuietly(serverDir, e);
-            throw new ProviderException("cannot set up server " + request.name() + " in " + serverDir + ": " + e.getMessage(), e);
+            throw new ProviderException("cannot set up server " + request.name() + " in " + serverDir + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -250,7 +251,7 @@ public final class LocalProvider implements Provider {
         try {
             launcher = builder.start();
         } catch (IOException e) {
-            throw new ProviderException("cannot start the supervisor of server " + name + ": " + e.getMessage()
+            throw new ProviderException("cannot start the supervisor of server " + name + ": " + FileErrors.describe(e)
                     + " (the local provider needs 'setsid' from util-linux and the java binary " + settings.java() + ")", e);
         }
         // setsid execs java in place unless it has to fork, so the launcher may or may not be the supervisor.
@@ -321,7 +322,7 @@ public final class LocalProvider implements Provider {
                 }
             }
         } catch (IOException e) {
-            throw new ProviderException("cannot list servers in " + servers + ": " + e.getMessage(), true, e);
+            throw new ProviderException("cannot list servers in " + servers + ": " + FileErrors.describe(e), true, e);
         }
         result.sort(Comparator.comparing(Instance::createdAt).thenComparing(Instance::name));
         return result;
@@ -345,7 +346,7 @@ public final class LocalProvider implements Provider {
             }
             deleteTree(serverDir);
         } catch (IOException e) {
-            throw new ProviderException("cannot remove server " + instanceId + " (" + serverDir + "): " + e.getMessage(), true, e);
+            throw new ProviderException("cannot remove server " + instanceId + " (" + serverDir + "): " + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderException("interrupted while destroying server " + instanceId, true, e);
