@@ -3,6 +3,7 @@ package io.drover.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * A string with {@code ${name.path}} references, e.g. {@code http://${server.ip}:2379}. {@code $${} writes a
@@ -23,6 +24,8 @@ public final class Template {
     private record Literal(String text) implements Part {}
 
     private record Reference(String name, int offset) implements Part {}
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*");
 
     private final String text;
     private final List<Part> parts;
@@ -47,8 +50,8 @@ public final class Template {
                     throw new TemplateSyntaxException(i, "unclosed ${ (close it with }, or write $${ for a literal ${)");
                 }
                 String name = text.substring(i + 2, end).trim();
-                if (!name.matches("[A-Za-z_][A-Za-z0-9_-]*(\\.[A-Za-z_][A-Za-z0-9_-]*)*")) {
-                    throw new TemplateSyntaxException(i, "'${" + name + "}' is not a reference (write ${var.NAME}, ${server.ip}, ...)");
+                if (!NAME.matcher(name).matches()) {
+                    throw new TemplateSyntaxException(i, "'${" + (name.length() > 40 ? name.substring(0, 37) + "..." : name) + "}' is not a reference (write ${var.NAME}, ${server.ip}, ...)");
                 }
                 if (!literal.isEmpty()) {
                     parts.add(new Literal(literal.toString()));
