@@ -16,10 +16,13 @@ sealed interface YamlNode permits YamlNode.YamlMap, YamlNode.YamlList, YamlNode.
     /** What a user calls this kind of value in an error message. */
     String kindName();
 
-    /** A mapping; entries in the order written. */
+    /**
+     * A mapping; entries in the order written. Takes the map it is given (the reader builds it and lets go of it):
+     * a 4 MB file can hold a hundred thousand maps, and a copy of each made the garbage collector's work double.
+     */
     record YamlMap(Map<String, Entry> entries, SourcePosition position) implements YamlNode {
         public YamlMap {
-            entries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(entries));
+            entries = java.util.Collections.unmodifiableMap(entries);
         }
 
         @Override
