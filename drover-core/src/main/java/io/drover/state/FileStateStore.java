@@ -130,7 +130,7 @@ public final class FileStateStore implements StateStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StateException("cannot read the state lock " + lockFile + ": " + e.getMessage(), e);
+            throw new StateException("cannot read the state lock " + lockFile + ": " + FileErrors.describe(e), e);
         }
         if (text.isEmpty()) {
             return Optional.empty();

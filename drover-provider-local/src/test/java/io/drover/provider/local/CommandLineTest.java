@@ -10,6 +10,7 @@ import io.drover.config.Role;
 import io.drover.config.SourcePosition;
 import io.drover.render.ExecLine;
 import io.drover.render.FirstBoot;
+import io.drover.roles.ClusterRole;
 import io.drover.roles.EtcdRole;
 import io.drover.spi.Endpoint;
 import java.nio.file.Path;
@@ -122,7 +123,7 @@ class CommandLineTest {
                 HealthCheck.defaultFor(Role.ETCD), FirstBoot.EMPTY, Map.of(), true, SourcePosition.unknown(Path.of("drover.yaml")));
         Endpoint self = new Endpoint("etcd-0-1", "127.0.0.2");
         FirstBoot config = new EtcdRole("h", cluster, Duration.ofSeconds(1), null)
-                .join(self, List.of(), new io.drover.roles.Role.Bootstrap(List.of(self)), List.of());
+                .join(self, new ClusterRole.Peers(List.of(), new ClusterRole.Bootstrap(List.of(self)), List.of()));
 
         UnitFile unit = new UnitFile(EtcdRole.UNIT, UnitFile.parse(config.units().get(0).contents()));
         List<String> execStart = unit.values("Service", "ExecStart");
