@@ -70,10 +70,10 @@ class BadInputTest {
                         "drover.yaml:9:9: unknown etcd flag 'heartbeat-intervall' (did you mean 'heartbeat-interval'?"),
                 Arguments.of("addresses outside loopback", text("herd: h\nprovider:\n  type: local\n  addresses: 10.0.0.0/8\n"
                         + "clusters:\n  web: {size: 1, image: host}\n"),
-                        "drover.yaml:4:14: bad value for 'addresses' in provider 'local': 10.0.0.1-10.255.255.254 is not inside 127.0.0.0/8"),
+                        "drover.yaml:4:14: bad value for 'addresses' in provider (local): 10.0.0.1-10.255.255.254 is not inside 127.0.0.0/8"),
                 Arguments.of("prefix over 32", text("herd: h\nprovider: {type: local, addresses: 127.0.0.0/33}\n"
                         + "clusters:\n  web: {size: 1, image: host}\n"),
-                        "drover.yaml:2:36: bad value for 'addresses' in provider 'local': prefix /33 must be between /8 and /32"),
+                        "drover.yaml:2:36: bad value for 'addresses' in provider (local): prefix /33 must be between /8 and /32"),
                 Arguments.of("alias bomb", text("herd: h\nclusters:\n  web: {size: 1, image: host}\n"
                         + "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
                         + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"

@@ -147,7 +147,7 @@ class HerdLoaderProblemsTest {
                         "health path '/he alth' is not a valid URL path: illegal character in path"),
                 new Case("providerRefusesASettingsValue", "herd: t\nprovider: {type: cloud, endpoint: ftp://x}\n"
                         + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f}}\n", "2:35",
-                        "bad value for 'endpoint' in provider 'cloud': 'ftp://x' is not an http or https URL (e.g. https://"),
+                        "bad value for 'endpoint' in provider (cloud): 'ftp://x' is not an http or https URL (e.g. https://"),
                 new Case("providerRefusesAClusterOption", "herd: t\nprovider: {type: cloud, endpoint: http://x}\n"
                         + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f, volumeGb: 5000}}\n", "4:63",
                         "bad value for 'volumeGb' in the provider options of cluster 'app': volumes have at most 1000 GB, got 5000"));
