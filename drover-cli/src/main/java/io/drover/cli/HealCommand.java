@@ -9,6 +9,7 @@ import io.drover.heal.HealOptions;
 import io.drover.heal.HealPass;
 import io.drover.heal.MetricsServer;
 import io.drover.heal.Reconciler;
+import io.drover.spi.FileErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -61,7 +62,7 @@ final class HealCommand implements Callable<Integer> {
             IOException failed = log.append(event);
             print(out, style, event);
             if (failed != null) {
-                print(out, style, HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "cannot write the event log " + log.file() + ": " + failed.getMessage()));
+                print(out, style, HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "cannot write the event log " + log.file() + ": " + FileErrors.describe(failed)));
             }
         };
         HealMetrics metrics = new HealMetrics();
@@ -103,7 +104,7 @@ final class HealCommand implements Callable<Integer> {
         try {
             return MetricsServer.start(metrics, port);
         } catch (IOException e) {
-            throw new UserError("cannot serve metrics on 127.0.0.1:" + port + ": " + e.getMessage()
+            throw new UserError("cannot serve metrics on 127.0.0.1:" + port + ": " + FileErrors.describe(e)
                     + " (is another 'drover heal' running? pick another --metrics-port)");
         }
     }

@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import io.drover.engine.Engine;
+import io.drover.spi.FileErrors;
 import io.drover.state.State;
 import io.drover.state.StateCodec;
 import io.drover.state.StateLock;
@@ -63,7 +64,7 @@ final class ImportCommand implements Callable<Integer> {
         try {
             return new StateCodec().decode(Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
-            throw new UserError("cannot read " + file + ": " + e.getClass().getSimpleName());
+            throw new UserError("cannot read " + file + ": " + FileErrors.describe(e));
         } catch (io.drover.state.StateException e) {
             throw new UserError(e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.drover.cli;
 
 import io.drover.engine.Engine;
 import io.drover.heal.EventLog;
+import io.drover.spi.FileErrors;
 import io.drover.web.AccessToken;
 import io.drover.web.HerdObserver;
 import io.drover.web.WebServer;
@@ -82,7 +83,7 @@ final class WebOptions {
             try {
                 return AccessToken.of(Files.readString(tokenFile), tokenFile.toString());
             } catch (IOException e) {
-                throw new UserError("cannot read the token file " + tokenFile + ": " + e.getMessage());
+                throw new UserError("cannot read the token file " + tokenFile + ": " + FileErrors.describe(e));
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }

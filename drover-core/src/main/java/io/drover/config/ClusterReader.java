@@ -3,8 +3,11 @@ package io.drover.config;
 import io.drover.config.References.ClusterRef;
 import io.drover.config.YamlNode.Entry;
 import io.drover.config.YamlNode.YamlMap;
+import io.drover.config.YamlNode.YamlScalar;
 import io.drover.render.FirstBoot;
 import io.drover.spi.ProviderFactory;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,10 +23,17 @@ import java.util.regex.Pattern;
 final class ClusterReader {
     static final Pattern CLUSTER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
     static final Pattern ETCD_FLAG_NAME = Pattern.compile("[a-z][a-z0-9-]*");
-    /** Flags Drover derives from the cluster itself; a user value would break membership management. */
+    /**
+     * Flags Drover derives from the cluster itself; a user value would break membership management
+     * ({@code config-file} would make etcd ignore every flag).
+     */
     static final Set<String> RESERVED_ETCD_FLAGS = Set.of(
             "name", "data-dir", "listen-client-urls", "advertise-client-urls", "listen-peer-urls",
-            "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-state", "initial-cluster-token");
+            "initial-advertise-peer-urls", "initial-cluster", "initial-cluster-state", "initial-cluster-token", "config-file");
+    /** Flags Drover sets for mutual TLS with the herd's own CA when {@code tls} is on. */
+    static final Set<String> TLS_ETCD_FLAGS = Set.of(
+            "cert-file", "key-file", "trusted-ca-file", "client-cert-auth", "auto-tls",
+            "peer-cert-file", "peer-key-file", "peer-trusted-ca-file", "peer-client-cert-auth", "peer-auto-tls");
 
     private final Path directory;
     private final HerdSource.LocalFiles localFiles;
@@ -65,7 +75,7 @@ final class ClusterReader {
     Cluster read(Entry entry) {
         String name = entry.key();
         if (!CLUSTER_NAME.matcher(name).matches()) {
-            problems.add(entry.keyPosition(), "bad cluster name '" + name + "'",
+            problems.add(entry.keyPosition(), "bad cluster name '" + Problems.shown(name) + "'",
                     "use 1 to 30 lowercase letters, digits and '-', starting with a letter, e.g. web");
         }
         MapReader c = MapReader.of(entry, "cluster '" + name + "'", Shape.Herd.CLUSTER, problems);
@@ -97,7 +107,7 @@ final class ClusterReader {
             switch (format) {
                 case "ignition" -> userData = Cluster.UserDataFormat.IGNITION;
                 case "cloud-init" -> userData = Cluster.UserDataFormat.CLOUD_INIT;
-                default -> problems.add(c.entry("userData").value().position(), "unknown userData format '" + format + "'",
+                default -> problems.add(c.entry("userData").value().position(), "unknown userData format '" + Problems.shown(format) + "'",
                         "use ignition (Flatcar, CoreOS, the local provider) or cloud-init (Debian, Ubuntu cloud images)");
             }
         }
@@ -126,7 +136,7 @@ final class ClusterReader {
                     "add 'provider: NAME' to the cluster (one of: " + String.join(", ", factories.keySet()) + ")");
             providerKnown = false;
         } else if (providerKnown && !factories.containsKey(provider)) {
-            problems.add(providerAt, "cluster '" + name + "' names unknown provider '" + provider + "'",
+            problems.add(providerAt, "cluster '" + name + "' names unknown provider '" + Problems.shown(provider) + "'",
                     Problems.suggest(provider, factories.keySet()) + " (providers: " + String.join(", ", factories.keySet()) + ")");
             providerKnown = false;
         }
@@ -134,8 +144,9 @@ final class ClusterReader {
         ProviderFactory factory = providerKnown ? factories.get(provider) : null;
         Map<String, Object> providerOptions = Map.of();
         if (factory != null && (providerEntry == null || options != null || providerEntry.value() instanceof YamlNode.YamlScalar)) {
-            providerOptions = new SettingsReader(problems).read(options, providerEntry == null ? entry.keyPosition() : providerEntry.keyPosition(),
-                    "the provider options of cluster '" + name + "'", factory.clusterSettings(), Set.of("name"));
+            providerOptions = new SettingsReader(problems).readAndCheck(options,
+                    providerEntry == null ? entry.keyPosition() : providerEntry.keyPosition(),
+                    "the provider options of cluster '" + name + "'", factory.clusterSettings(), Set.of("name"), factory::validateCluster);
         }
         FirstBoot firstBoot = FirstBoot.EMPTY;
         Entry firstBootEntry = c.entry("firstBoot");
@@ -186,7 +197,7 @@ final class ClusterReader {
             case "plain" -> Role.PLAIN;
             case "etcd" -> Role.ETCD;
             default -> {
-                problems.add(c.entry("role").value().position(), "unknown role '" + role + "'",
+                problems.add(c.entry("role").value().position(), "unknown role '" + Problems.shown(role) + "'",
                         Problems.suggest(role, List.of("plain", "etcd")) + " (roles: plain, etcd)");
                 yield Role.PLAIN;
             }
@@ -206,7 +217,8 @@ final class ClusterReader {
                 continue;
             }
             if (!known.contains(dep)) {
-                problems.add(item.position(), "dependsOn names unknown cluster '" + dep + "'", Problems.suggest(dep, known));
+                problems.add(item.position(), "dependsOn names unknown cluster '" + Problems.shown(dep) + "'",
+                        () -> Problems.suggest(dep, known));
             } else {
                 deps.add(new ClusterRef(dep, item.position()));
             }
@@ -236,34 +248,77 @@ final class ClusterReader {
             problems.add(at == null ? entry.keyPosition() : at.value().position(),
                     "clientPort and peerPort must differ, both are " + clientPort, "e.g. clientPort: 2379 and peerPort: 2380");
         }
+        Boolean tls = etcd.bool("tls");
+        String container = etcd.string("container");
+        if (container != null && !container.matches("[a-z0-9][a-z0-9._/:@-]*")) {
+            problems.add(etcd.entry("container").value().position(), "'" + Problems.shown(container) + "' is not a container image reference",
+                    "e.g. container: quay.io/coreos/etcd:v3.5.17");
+            container = null;
+        }
         Map<String, String> flags = new LinkedHashMap<>();
         Entry flagsEntry = etcd.entry("flags");
         YamlMap flagMap = flagsEntry == null ? null : MapReader.asMap(flagsEntry.value(), "flags", problems);
         if (flagMap != null) {
             for (Entry flag : flagMap.entries().values()) {
-                String flagName = flag.key();
-                if (RESERVED_ETCD_FLAGS.contains(flagName.replaceFirst("^-+", ""))) {
-                    problems.add(flag.keyPosition(), "etcd flag '" + flagName + "' is set by Drover",
-                            "remove it: Drover sets name, data dir, URLs and initial cluster for every member");
-                } else if (!ETCD_FLAG_NAME.matcher(flagName).matches()) {
-                    problems.add(flag.keyPosition(), "bad etcd flag name '" + flagName + "'",
-                            "write the flag without leading dashes, in lowercase, e.g. heartbeat-interval");
-                } else {
-                    String value = MapReader.asString(flag.value(), flagName, problems);
+                if (etcdFlag(flag, tls == null || tls, container)) {
+                    String value = MapReader.asString(flag.value(), flag.key(), problems);
                     if (value != null) {
-                        flags.put(flagName, value);
+                        flags.put(flag.key(), value);
                     }
                 }
             }
         }
-        Boolean tls = etcd.bool("tls");
-        String container = etcd.string("container");
-        if (container != null && !container.matches("[a-z0-9][a-z0-9._/:@-]*")) {
-            problems.add(etcd.entry("container").value().position(), "'" + container + "' is not a container image reference",
-                    "e.g. container: quay.io/coreos/etcd:v3.5.17");
-            container = null;
-        }
         return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container);
+    }
+
+    /** Whether {@code flag} may be set: a flag the etcd in use knows, and not one Drover sets itself. */
+    private boolean etcdFlag(Entry flag, boolean tls, String container) {
+        String name = flag.key();
+        String bare = name.replaceFirst("^-+", "");
+        if (RESERVED_ETCD_FLAGS.contains(bare)) {
+            problems.add(flag.keyPosition(), "etcd flag '" + name + "' is set by Drover",
+                    "remove it: Drover sets name, data dir, URLs and initial cluster for every member");
+            return false;
+        }
+        if (tls && TLS_ETCD_FLAGS.contains(bare)) {
+            problems.add(flag.keyPosition(), "etcd flag '" + name + "' is set by Drover when tls is on",
+                    "remove it: every member gets certificates from the herd's own CA; set 'tls: false' to manage TLS yourself");
+            return false;
+        }
+        if (!ETCD_FLAG_NAME.matcher(name).matches()) {
+            problems.add(flag.keyPosition(), "bad etcd flag name '" + Problems.shown(name) + "'",
+                    "write the flag without leading dashes, in lowercase, e.g. heartbeat-interval");
+            return false;
+        }
+        String version = EtcdFlags.versionOf(container);
+        if (EtcdFlags.SUPPORTED.known(version).contains(name)) {
+            return true;
+        }
+        List<String> elsewhere = EtcdFlags.SUPPORTED.versionsKnowing(name);
+        if (!elsewhere.isEmpty()) {
+            problems.add(flag.keyPosition(), "etcd " + version + " (image " + container + ") has no flag '" + name + "'",
+                    "it exists in etcd " + String.join(" and ", elsewhere) + ": use an image of that version, or remove the flag");
+            return false;
+        }
+        String suggestion = Problems.suggest(name, EtcdFlags.SUPPORTED.known(version));
+        problems.add(flag.keyPosition(), "unknown etcd flag '" + name + "'",
+                (suggestion.startsWith("did you mean") ? suggestion + " " : "")
+                        + "etcd " + (version == null ? String.join(", ", EtcdFlags.VERSIONS) : version)
+                        + " lists its flags in 'etcd --help'; write them without leading dashes");
+        return false;
+    }
+
+    /** The health path goes into an HTTP request: it must be a valid URI path (and query). */
+    private void badUriCharacter(String path, Entry entry) {
+        String base = "http://host";
+        try {
+            new URI(base + path);
+        } catch (URISyntaxException e) {
+            YamlScalar scalar = (YamlScalar) entry.value();
+            int at = Math.max(0, e.getIndex() - base.length());
+            problems.add(scalar.positions(lines).apply(at), "health path '" + Problems.shown(path) + "' is not a valid URL path: "
+                    + e.getReason().toLowerCase(java.util.Locale.ROOT), "percent-encode spaces and other special characters, e.g. %20");
+        }
     }
 
     private HealthCheck health(MapReader c, Role role) {
@@ -282,7 +337,7 @@ final class ClusterReader {
         if (typeName != null) {
             List<String> names = List.of("etcd", "http", "tcp", "process");
             if (!names.contains(typeName)) {
-                problems.add(h.entry("type").value().position(), "unknown health check type '" + typeName + "'",
+                problems.add(h.entry("type").value().position(), "unknown health check type '" + Problems.shown(typeName) + "'",
                         Problems.suggest(typeName, names) + " (types: etcd, http, tcp, process)");
                 typeKnown = false;
             } else {
@@ -308,7 +363,10 @@ final class ClusterReader {
             if (type != HealthCheck.Type.HTTP) {
                 problems.add(h.entry("path").keyPosition(), "'path' is only used by http health checks", "remove it, or set type: http");
             } else if (!path.startsWith("/")) {
-                problems.add(h.entry("path").value().position(), "health path '" + path + "' must start with /", "e.g. path: /healthz");
+                problems.add(h.entry("path").value().position(), "health path '" + Problems.shown(path) + "' must start with /",
+                        "e.g. path: /healthz");
+            } else {
+                badUriCharacter(path, h.entry("path"));
             }
         }
         var interval = h.duration("interval");

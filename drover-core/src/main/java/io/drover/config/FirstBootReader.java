@@ -12,6 +12,7 @@ import io.drover.render.Link;
 import io.drover.render.Owner;
 import io.drover.render.Unit;
 import io.drover.render.User;
+import io.drover.spi.FileErrors;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.NoSuchFileException;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -128,7 +130,7 @@ final class FirstBootReader {
     }
 
     private User readUser(MapReader user, Map<String, SourcePosition> seen) {
-        String name = templated(user, "name");
+        String name = templated(user, "name", true);
         if (name == null) {
             user.required("name", "core");
         } else if (!accountName(name, user.entry("name").value())) {
@@ -141,7 +143,7 @@ final class FirstBootReader {
         YamlList keyList = user.list("ssh_authorized_keys");
         if (keyList != null) {
             for (YamlNode item : keyList.items()) {
-                String key = templated(item, "ssh_authorized_keys item");
+                String key = templated(item, "ssh_authorized_keys item", true);
                 if (key != null && SSH_KEY_PREFIXES.stream().noneMatch(key::startsWith) && !key.startsWith("${")) {
                     problems.add(item.position(), "'" + abbreviate(key) + "' is not an SSH public key",
                             "paste the whole line of your ~/.ssh/id_*.pub file (it starts with ssh-, ecdsa- or sk-)");
@@ -173,7 +175,7 @@ final class FirstBootReader {
     }
 
     private String absolute(MapReader map, String key) {
-        String value = templated(map, key);
+        String value = templated(map, key, true);
         if (value != null && !value.startsWith("/") && !value.startsWith("${")) {
             problems.add(map.entry(key).value().position(), "'" + key + "' must be an absolute path, got '" + value + "'",
                     "start it with /, e.g. " + (key.equals("shell") ? "/bin/bash" : "/home/core"));
@@ -216,7 +218,7 @@ final class FirstBootReader {
             return null;
         }
         if (inline) {
-            return templated(contents, "inline");
+            return templated(contents, "inline", false);
         }
         Entry entry = contents.entry("local");
         String name = MapReader.asString(entry.value(), "local", problems);
@@ -234,15 +236,21 @@ final class FirstBootReader {
                     "local paths are relative to the herd file's directory");
         } catch (CharacterCodingException e) {
             problems.add(entry.value().position(), "local file '" + name + "' is not UTF-8 text", "use inline contents or convert the file");
+        } catch (TextFile.NotRegular e) {
+            problems.add(entry.value().position(), "cannot read local file '" + name + "': " + e.what(), "name a regular file");
+        } catch (TextFile.TooLarge e) {
+            problems.add(entry.value().position(), "local file '" + name + "' is too large: " + e.what(),
+                    "first-boot files are for configuration; put large data into the image (drover bake)");
         } catch (IOException e) {
-            problems.add(entry.value().position(), "cannot read local file '" + name + "': " + e.getMessage(), "check that it is a readable file");
+            problems.add(entry.value().position(), "cannot read local file '" + name + "': " + FileErrors.describe(e),
+                    "check that it is a readable file");
         }
         return null;
     }
 
     private Link readLink(MapReader link) {
         String path = path(link, "link");
-        String target = templated(link, "target");
+        String target = templated(link, "target", true);
         if (target == null) {
             link.required("target", "/path/it/points/to");
         }
@@ -303,9 +311,11 @@ final class FirstBootReader {
         if (scalar == null) {
             return null;
         }
-        String text = templated(scalar);
-        UnitFiles.check(scalar.text(), name, needsExecStart, offset -> scalar.positionOf(offset, lines), scalar.position(), problems);
-        return text;
+        IntFunction<SourcePosition> positions = scalar.positions(lines);
+        // A variable is substituted into one line of the unit: a line break in it would add lines (and settings).
+        references.check(scalar.text(), positions, References.Scope.FIRST_BOOT, "", true).forEach(clusterRefs::add);
+        UnitFiles.check(scalar.text(), name, needsExecStart, positions, scalar.position(), problems);
+        return scalar.text();
     }
 
     /** An absolute, normalized path used once; {@code null} (and a problem) otherwise. */
@@ -402,19 +412,26 @@ final class FirstBootReader {
         return seen.putIfAbsent(name, entry.value().position()) != null;
     }
 
-    /** A string that is resolved per server: its template references are checked. */
-    private String templated(MapReader map, String key) {
+    /**
+     * A string that is resolved per server: its template references are checked.
+     *
+     * @param singleLine the value must be one line (a name, a path, a key), with what variables put into it
+     */
+    private String templated(MapReader map, String key, boolean singleLine) {
         Entry entry = map.entry(key);
-        return entry == null ? null : templated(entry.value(), key);
+        return entry == null ? null : templated(entry.value(), key, singleLine);
     }
 
-    private String templated(YamlNode node, String key) {
+    private String templated(YamlNode node, String key, boolean singleLine) {
         YamlScalar scalar = MapReader.asScalar(node, key, problems);
-        return scalar == null ? null : templated(scalar);
+        if (scalar == null || (singleLine && !MapReader.isOneLine(scalar, key, problems))) {
+            return null;
+        }
+        return templated(scalar, singleLine);
     }
 
-    private String templated(YamlScalar scalar) {
-        references.check(scalar.text(), offset -> scalar.positionOf(offset, lines), scope, "")
+    private String templated(YamlScalar scalar, boolean singleLine) {
+        references.check(scalar.text(), scalar.positions(lines), scope, "", singleLine)
                 .forEach(clusterRefs::add);
         return scalar.text();
     }

@@ -3,10 +3,10 @@ package io.drover.config;
 import io.drover.config.YamlNode.Entry;
 import io.drover.config.YamlNode.YamlMap;
 import io.drover.config.YamlNode.YamlScalar;
+import io.drover.spi.FileErrors;
 import io.drover.spi.ProviderFactory;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,19 +37,27 @@ public final class HerdLoader {
         }
     }
 
-    /** Reads and validates a herd file. A missing or unreadable file is a problem like any other. */
+    /**
+     * Reads and validates a herd file. A missing, unreadable, oversized or non-regular file is a problem like any
+     * other, reported before anything is parsed.
+     */
     public Herd load(Path file) throws ConfigException {
         String text;
         try {
-            text = Files.readString(file);
+            text = TextFile.read(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(new Problem(SourcePosition.unknown(file), "herd file not found",
                     "create it (see docs/herd-file.md) or pass the right path with --file"));
         } catch (CharacterCodingException e) {
             throw new ConfigException(new Problem(SourcePosition.unknown(file), "herd file is not UTF-8 text", "save it as UTF-8"));
+        } catch (TextFile.NotRegular e) {
+            throw new ConfigException(new Problem(SourcePosition.unknown(file), "cannot read herd file: " + e.what(),
+                    "pass the path of a YAML file with --file"));
+        } catch (TextFile.TooLarge e) {
+            throw new ConfigException(new Problem(SourcePosition.unknown(file), "herd file is too large: " + e.what(),
+                    "check the path; a herd declares clusters, it does not embed large data (use contents.local for files)"));
         } catch (IOException e) {
-            String reason = Files.isDirectory(file) ? "it is a directory" : e.getClass().getSimpleName() + ": " + e.getMessage();
-            throw new ConfigException(new Problem(SourcePosition.unknown(file), "cannot read herd file: " + reason,
+            throw new ConfigException(new Problem(SourcePosition.unknown(file), "cannot read herd file: " + FileErrors.describe(e),
                     "check the path and its permissions"));
         }
         return parse(text, file);
@@ -76,19 +84,24 @@ public final class HerdLoader {
     }
 
     private Herd parse(String yamlText, Path file, HerdSource.LocalFiles localFiles) throws ConfigException {
+        if (yamlText.length() > TextFile.MAX_BYTES) {
+            throw new ConfigException(new Problem(SourcePosition.unknown(file), "herd file is too large: it has more than 4 MB",
+                    "check the path; a herd declares clusters, it does not embed large data (use contents.local for files)"));
+        }
         Problems problems = new Problems();
-        YamlNode root = new YamlReader(file, yamlText, problems).read(yamlText);
+        List<String> lines = yamlText.lines().toList();
+        YamlNode root = new YamlReader(file, lines, problems).read(yamlText);
         if (root == null) {
-            throw new ConfigException(problems.sorted());
+            throw new ConfigException(problems.report(file));
         }
         if (!(root instanceof YamlMap map)) {
             problems.add(root.position(), "a herd file must be a map of keys, got " + MapReader.describe(root),
                     "start with 'herd: NAME' and a 'clusters:' map");
-            throw new ConfigException(problems.sorted());
+            throw new ConfigException(problems.report(file));
         }
-        Herd herd = new Parse(file, yamlText, localFiles, problems).herd(map);
+        Herd herd = new Parse(file, yamlText, lines, localFiles, problems).herd(map);
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems.sorted());
+            throw new ConfigException(problems.report(file));
         }
         return herd;
     }
@@ -101,10 +114,10 @@ public final class HerdLoader {
         private final HerdSource.LocalFiles localFiles;
         private final Problems problems;
 
-        Parse(Path file, String text, HerdSource.LocalFiles localFiles, Problems problems) {
+        Parse(Path file, String text, List<String> lines, HerdSource.LocalFiles localFiles, Problems problems) {
             this.file = file;
             this.text = text;
-            this.lines = text.lines().toList();
+            this.lines = lines;
             this.localFiles = localFiles;
             this.problems = problems;
         }
@@ -113,7 +126,7 @@ public final class HerdLoader {
             MapReader top = new MapReader(map, map.position(), "the herd file", Shape.Herd.ROOT, problems);
             String name = top.requiredString("herd", "my-herd");
             if (name != null && !HERD_NAME.matcher(name).matches()) {
-                problems.add(top.entry("herd").value().position(), "bad herd name '" + name + "'",
+                problems.add(top.entry("herd").value().position(), "bad herd name '" + Problems.shown(name) + "'",
                         "use 1 to 40 lowercase letters, digits and '-', starting with a letter, e.g. web-prod");
             }
             List<String> declared = new ArrayList<>();
@@ -128,7 +141,7 @@ public final class HerdLoader {
                 if (clusterMaps.entries().isEmpty()) {
                     problems.add(clustersEntry.keyPosition(), "no clusters declared", "add at least one cluster under 'clusters:'");
                 }
-                References references = new References(variables.keySet(), clusterMaps.entries().keySet(), problems);
+                References references = new References(variables, clusterMaps.entries().keySet(), problems);
                 // Every provider the file declares, by name; one whose block has problems (reported) has no factory.
                 Map<String, ProviderFactory> factories = new LinkedHashMap<>();
                 declared.forEach(n -> factories.put(n, providerBlocks.containsKey(n) ? providers.get(providerBlocks.get(n).type()) : null));
@@ -142,7 +155,7 @@ public final class HerdLoader {
                 }
                 new DependencyCycles(reader.dependencies(), problems).report();
             }
-            Map<String, Output> outputs = outputs(top, new References(variables.keySet(),
+            Map<String, Output> outputs = outputs(top, new References(variables,
                     clusterMaps == null ? Set.of() : clusterMaps.entries().keySet(), problems));
             return problems.isEmpty()
                     ? new Herd(name, file, providerBlocks, variables, clusters, outputs, new HerdSource(text, localFiles.read()), images)
@@ -172,7 +185,7 @@ public final class HerdLoader {
                 for (Entry entry : map.entries().values()) {
                     declared.add(entry.key());
                     if (!PROVIDER_NAME.matcher(entry.key()).matches()) {
-                        problems.add(entry.keyPosition(), "bad provider name '" + entry.key() + "'",
+                        problems.add(entry.keyPosition(), "bad provider name '" + Problems.shown(entry.key()) + "'",
                                 "use 1 to 30 lowercase letters, digits and '-', starting with a letter, e.g. cloud-a");
                         continue;
                     }
@@ -193,7 +206,8 @@ public final class HerdLoader {
                                     : "add 'provider: {type: TYPE}' with one of: " + String.join(", ", providers.keySet()));
                     return blocks;
                 }
-                var settings = new SettingsReader(problems).read(null, where, "the default provider 'local'", local.settings(), Set.of());
+                var settings = new SettingsReader(problems).readAndCheck(null, where, "the default provider 'local'", local.settings(),
+                        Set.of(), local::validate);
                 blocks.put(ProviderBlock.DEFAULT_NAME, new ProviderBlock(ProviderBlock.DEFAULT_NAME, DEFAULT_PROVIDER, settings, where));
                 return blocks;
             }
@@ -217,12 +231,12 @@ public final class HerdLoader {
             if (factory == null) {
                 String known = providers.isEmpty() ? "none are installed" : "known types: " + String.join(", ", providers.keySet());
                 String suggestion = Problems.suggest(type, providers.keySet());
-                problems.add(block.entry("type").value().position(), "unknown provider type '" + type + "'",
+                problems.add(block.entry("type").value().position(), "unknown provider type '" + Problems.shown(type) + "'",
                         suggestion.startsWith("did you mean") ? suggestion + " (" + known + ")" : known);
                 return null;
             }
-            var settings = new SettingsReader(problems).read(block.map(), entry.keyPosition(), what + " (" + type + ")",
-                    factory.settings(), Set.of("type"));
+            var settings = new SettingsReader(problems).readAndCheck(block.map(), entry.keyPosition(), what + " (" + type + ")",
+                    factory.settings(), Set.of("type"), factory::validate);
             return new ProviderBlock(providerName, type, settings, entry.keyPosition());
         }
 
@@ -251,11 +265,11 @@ public final class HerdLoader {
             }
             for (Entry variable : map.entries().values()) {
                 if (!VARIABLE_NAME.matcher(variable.key()).matches()) {
-                    problems.add(variable.keyPosition(), "bad variable name '" + variable.key() + "'",
+                    problems.add(variable.keyPosition(), "bad variable name '" + Problems.shown(variable.key()) + "'",
                             "use letters, digits and _, starting with a letter or _, e.g. app_port");
                     continue;
                 }
-                String value = variable.value() instanceof YamlScalar s && s.isNull() ? "" : MapReader.asString(variable.value(), variable.key(), problems);
+                String value = variable.value() instanceof YamlScalar s && s.isNull() ? "" : MapReader.asText(variable.value(), variable.key(), problems);
                 if (value != null) {
                     variables.put(variable.key(), value);
                 }
@@ -284,7 +298,7 @@ public final class HerdLoader {
                 }
                 YamlScalar scalar = MapReader.asScalar(valueNode, output.key(), problems);
                 if (scalar != null) {
-                    references.check(scalar.text(), offset -> scalar.positionOf(offset, lines), References.Scope.OUTPUT, "");
+                    references.check(scalar.text(), scalar.positions(lines), References.Scope.OUTPUT, "");
                     outputs.put(output.key(), new Output(output.key(), scalar.text(), description, output.keyPosition()));
                 }
             }

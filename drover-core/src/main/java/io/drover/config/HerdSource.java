@@ -35,7 +35,7 @@ public record HerdSource(String text, Map<String, String> localFiles) {
         return new LocalFiles() {
             @Override
             public String read(String name, Path resolved) throws IOException {
-                String text = Files.readString(resolved);
+                String text = TextFile.read(resolved);
                 seen.put(name, text);
                 return text;
             }

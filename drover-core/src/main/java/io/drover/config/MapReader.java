@@ -30,8 +30,8 @@ final class MapReader {
         if (!shape.open()) {
             for (Entry entry : map.entries().values()) {
                 if (!shape.fields().containsKey(entry.key())) {
-                    problems.add(entry.keyPosition(), "unknown key '" + entry.key() + "' in " + what,
-                            Problems.suggest(entry.key(), shape.keys()));
+                    problems.add(entry.keyPosition(), "unknown key '" + Problems.shown(entry.key()) + "' in " + what,
+                            () -> Problems.suggest(entry.key(), shape.keys()));
                 }
             }
         }
@@ -134,17 +134,42 @@ final class MapReader {
 
     // --- conversions of single nodes, shared with the provider settings reader ---
 
+    /**
+     * A single value on one line: names, paths, flags and settings end up in unit files, command lines and
+     * messages, where a line break or another control character would change what they mean.
+     */
     static String asString(YamlNode node, String key, Problems problems) {
+        YamlScalar scalar = asScalar(node, key, problems);
+        return scalar == null || !isOneLine(scalar, key, problems) ? null : scalar.text();
+    }
+
+    /** A single value that may span lines (file contents, variables). */
+    static String asText(YamlNode node, String key, Problems problems) {
+        YamlScalar scalar = asScalar(node, key, problems);
+        return scalar == null ? null : scalar.text();
+    }
+
+    static YamlScalar asScalar(YamlNode node, String key, Problems problems) {
         if (node instanceof YamlScalar scalar && !scalar.isNull()) {
-            return scalar.text();
+            return scalar;
         }
         problems.add(node.position(), "'" + key + "' must be a single value, got " + node.kindName(),
                 "write '" + key + ": VALUE' on one line");
         return null;
     }
 
-    static YamlScalar asScalar(YamlNode node, String key, Problems problems) {
-        return asString(node, key, problems) == null ? null : (YamlScalar) node;
+    /** Reports the first control character (line break, tab, escape, ...) of a value that must be one line. */
+    static boolean isOneLine(YamlScalar scalar, String key, Problems problems) {
+        int bad = Problems.controlCharacter(scalar.text());
+        if (bad < 0) {
+            return true;
+        }
+        problems.add(scalar.positions(List.of()).apply(bad),
+                "'" + key + "' holds " + Problems.describeCharacter(scalar.text().charAt(bad)) + ": this value must be one line",
+                "remove it: values here are written into unit files, command lines or names"
+                        + (scalar.style() == YamlScalar.Style.LITERAL || scalar.style() == YamlScalar.Style.FOLDED
+                                ? "; a block scalar (| or >) ends with a line break unless written |- or >-" : ""));
+        return false;
     }
 
     static Boolean asBoolean(YamlNode node, String key, Problems problems) {
@@ -209,7 +234,7 @@ final class MapReader {
     /** e.g. {@code a string 'three'}, {@code a list}. */
     static String describe(YamlNode node) {
         if (node instanceof YamlScalar scalar && !scalar.isNull()) {
-            return scalar.kindName() + " '" + scalar.text() + "'";
+            return scalar.kindName() + " '" + Problems.shown(scalar.text()) + "'";
         }
         return node.kindName();
     }

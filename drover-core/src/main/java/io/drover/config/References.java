@@ -2,10 +2,13 @@ package io.drover.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * Checks the {@code ${...}} references of a template against what the engine can resolve (see {@link Template}),
@@ -24,13 +27,16 @@ final class References {
     static final List<String> SERVER_ATTRIBUTES = List.of("name", "ip", "index");
     static final List<String> CLUSTERS_ATTRIBUTES = List.of("ips", "names", "endpoints", "ca_file", "cert_file", "key_file");
 
-    private final Set<String> variables;
+    private final Map<String, String> variables;
     private final Set<String> clusters;
     private final Problems problems;
 
-    /** @param clusters every cluster name in the file, in declared order (for suggestions) */
-    References(Collection<String> variables, Collection<String> clusters, Problems problems) {
-        this.variables = new LinkedHashSet<>(variables);
+    /**
+     * @param variables the herd's variables and their values
+     * @param clusters every cluster name in the file, in declared order (for suggestions)
+     */
+    References(Map<String, String> variables, Collection<String> clusters, Problems problems) {
+        this.variables = new LinkedHashMap<>(variables);
         this.clusters = new LinkedHashSet<>(clusters);
         this.problems = problems;
     }
@@ -45,6 +51,14 @@ final class References {
      * @return the clusters referenced through {@code ${clusters.NAME...}}
      */
     List<ClusterRef> check(String text, IntFunction<SourcePosition> positionOf, Scope scope, String prefix) {
+        return check(text, positionOf, scope, prefix, false);
+    }
+
+    /**
+     * @param singleLine the text ends up on one line (a unit file's line, a path, a user name): variables used in
+     *     it must hold no line break or other control character, or they would add lines to what is rendered
+     */
+    List<ClusterRef> check(String text, IntFunction<SourcePosition> positionOf, Scope scope, String prefix, boolean singleLine) {
         List<ClusterRef> refs = new ArrayList<>();
         if (text == null || !text.contains("${")) {
             return refs;
@@ -61,7 +75,7 @@ final class References {
         for (int i = 0; i < names.size(); i++) {
             SourcePosition where = positionOf.apply(offsets.get(i));
             String name = names.get(i);
-            Issue issue = issue(name, scope, refs, where);
+            Issue issue = issue(name, scope, refs, where, singleLine);
             if (issue != null) {
                 problems.add(where, prefix + issue.message(), issue.hint());
             }
@@ -69,10 +83,15 @@ final class References {
         return refs;
     }
 
-    private record Issue(String message, String hint) {}
+    /** @param hint made only when the problem is reported (suggestions compare with every variable or cluster) */
+    private record Issue(String message, Supplier<String> hint) {
+        Issue(String message, String hint) {
+            this(message, () -> hint);
+        }
+    }
 
     /** What is wrong with reference {@code name}, or {@code null} when it is fine. */
-    private Issue issue(String name, Scope scope, List<ClusterRef> refs, SourcePosition where) {
+    private Issue issue(String name, Scope scope, List<ClusterRef> refs, SourcePosition where, boolean singleLine) {
         String[] parts = name.split("\\.");
         String ref = "${" + name + "}";
         switch (parts[0]) {
@@ -80,12 +99,16 @@ final class References {
                 if (parts.length != 2) {
                     return new Issue(ref + " is not a variable reference", "write ${var.NAME}");
                 }
-                if (!variables.contains(parts[1])) {
-                    String hint = "define it under 'variables:'";
-                    if (!variables.isEmpty()) {
-                        hint += "; " + Problems.suggest(parts[1], variables);
-                    }
-                    return new Issue("undefined variable '" + parts[1] + "' in " + ref, hint);
+                String value = variables.get(parts[1]);
+                if (value == null) {
+                    return new Issue("undefined variable '" + parts[1] + "' in " + ref, () -> "define it under 'variables:'"
+                            + (variables.isEmpty() ? "" : "; " + Problems.suggest(parts[1], variables.keySet())));
+                }
+                int bad = singleLine ? Problems.controlCharacter(value) : -1;
+                if (bad >= 0) {
+                    return new Issue("variable '" + parts[1] + "' holds " + Problems.describeCharacter(value.charAt(bad))
+                            + ", but " + ref + " is used where the value must be one line",
+                            "remove it from the variable's value, or write the value here directly");
                 }
                 return null;
             }
@@ -118,7 +141,7 @@ final class References {
                             "write ${clusters.NAME.ips}, ${clusters.NAME.names} or ${clusters.NAME.endpoints}");
                 }
                 if (!clusters.contains(parts[1])) {
-                    return new Issue("unknown cluster '" + parts[1] + "' in " + ref, Problems.suggest(parts[1], clusters));
+                    return new Issue("unknown cluster '" + parts[1] + "' in " + ref, () -> Problems.suggest(parts[1], clusters));
                 }
                 if (!CLUSTERS_ATTRIBUTES.contains(parts[2])) {
                     return new Issue("unknown cluster attribute '" + parts[2] + "' in " + ref,

@@ -3,10 +3,12 @@ package io.drover.config;
 import io.drover.config.YamlNode.Entry;
 import io.drover.config.YamlNode.YamlMap;
 import io.drover.spi.Setting;
+import io.drover.spi.SettingProblem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Validates a {@code provider:} block against the settings a {@link io.drover.spi.ProviderFactory} declares, so
@@ -30,7 +32,8 @@ final class SettingsReader {
         List<String> names = settings.stream().map(Setting::name).toList();
         for (Entry entry : entries.values()) {
             if (!ignored.contains(entry.key()) && !names.contains(entry.key())) {
-                problems.add(entry.keyPosition(), "unknown key '" + entry.key() + "' in " + what, Problems.suggest(entry.key(), names));
+                problems.add(entry.keyPosition(), "unknown key '" + Problems.shown(entry.key()) + "' in " + what,
+                        () -> Problems.suggest(entry.key(), names));
             }
         }
         for (Setting setting : settings) {
@@ -47,6 +50,26 @@ final class SettingsReader {
             Object value = convert(setting, entry.value());
             if (value != null) {
                 values.put(setting.name(), value);
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Reads a block like {@link #read} and, when its keys and kinds are right, lets the provider check the values
+     * ({@link io.drover.spi.ProviderFactory#validate}); what it finds is reported at the value it is about.
+     *
+     * @param check the provider's check of the values read
+     */
+    Map<String, Object> readAndCheck(YamlMap map, SourcePosition where, String what, List<Setting> settings, Set<String> ignored,
+            Function<Map<String, Object>, List<SettingProblem>> check) {
+        int before = problems.size();
+        Map<String, Object> values = read(map, where, what, settings, ignored);
+        if (problems.size() == before) {
+            for (SettingProblem problem : check.apply(java.util.Collections.unmodifiableMap(values))) {
+                Entry entry = map == null ? null : map.entries().get(problem.key());
+                problems.add(entry == null ? where : entry.value().position(),
+                        "bad value for '" + problem.key() + "' in " + what + ": " + problem.message(), problem.hint());
             }
         }
         return values;

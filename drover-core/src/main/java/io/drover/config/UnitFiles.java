@@ -26,6 +26,14 @@ final class UnitFiles {
         for (String line : text.split("\n", -1)) {
             int lineOffset = offset;
             offset += line.length() + 1;
+            for (int i = 0; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if (Character.isISOControl(c) && c != '\t' && c != '\r') {
+                    problems.add(positionOf.apply(lineOffset + i), name + " holds " + Problems.describeCharacter(c),
+                            "unit files are plain text: remove it");
+                    return;
+                }
+            }
             String trimmed = line.strip();
             int indent = line.length() - line.stripLeading().length();
             boolean wasContinued = continued;

@@ -2,6 +2,7 @@ package io.drover.roles;
 
 import io.drover.config.Cluster;
 import io.drover.plan.Membership;
+import io.drover.render.ExecLine;
 import io.drover.retry.Backoff;
 import io.drover.retry.Retry;
 import io.drover.retry.Sleeper;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 
@@ -31,6 +33,8 @@ public final class EtcdRole implements ClusterRole {
     /** Where the member's generated environment goes; the unit reads it. */
     public static final String ENV_FILE = "/etc/drover/etcd.env";
     public static final String UNIT = "etcd-member.service";
+    /** What an environment file value may hold unquoted: names, addresses, URLs and lists of them. */
+    private static final Pattern ENV_VALUE = Pattern.compile("[A-Za-z0-9._:/,=@+\\[\\]-]*");
 
     private final String herd;
     private final Cluster cluster;
@@ -280,7 +284,7 @@ public final class EtcdRole implements ClusterRole {
         env.put("ETCD_INITIAL_ADVERTISE_PEER_URLS", peerUrl(self.ip()));
         env.put("ETCD_LISTEN_CLIENT_URLS", clientUrl(self.ip()));
         env.put("ETCD_ADVERTISE_CLIENT_URLS", clientUrl(self.ip()));
-        String envText = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(Collectors.joining());
+        String envText = env.entrySet().stream().map(e -> envLine(e.getKey(), e.getValue())).collect(Collectors.joining());
         List<FileEntry> files = new ArrayList<>();
         files.add(new FileEntry(ENV_FILE, 0644, Owner.ROOT, envText, true));
         if (pki != null) {
@@ -304,6 +308,18 @@ public final class EtcdRole implements ClusterRole {
     }
 
     /**
+     * {@code KEY=value}. systemd and {@code docker run --env-file} read these files differently (docker takes quotes
+     * literally), so values are never quoted: they are names, addresses and URLs, and anything else is refused.
+     */
+    private static String envLine(String key, String value) {
+        if (!ENV_VALUE.matcher(value).matches()) {
+            throw new IllegalArgumentException("cannot write " + key + " into " + ENV_FILE + ": unexpected characters in '"
+                    + value.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+        return key + "=" + value + "\n";
+    }
+
+    /**
      * The etcd unit. It has no per-member values, so it is the same on every member. Paths are written with
      * systemd specifiers ({@code %S} = /var/lib, {@code %E} = /etc) so the local provider can map them into a
      * server's root; on a cloud image they are the usual paths.
@@ -324,18 +340,20 @@ public final class EtcdRole implements ClusterRole {
                 etcdArgs.add("--" + prefix + "client-cert-auth=true");
             }
         }
-        new TreeMap<>(cluster.etcd().flags()).forEach((k, v) -> etcdArgs.add("--" + k + "=" + v));
+        // The user's values are taken literally, each one argument, whatever quotes, spaces, % or $ they hold.
+        new TreeMap<>(cluster.etcd().flags()).forEach((k, v) -> etcdArgs.add("--" + k + "=" + ExecLine.noExpansion(v)));
+        List<String> words = etcdArgs.stream().map(ExecLine::word).toList();
         String exec;
         String extra = "";
         if (container == null) {
-            exec = "EnvironmentFile=" + ENV_FILE + "\nExecStart=" + String.join(" ", etcdArgs);
+            exec = "EnvironmentFile=" + ENV_FILE + "\nExecStart=" + String.join(" ", words);
         } else {
             // Flatcar and CoreOS ship docker but no etcd: run the official image on the host network.
             exec = "ExecStartPre=-/usr/bin/docker rm --force etcd-member\n"
                     + "ExecStartPre=/usr/bin/mkdir -p %S/etcd\n"
                     + "ExecStart=/usr/bin/docker run --name etcd-member --rm --network host"
                     + " --volume %S/etcd:/var/lib/etcd --volume %E/etcd/pki:/etc/etcd/pki:ro"
-                    + " --env-file " + ENV_FILE + " " + container + " " + String.join(" ", etcdArgs) + "\n"
+                    + " --env-file " + ENV_FILE + " " + ExecLine.word(container) + " " + String.join(" ", words) + "\n"
                     + "ExecStop=/usr/bin/docker stop etcd-member";
             extra = "Requires=docker.service\nAfter=docker.service\n";
         }

@@ -1,5 +1,6 @@
 package io.drover.state;
 
+import io.drover.spi.FileErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,7 +46,7 @@ public final class FileStateStore implements StateStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StateException("cannot read the state at " + file + ": " + e.getMessage(), e);
+            throw new StateException("cannot read the state at " + file + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -74,8 +75,8 @@ public final class FileStateStore implements StateStore {
             move(tmp, file);
             fsyncDirectory();
         } catch (IOException e) {
-            throw new StateException("cannot write the state to " + file + ": " + e.getMessage()
-                    + " (the previous state is untouched)", e);
+            throw new StateException("cannot write the state to " + file + ": " + FileErrors.describe(e)
+                    + ". The previous state is untouched.", e);
         }
     }
 
@@ -107,11 +108,11 @@ public final class FileStateStore implements StateStore {
                     held.release();
                     ch.close();
                 } catch (IOException e) {
-                    throw new StateException("cannot release the state lock " + lockFile + ": " + e.getMessage(), e);
+                    throw new StateException("cannot release the state lock " + lockFile + ": " + FileErrors.describe(e), e);
                 }
             };
         } catch (IOException e) {
-            throw new StateException("cannot lock the state at " + lockFile + ": " + e.getMessage(), e);
+            throw new StateException("cannot lock the state at " + lockFile + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -129,7 +130,7 @@ public final class FileStateStore implements StateStore {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StateException("cannot read the state lock " + lockFile + ": " + e.getMessage(), e);
+            throw new StateException("cannot read the state lock " + lockFile + ": " + FileErrors.describe(e), e);
         }
         if (text.isEmpty()) {
             return Optional.empty();

@@ -5,8 +5,10 @@ import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderFactory;
 import io.drover.spi.Setting;
 import io.drover.spi.Setting.Kind;
+import io.drover.spi.SettingProblem;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** A provider that only declares settings: the loader validates against them and never opens it. */
 record FakeProviderFactory(String type, List<Setting> settings, List<Setting> clusterSettings) implements ProviderFactory {
@@ -34,6 +36,23 @@ record FakeProviderFactory(String type, List<Setting> settings, List<Setting> cl
     @Override
     public String description() {
         return "test fake " + type;
+    }
+
+    /** The cloud wants an http(s) endpoint, like a real one would check before opening a session. */
+    @Override
+    public List<SettingProblem> validate(Map<String, Object> settings) {
+        if (settings.get("endpoint") instanceof String endpoint && !endpoint.matches("https?://.+")) {
+            return List.of(new SettingProblem("endpoint", "'" + endpoint + "' is not an http or https URL", "e.g. https://cloud.example:5000/v3"));
+        }
+        return List.of();
+    }
+
+    @Override
+    public List<SettingProblem> validateCluster(Map<String, Object> options) {
+        if (options.get("volumeGb") instanceof Long gb && gb > 1000) {
+            return List.of(new SettingProblem("volumeGb", "volumes have at most 1000 GB, got " + gb, "set volumeGb to 1000 or less"));
+        }
+        return List.of();
     }
 
     @Override

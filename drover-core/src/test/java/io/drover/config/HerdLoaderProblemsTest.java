@@ -126,7 +126,36 @@ class HerdLoaderProblemsTest {
                         "unknown cluster attribute 'ip'"),
                 new Case("serverReferenceInOutput", top("outputs:\n  ip: {value: '${server.ip}'}\n"), "5:16", "${server.ip} has no value in outputs"),
                 new Case("unknownReferenceNamespace", top("outputs:\n  home: ${HOME}\n"), "5:9", "write $${HOME} for a literal ${HOME}"),
-                new Case("unknownAlias", "herd: t\nclusters:\n  app: *base\n", "3:8", "unknown alias '*base'"));
+                new Case("unknownAlias", "herd: t\nclusters:\n  app: *base\n", "3:8", "unknown alias '*base'"),
+                // Values rendered into unit files and command lines: one line, no control characters, flags etcd knows.
+                new Case("lineBreakInEtcdFlagValue", etcd("flags:\n  heartbeat-interval: \"100\\nExecStartPre=/bin/touch /tmp/x\"\n"),
+                        "9:33", "'heartbeat-interval' holds a line break (U+000A): this value must be one line"),
+                new Case("unknownEtcdFlag", etcd("flags:\n  no-such-flag: 1\n"), "9:9", "unknown etcd flag 'no-such-flag'"),
+                new Case("misspeltEtcdFlag", etcd("flags:\n  heartbeat-intervall: 100\n"), "9:9", "did you mean 'heartbeat-interval'?"),
+                new Case("etcdFlagOfAnotherVersion", etcd("container: quay.io/coreos/etcd:v3.4.27\nflags:\n  feature-gates: StopGRPCServiceOnDefrag=true\n"),
+                        "10:9", "etcd 3.4 (image quay.io/coreos/etcd:v3.4.27) has no flag 'feature-gates' (it exists in etcd 3.6"),
+                new Case("tlsFlagDroverSets", etcd("flags:\n  cert-file: /etc/my.pem\n"), "9:9", "etcd flag 'cert-file' is set by Drover when tls is on"),
+                new Case("configFileFlag", etcd("flags:\n  config-file: /etc/etcd.yaml\n"), "9:9", "etcd flag 'config-file' is set by Drover"),
+                new Case("tabAfterAnEscapeInAQuotedValue", "herd: t\nclusters:\n  app:\n    size: 1\n    image: \"h\\u00e9\\tx\"\n", "5:20",
+                        "'image' holds a tab (U+0009)"),
+                new Case("tabAfterADoubledQuote", "herd: t\nclusters:\n  app:\n    size: 1\n    image: 'it''s\tx'\n", "5:18", "'image' holds a tab"),
+                new Case("lineBreakFromAVariableIntoAUnitFile", "herd: t\nvariables:\n  opts: \"-a\\n-b\"\nclusters:\n  app:\n    size: 1\n"
+                        + "    image: host\n    firstBoot:\n      systemd:\n        units:\n          - name: a.service\n            contents: |\n"
+                        + "              [Service]\n              ExecStart=/bin/app ${var.opts}\n", "14:34",
+                        "variable 'opts' holds a line break (U+000A), but ${var.opts} is used where the value must be one line"),
+                new Case("healthPathWithASpace", app("health: {type: http, port: 80, path: /he alth}\n"), "6:45",
+                        "health path '/he alth' is not a valid URL path: illegal character in path"),
+                new Case("providerRefusesASettingsValue", "herd: t\nprovider: {type: cloud, endpoint: ftp://x}\n"
+                        + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f}}\n", "2:35",
+                        "bad value for 'endpoint' in provider (cloud): 'ftp://x' is not an http or https URL (e.g. https://"),
+                new Case("providerRefusesAClusterOption", "herd: t\nprovider: {type: cloud, endpoint: http://x}\n"
+                        + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f, volumeGb: 5000}}\n", "4:63",
+                        "bad value for 'volumeGb' in the provider options of cluster 'app': volumes have at most 1000 GB, got 5000"));
+    }
+
+    /** A valid etcd cluster {@code kv} whose {@code etcd:} block (line 7) holds {@code body} from line 8, column 7. */
+    static String etcd(String body) {
+        return "herd: t\nclusters:\n  kv:\n    size: 3\n    role: etcd\n    image: host\n    etcd:\n" + indent(body, 6);
     }
 
     static Stream<Case> firstBootProblems() {
@@ -179,6 +208,10 @@ class HerdLoaderProblemsTest {
                 new Case("unknownFirstBootSection", "storge: {}\n", "7:7", "did you mean 'storage'?"),
                 new Case("unknownClusterAttributeInFirstBoot", "storage:\n  files:\n    - {path: /x, contents: {inline: 'n=${cluster.nmae}'}}\n",
                         "9:46", "did you mean 'name'?"),
+                new Case("escapeCharacterInAUnitFile", "systemd:\n  units:\n    - name: a.service\n"
+                        + "      contents: \"[Service]\\nExecStart=/bin/x\\e[31m\"\n", "10:51", "a.service holds an escape character (U+001B)"),
+                new Case("lineBreakInALinkTarget", "storage:\n  links:\n    - {path: /x, target: \"/y\\nz\"}\n", "9:35",
+                        "'target' holds a line break"),
                 new Case("shellVariableInUnitNeedsEscaping", "systemd:\n  units:\n    - name: a.service\n      contents: |\n"
                         + "        [Service]\n        ExecStart=/bin/echo ${HOME}\n", "12:35", "write $${HOME}"))
                 .map(c -> new Case(c.name(), firstBoot(c.yaml()), c.at(), c.fragment()));

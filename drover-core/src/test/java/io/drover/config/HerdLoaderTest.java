@@ -307,6 +307,41 @@ class HerdLoaderTest {
     }
 
     @Test
+    void valuesWithSpacesQuotesAndDollarsAreTakenAsTheyAreAndFlagsFollowTheEtcdVersion() throws Exception {
+        Herd herd = loader.parse("""
+                herd: t
+                variables:
+                  cert: "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n"
+                clusters:
+                  kv:
+                    size: 1
+                    role: etcd
+                    image: host
+                    etcd:
+                      tls: false
+                      container: quay.io/coreos/etcd:v3.6.1
+                      flags:
+                        log-rotation-config-json: '{"maxsize": 100, "compress": false}'
+                        cors: https://a.example $HOME 100%
+                        cert-file: /etc/my/cert.pem
+                        feature-gates: StopGRPCServiceOnDefrag=true
+                  web:
+                    size: 1
+                    image: host
+                    firstBoot:
+                      storage:
+                        files:
+                          - path: /etc/ca.pem
+                            contents: {inline: "${var.cert}"}
+                """, Path.of("drover.yaml"));
+
+        assertThat(herd.clusters().get("kv").etcd().flags()).containsEntry("log-rotation-config-json", "{\"maxsize\": 100, \"compress\": false}")
+                .containsEntry("cors", "https://a.example $HOME 100%").containsEntry("cert-file", "/etc/my/cert.pem");
+        // A multi-line variable is fine in a file's contents; only one-line places refuse it.
+        assertThat(herd.variables().get("cert")).contains("\n");
+    }
+
+    @Test
     void missingFileIsAProblemNamingTheFile() {
         Path missing = dir.resolve("nope.yaml");
 

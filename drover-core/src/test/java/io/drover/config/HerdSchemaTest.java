@@ -52,6 +52,16 @@ class HerdSchemaTest {
         assertThat(differences(new Shape.Fields(fields, false), schema)).containsExactly("$: schema only [outputs]");
     }
 
+    @Test
+    void schemaOffersTheEtcdFlagsTheLoaderAccepts() {
+        JsonNode flags = schema.path("$defs").path("etcd").path("properties").path("flags");
+        TreeSet<String> offered = new TreeSet<>(flags.path("propertyNames").path("enum").valueStream().map(JsonNode::asString).toList());
+
+        TreeSet<String> accepted = new TreeSet<>(EtcdFlags.SUPPORTED.known(null));
+        accepted.removeAll(ClusterReader.RESERVED_ETCD_FLAGS);
+        assertThat(offered).isEqualTo(accepted);
+    }
+
     private List<String> differences(Shape shape, JsonNode root) {
         List<String> out = new ArrayList<>();
         walk(shape, root, "$", out);

@@ -63,4 +63,18 @@ class EtcdRoleTest {
         assertThat(fb.units()).singleElement().satisfies(u -> assertThat(u.contents())
                 .contains("--client-cert-auth=true", "--peer-client-cert-auth=true", "--heartbeat-interval=100", "--data-dir=%S/etcd"));
     }
+
+    @Test
+    void flagValuesAreWrittenAsOneLiteralArgumentEach() {
+        Cluster cluster = new Cluster("etcd", 3, Role.ETCD, "host", 1, List.of(),
+                new EtcdOptions(2379, 2380, Map.of("log-rotation-config-json", "{\"maxsize\": 100, \"compress\": false}",
+                        "cors", "https://a.example $HOME 100%", "heartbeat-interval", "100"), false, null),
+                HealthCheck.defaultFor(Role.ETCD), FirstBoot.EMPTY, Map.of(), true, SourcePosition.unknown(Path.of("drover.yaml")));
+
+        String unit = new EtcdRole("h", cluster, Duration.ofSeconds(1), null).unit().contents();
+
+        assertThat(unit.lines().filter(l -> l.startsWith("ExecStart="))).singleElement().isEqualTo(
+                "ExecStart=/usr/bin/etcd --data-dir=%S/etcd --pre-vote=true \"--cors=https://a.example $$HOME 100%%\" --heartbeat-interval=100"
+                        + " \"--log-rotation-config-json={\\\"maxsize\\\": 100, \\\"compress\\\": false}\"");
+    }
 }

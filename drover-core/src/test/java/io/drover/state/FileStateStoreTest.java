@@ -33,6 +33,30 @@ class FileStateStoreTest {
     }
 
     @Test
+    void aRefusedWriteSaysWhyAndKeepsThePreviousState() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        State first = State.empty("h").with(server("web-0-1")).nextSerial();
+        store.write(first);
+        // The backup's temp file cannot be replaced: a non-empty directory stands in its way (as root too).
+        Files.createDirectories(dir.resolve("state.json.backup.tmp/x"));
+
+        assertThatThrownBy(() -> store.write(first.without("web-0-1").nextSerial()))
+                .isInstanceOf(StateException.class)
+                .hasMessage("cannot write the state to " + dir.resolve("state.json") + ": directory not empty ("
+                        + dir.resolve("state.json.backup.tmp") + "). The previous state is untouched.");
+        assertThat(store.read()).contains(first);
+    }
+
+    @Test
+    void fileErrorsAreDescribedByTheirTypeNotOnlyByThePathInTheirMessage() {
+        assertThat(io.drover.spi.FileErrors.describe(new java.nio.file.AccessDeniedException("/x/state.json.tmp")))
+                .isEqualTo("permission denied (/x/state.json.tmp)");
+        assertThat(io.drover.spi.FileErrors.describe(new java.nio.file.FileSystemException("/x", null, "Read-only file system")))
+                .isEqualTo("read-only file system (/x)");
+        assertThat(io.drover.spi.FileErrors.describe(new java.io.IOException("No space left on device"))).isEqualTo("no space left on device");
+    }
+
+    @Test
     void previousVersionIsKeptAsBackup() throws Exception {
         FileStateStore store = new FileStateStore(dir);
         State first = State.empty("h").with(server("web-0-1")).nextSerial();

@@ -1,5 +1,6 @@
 package io.drover.heal;
 
+import io.drover.spi.FileErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class EventLog {
                     }
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read the event log " + p + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot read the event log " + p + ": " + FileErrors.describe(e), e);
             }
         }
         return events;

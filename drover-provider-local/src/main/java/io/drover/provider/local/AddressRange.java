@@ -5,6 +5,9 @@ package io.drover.provider.local;
  * {@code 127.0.10.0/24} (whose usable hosts are used: not the network and broadcast addresses).
  */
 record AddressRange(int first, int last) {
+    /** Finding a free address walks the range: a /16 is more servers than one machine runs. */
+    static final int MAX_SIZE = 65536;
+    static final String HINT = "write a range like 127.0.0.2-127.0.0.254 or a CIDR block like 127.0.10.0/24 inside 127.0.0.0/8";
 
     AddressRange {
         if (!isLoopback(first) || !isLoopback(last)) {
@@ -12,6 +15,10 @@ record AddressRange(int first, int last) {
         }
         if (Integer.compareUnsigned(first, last) > 0) {
             throw new IllegalArgumentException(format(first) + " comes after " + format(last));
+        }
+        if (last - first + 1L > MAX_SIZE) {
+            throw new IllegalArgumentException(format(first) + "-" + format(last) + " has " + (last - first + 1L)
+                    + " addresses, more than the " + MAX_SIZE + " (a /16) the local provider uses");
         }
     }
 
@@ -21,7 +28,12 @@ record AddressRange(int first, int last) {
         try {
             int slash = s.indexOf('/');
             if (slash >= 0) {
-                int prefix = Integer.parseInt(s.substring(slash + 1).strip());
+                int prefix;
+                try {
+                    prefix = Integer.parseInt(s.substring(slash + 1).strip());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'/" + s.substring(slash + 1).strip() + "' is not a prefix length");
+                }
                 if (prefix < 8 || prefix > 32) {
                     throw new IllegalArgumentException("prefix /" + prefix + " must be between /8 and /32");
                 }
@@ -37,8 +49,7 @@ record AddressRange(int first, int last) {
             int single = parseAddress(s);
             return new AddressRange(single, single);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid addresses '" + text + "': " + e.getMessage()
-                    + "; write a range like 127.0.0.2-127.0.0.254 or a CIDR block like 127.0.10.0/24 inside 127.0.0.0/8", e);
+            throw new IllegalArgumentException("invalid addresses '" + text + "': " + e.getMessage() + "; " + HINT, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.drover.provider.local;
 
+import io.drover.spi.FileErrors;
 import io.drover.spi.ProviderException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ final class IgnitionApplier {
             users(config.path("passwd").path("users"));
             return new Result(enabled, written);
         } catch (IOException e) {
-            throw new ProviderException("cannot write the server's root " + root + ": " + e.getMessage(), e);
+            throw new ProviderException("cannot write the server's root " + root + ": " + FileErrors.describe(e), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.drover.provider.local;
 
+import io.drover.spi.FileErrors;
 import io.drover.spi.ProviderException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -60,7 +61,7 @@ final class LeaseDirectory {
                 }
             }
         } catch (IOException e) {
-            throw new ProviderException("cannot use the address lease directory " + dir + ": " + e.getMessage()
+            throw new ProviderException("cannot use the address lease directory " + dir + ": " + FileErrors.describe(e)
                     + " (set DROVER_LOCAL_LEASES to a writable directory)", e);
         }
     }

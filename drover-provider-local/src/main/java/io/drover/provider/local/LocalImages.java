@@ -1,5 +1,6 @@
 package io.drover.provider.local;
 
+import io.drover.spi.FileErrors;
 import io.drover.spi.Image;
 import io.drover.spi.ProviderException;
 import java.io.IOException;
@@ -48,7 +49,7 @@ final class LocalImages {
             try {
                 return new Image(reference, dir.toString(), directoryDigest(dir));
             } catch (IOException e) {
-                throw new ProviderException("cannot read image directory " + dir + ": " + e.getMessage(), e);
+                throw new ProviderException("cannot read image directory " + dir + ": " + FileErrors.describe(e), e);
             }
         }
         if (dir.getFileName() != null && dir.getFileName().toString().startsWith("not-baked-")) {
@@ -92,7 +93,7 @@ final class LocalImages {
                 }
             }
         } catch (IOException e) {
-            throw new ProviderException("cannot copy image " + source + " into " + root + ": " + e.getMessage(), e);
+            throw new ProviderException("cannot copy image " + source + " into " + root + ": " + FileErrors.describe(e), e);
         }
     }
 

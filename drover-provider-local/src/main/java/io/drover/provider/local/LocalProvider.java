@@ -2,6 +2,7 @@ package io.drover.provider.local;
 
 import io.drover.spi.BakedImage;
 import io.drover.spi.Endpoint;
+import io.drover.spi.FileErrors;
 import io.drover.spi.Image;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
@@ -90,7 +91,7 @@ public final class LocalProvider implements Provider {
             Files.writeString(serverDir.resolve(RESERVATION), ip + "\n");
             return Optional.of(new Endpoint(name, ip));
         } catch (IOException e) {
-            throw new ProviderException("cannot reserve an address for " + name + " in " + serverDir + ": " + e.getMessage(), e);
+            throw new ProviderException("cannot reserve an address for " + name + " in " + serverDir + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -113,7 +114,7 @@ public final class LocalProvider implements Provider {
         try (Stream<Path> list = Files.list(servers)) {
             dirs = list.filter(Files::isDirectory).toList();
         } catch (IOException e) {
-            throw new ProviderException("cannot list servers in " + servers + ": " + e.getMessage(), true, e);
+            throw new ProviderException("cannot list servers in " + servers + ": " + FileErrors.describe(e), true, e);
         }
         for (Path dir : dirs) {
             String name = dir.getFileName().toString();
@@ -147,7 +148,7 @@ public final class LocalProvider implements Provider {
             } catch (FileAlreadyExistsException e) {
                 throw new ProviderException("server " + request.name() + " is being created by someone else right now (" + serverDir + ")", true, e);
             } catch (IOException e) {
-                throw new ProviderException("cannot create server directory " + serverDir + ": " + e.getMessage()
+                throw new ProviderException("cannot create server directory " + serverDir + ": " + FileErrors.describe(e)
                         + " (check the provider's 'root' setting)", e);
             }
         }
@@ -158,7 +159,7 @@ public final class LocalProvider implements Provider {
             throw e;
         } catch (IOException e) {
             removeQuietly(serverDir, e);
-            throw new ProviderException("cannot set up server " + request.name() + " in " + serverDir + ": " + e.getMessage(), e);
+            throw new ProviderException("cannot set up server " + request.name() + " in " + serverDir + ": " + FileErrors.describe(e), e);
         }
     }
 
@@ -264,7 +265,7 @@ public final class LocalProvider implements Provider {
         try {
             launcher = builder.start();
         } catch (IOException e) {
-            throw new ProviderException("cannot start the supervisor of server " + name + ": " + e.getMessage()
+            throw new ProviderException("cannot start the supervisor of server " + name + ": " + FileErrors.describe(e)
                     + " (the local provider needs 'setsid' from util-linux and the java binary " + settings.java() + ")", e);
         }
         // setsid execs java in place unless it has to fork, so the launcher may or may not be the supervisor.
@@ -370,7 +371,7 @@ public final class LocalProvider implements Provider {
                 }
             }
         } catch (IOException e) {
-            throw new ProviderException("cannot list servers in " + servers + ": " + e.getMessage(), true, e);
+            throw new ProviderException("cannot list servers in " + servers + ": " + FileErrors.describe(e), true, e);
         }
         result.sort(Comparator.comparing(Instance::createdAt).thenComparing(Instance::name));
         return result;
@@ -394,7 +395,7 @@ public final class LocalProvider implements Provider {
             }
             deleteTree(serverDir);
         } catch (IOException e) {
-            throw new ProviderException("cannot remove server " + instanceId + " (" + serverDir + "): " + e.getMessage(), true, e);
+            throw new ProviderException("cannot remove server " + instanceId + " (" + serverDir + "): " + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProviderException("interrupted while destroying server " + instanceId, true, e);

@@ -5,7 +5,11 @@ import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderException;
 import io.drover.spi.ProviderFactory;
 import io.drover.spi.Setting;
+import io.drover.spi.SettingProblem;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The {@code local} provider: servers as supervised process groups on loopback addresses of this machine. */
 public final class LocalProviderFactory implements ProviderFactory {
@@ -29,6 +33,31 @@ public final class LocalProviderFactory implements ProviderFactory {
                         "directory the servers live in (relative to the herd file); default .drover/local next to the herd file"),
                 Setting.optional(LocalSettings.JAVA, Setting.Kind.STRING, null,
                         "java binary that runs each server's supervisor; default the JVM running drover"));
+    }
+
+    /** What {@link #open} would refuse, found without touching the machine. */
+    @Override
+    public List<SettingProblem> validate(Map<String, Object> settings) {
+        List<SettingProblem> problems = new ArrayList<>();
+        if (settings.get(LocalSettings.ADDRESSES) instanceof String addresses) {
+            try {
+                AddressRange.parse(addresses);
+            } catch (IllegalArgumentException e) {
+                // parse names the value and adds the hint; its cause says what is wrong, which is what is shown here
+                String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+                problems.add(new SettingProblem(LocalSettings.ADDRESSES, reason, AddressRange.HINT));
+            }
+        }
+        if (settings.get(LocalSettings.ROOT) instanceof String root && !root.isBlank()) {
+            if (root.startsWith("~")) {
+                problems.add(new SettingProblem(LocalSettings.ROOT, "'" + root + "' starts with ~, which is not expanded",
+                        "write an absolute path, or one relative to the herd file"));
+            } else if (root.startsWith("/") && Path.of("/").resolve(root).normalize().getNameCount() == 0) {
+                problems.add(new SettingProblem(LocalSettings.ROOT, "the servers cannot live in the file system's root",
+                        "name a directory of their own, e.g. .drover/local (relative to the herd file)"));
+            }
+        }
+        return problems;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderException;
 import io.drover.spi.ProviderFactory;
 import io.drover.spi.Setting;
+import io.drover.spi.SettingProblem;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -37,6 +38,28 @@ class LocalProviderFactoryTest {
         assertThatThrownBy(() -> new LocalProviderFactory().open(context))
                 .isInstanceOf(ProviderException.class)
                 .hasMessageStartingWith("provider.addresses: invalid addresses '192.168.1.0/24': ");
+    }
+
+    @Test
+    void validateFindsWhatOpenWouldRefuseWithoutTouchingTheMachine() {
+        LocalProviderFactory factory = new LocalProviderFactory();
+
+        assertThat(factory.validate(Map.of("addresses", "127.0.0.2-127.0.0.254"))).isEmpty();
+        assertThat(factory.validate(Map.of("addresses", "10.0.0.0/8"))).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("addresses");
+            assertThat(p.message()).isEqualTo("10.0.0.1-10.255.255.254 is not inside 127.0.0.0/8");
+            assertThat(p.hint()).startsWith("write a range like 127.0.0.2-127.0.0.254");
+        });
+        assertThat(factory.validate(Map.of("addresses", "127.0.0.0/33"))).singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo("prefix /33 must be between /8 and /32"));
+        assertThat(factory.validate(Map.of("addresses", "127.0.0.0/8"))).singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo(
+                        "127.0.0.1-127.255.255.254 has 16777214 addresses, more than the 65536 (a /16) the local provider uses"));
+        assertThat(factory.validate(Map.of("addresses", "127.0.0.0/x"))).singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo("'/x' is not a prefix length"));
+        assertThat(factory.validate(Map.of("addresses", "127.0.0.2", "root", "/"))).extracting(SettingProblem::key).containsExactly("root");
+        assertThat(factory.validate(Map.of("addresses", "127.0.0.2", "root", "~/servers"))).extracting(SettingProblem::key).containsExactly("root");
+        assertThat(factory.validate(Map.of("addresses", "127.0.0.2", "root", "../shared/servers"))).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.drover.provider.openstack;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,6 +13,8 @@ import java.util.Map;
 record ClusterOptions(String flavor, String network, String securityGroupCidr, String serverGroupPolicy) {
     static final String DEFAULT_FLAVOR = "m1.small";
     static final String DEFAULT_POLICY = "anti-affinity";
+    /** The Nova server group policies Drover uses. */
+    static final List<String> POLICIES = List.of("anti-affinity", "soft-anti-affinity");
 
     static ClusterOptions from(Map<String, Object> options) {
         return new ClusterOptions(

@@ -25,7 +25,6 @@ import java.util.TreeSet;
  */
 final class ClusterResources {
     static final int SSH = 22;
-    private static final Set<String> POLICIES = Set.of("anti-affinity", "soft-anti-affinity");
 
     private final String herd;
     private final OpenStackClient client;
@@ -86,7 +85,7 @@ final class ClusterResources {
     }
 
     private void ensureServerGroup(Ownership owner, boolean antiAffinity, String policy) throws ProviderException {
-        if (!POLICIES.contains(policy)) {
+        if (!ClusterOptions.POLICIES.contains(policy)) {
             throw new ProviderException("serverGroupPolicy '" + policy + "' is not supported; use anti-affinity or soft-anti-affinity.");
         }
         Optional<ServerGroup> existing = client.nova().findServerGroup(owner.clusterResourceName());

@@ -10,9 +10,13 @@ import io.drover.spi.ProviderException;
 import io.drover.spi.ProviderFactory;
 import io.drover.spi.Setting;
 import io.drover.spi.Setting.Kind;
+import io.drover.spi.SettingProblem;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code provider: {type: openstack}}: servers on Nova, ports and security groups on Neutron, images from Glance. */
 public final class OpenStackProviderFactory implements ProviderFactory {
@@ -49,6 +53,30 @@ public final class OpenStackProviderFactory implements ProviderFactory {
                         "CIDR allowed to reach the cluster's open ports and SSH; default the network's subnet CIDRs"),
                 Setting.optional("serverGroupPolicy", Kind.STRING, ClusterOptions.DEFAULT_POLICY,
                         "Server group policy when antiAffinity is on: anti-affinity or soft-anti-affinity"));
+    }
+
+    /** What {@link #open} or the first create would refuse, found without a session. */
+    @Override
+    public List<SettingProblem> validate(Map<String, Object> settings) {
+        List<SettingProblem> problems = new ArrayList<>();
+        if (settings.get("bootTimeout") instanceof Duration boot && (boot.isZero() || boot.isNegative())) {
+            problems.add(new SettingProblem("bootTimeout", "it must be longer than zero", "e.g. bootTimeout: 10m"));
+        }
+        return problems;
+    }
+
+    @Override
+    public List<SettingProblem> validateCluster(Map<String, Object> options) {
+        List<SettingProblem> problems = new ArrayList<>();
+        if (options.get("serverGroupPolicy") instanceof String policy && !ClusterOptions.POLICIES.contains(policy)) {
+            problems.add(new SettingProblem("serverGroupPolicy", "unknown policy '" + policy + "'",
+                    "use " + String.join(" or ", ClusterOptions.POLICIES)));
+        }
+        if (options.get("securityGroupCidr") instanceof String cidr && !cidr.isBlank() && !Cidr.isValid(cidr)) {
+            problems.add(new SettingProblem("securityGroupCidr", "'" + cidr + "' is not a CIDR block",
+                    "write an address and a prefix length, e.g. 10.0.0.0/24 or 2001:db8::/64"));
+        }
+        return problems;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.drover.provider.openstack.client;
 
+import io.drover.spi.FileErrors;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -133,7 +134,7 @@ public final class CloudConfigLoader {
             JsonNode root = YAML.readTree(Files.readString(file));
             return root == null ? YAML.createObjectNode() : root;
         } catch (IOException e) {
-            throw new OpenStackException("Cannot read " + file + ": " + e.getMessage()
+            throw new OpenStackException("Cannot read " + file + ": " + FileErrors.describe(e)
                     + ". Check that the file is readable.");
         } catch (JacksonException e) {
             throw new OpenStackException("Cannot parse " + file + " as YAML: " + e.getOriginalMessage()
