@@ -252,7 +252,7 @@ public final class HerdLoader {
             if (map == null) {
                 return Map.of();
             }
-            References references = new References(variables.keySet(), Set.of(), problems);
+            References references = new References(variables, Set.of(), problems);
             return new ImageReader(directoryOf(file), localFiles, lines, references, problems).read(map);
         }
 

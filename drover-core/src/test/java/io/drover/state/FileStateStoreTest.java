@@ -36,11 +36,11 @@ class FileStateStoreTest {
     void aRefusedWriteSaysWhyAndKeepsThePreviousState() throws Exception {
         FileStateStore store = new FileStateStore(dir);
         State first = State.empty("h").with(server("web-0-1")).nextSerial();
-        store.write(first);
+        store.write(first, StateVersion.NONE);
         // The backup's temp file cannot be replaced: a non-empty directory stands in its way (as root too).
         Files.createDirectories(dir.resolve("state.json.backup.tmp/x"));
 
-        assertThatThrownBy(() -> store.write(first.without("web-0-1").nextSerial()))
+        assertThatThrownBy(() -> store.write(first.without("web-0-1").nextSerial(), StateVersion.of(first)))
                 .isInstanceOf(StateException.class)
                 .hasMessage("cannot write the state to " + dir.resolve("state.json") + ": directory not empty ("
                         + dir.resolve("state.json.backup.tmp") + "). The previous state is untouched.");
