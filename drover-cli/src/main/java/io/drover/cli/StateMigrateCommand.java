@@ -150,10 +150,12 @@ final class StateMigrateCommand implements Callable<Integer> {
         return a.backend() == Backend.FILE || (a.endpoints().equals(b.endpoints()) && a.prefixFor(herd).equals(b.prefixFor(herd)));
     }
 
-    /** Reads the written state back through a store of its own, as the next command will. */
+    /**
+     * Reads the written state back through a store of its own (a connection of its own, nothing cached), as the next
+     * command will; with the same keys, so a passphrase is not stretched twice.
+     */
     private static void verify(Session session, StateSettings where, State expected, String describe) throws Exception {
-        StateCodec fresh = StateStores.codec(session.herd, where, System.getenv(), false);
-        try (StateStore check = StateStores.open(session.herd, where, fresh)) {
+        try (StateStore check = StateStores.open(session.herd, where, session.codec())) {
             State back = check.read().orElse(null);
             if (!expected.equals(back)) {
                 throw new UserError("the state read back from " + describe + " differs from the one written (serial "
