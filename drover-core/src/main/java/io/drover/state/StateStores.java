@@ -103,7 +103,7 @@ public final class StateStores {
             throw new StateException("the state backend is etcd but no endpoints are given: add 'endpoints: [https://HOST:2379]' to"
                     + " the state block (" + settings.position() + ") or set $" + ENDPOINTS);
         }
-        return backend(settings.backend().id()).open(settings, herd, codec);
+        return new RollbackGuard(backend(settings.backend().id()).open(settings, herd, codec), workDir);
     }
 
     /** The installed backend of that name. */

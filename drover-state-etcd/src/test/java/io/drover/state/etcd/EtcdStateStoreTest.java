@@ -138,6 +138,33 @@ class EtcdStateStoreTest {
     }
 
     @Test
+    void anOlderStatePutBackInEtcdIsRefusedByACheckoutThatSawANewerOne() throws Exception {
+        String prefix = "/rollback/" + UUID.randomUUID();
+        Path checkout = Files.createDirectories(dir.resolve("rollback-checkout"));
+        ByteSequence head = ByteSequence.from(prefix + "/state", StandardCharsets.UTF_8);
+        try (StateStore store = StateStores.open("h", checkout, settings(etcd.endpoint(), prefix), new StateCodec())) {
+            State first = State.empty("h").nextSerial();
+            store.write(first, StateVersion.NONE);
+            ByteSequence old = raw.getKVClient().get(head).get(10, TimeUnit.SECONDS).getKvs().get(0).getValue();
+            State second = first.withOutputs(Map.of("v", "2")).nextSerial();
+            store.write(second, StateVersion.of(first));
+
+            raw.getKVClient().put(head, old).get(10, TimeUnit.SECONDS); // someone puts serial 1 back
+
+            assertThatThrownBy(store::read)
+                    .isInstanceOf(io.drover.state.StateRollbackException.class)
+                    .hasMessageContaining("serial 1, but this checkout has already seen serial 2")
+                    .hasMessageContaining("state push --force");
+            // A restore done the documented way is a newer serial, and accepted.
+            try (StateStore elsewhere = StateStores.open("h", dir.resolve("another-checkout"), settings(etcd.endpoint(), prefix), new StateCodec())) {
+                State restored = elsewhere.read().orElseThrow();
+                elsewhere.write(new State(1, restored.lineage(), 3, "h", restored.servers(), restored.outputs(), Map.of()), StateVersion.of(restored));
+            }
+            assertThat(store.read().orElseThrow().serial()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void mutualTlsWithClientFilesWorksAndAMissingFileIsNamed() throws Exception {
         CertificateAuthority ca = CertificateAuthority.generate("state-ca", Duration.ofDays(1));
         IssuedCertificate server = ca.issue("etcd", List.of("localhost"), List.of("127.0.0.1"), Set.of(Usage.SERVER), Duration.ofDays(1));
