@@ -86,7 +86,7 @@ final class StateMigrateCommand implements Callable<Integer> {
                             + "): pass --force to overwrite it with the one at " + from.describe());
                 } else if (there.isPresent()) {
                     written = new State(state.formatVersion(), state.lineage(), Math.max(state.serial(), there.get().serial()) + 1,
-                            state.herd(), state.servers(), state.outputs(), state.secrets());
+                            state.herd(), state.servers(), state.outputs(), state.secrets(), state.applied(), state.destroyed());
                     into.write(written, StateVersion.of(there.get()));
                 } else {
                     written = state;

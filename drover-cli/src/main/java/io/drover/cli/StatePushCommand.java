@@ -93,6 +93,6 @@ final class StatePushCommand implements Callable<Integer> {
     }
 
     private static State at(State s, String lineage, long serial) {
-        return new State(s.formatVersion(), lineage, serial, s.herd(), s.servers(), s.outputs(), s.secrets());
+        return new State(s.formatVersion(), lineage, serial, s.herd(), s.servers(), s.outputs(), s.secrets(), s.applied(), s.destroyed());
     }
 }

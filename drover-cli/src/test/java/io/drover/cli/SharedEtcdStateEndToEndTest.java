@@ -159,8 +159,8 @@ class SharedEtcdStateEndToEndTest {
         DroverProcess bobs = new DroverProcess(bob, env);
         Process a = alices.start("apply", "--auto-approve", "--lock-timeout", "2m");
         Process b = bobs.start("apply", "--auto-approve", "--lock-timeout", "2m");
-        await().atMost(RUN).until(() -> alices.output().contains("Waiting for the state lock") || bobs.output().contains("Waiting for the state lock"));
-        boolean bobWaits = bobs.output().contains("Waiting for the state lock");
+        await().atMost(RUN).until(() -> alices.output().contains("waiting for the state lock") || bobs.output().contains("waiting for the state lock"));
+        boolean bobWaits = bobs.output().contains("waiting for the state lock");
         Process holder = bobWaits ? a : b;
         Process waiter = bobWaits ? b : a;
         DroverProcess waiting = bobWaits ? bobs : alices;

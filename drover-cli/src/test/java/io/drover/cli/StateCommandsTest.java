@@ -170,7 +170,7 @@ class StateCommandsTest {
             StateLock held = stuck.lock("apply");
             String id = stuck.lockHolder().orElseThrow().id();
 
-            Cli.Result apply = drover("apply", "--auto-approve");
+            Cli.Result apply = drover("apply", "--auto-approve", "--lock-timeout", "0");
             assertThat(apply.exitCode()).isEqualTo(1);
             assertThat(apply.err()).contains("locked by 'drover apply'").contains("pid " + ProcessHandle.current().pid())
                     .contains("force-unlock " + id);

@@ -5,7 +5,7 @@ public class LockHeldException extends StateException {
     private final LockInfo holder;
 
     public LockHeldException(String where, LockInfo holder) {
-        this(where, holder, "wait for it to finish (--lock-timeout waits for you); if that process is gone, the lock frees itself");
+        this(where, holder, "wait for it to finish, or give a longer --lock-timeout; if that process is gone, the lock frees itself");
     }
 
     /** @param hint what to do, e.g. how long until a dead holder's lock expires */

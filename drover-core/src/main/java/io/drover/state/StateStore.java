@@ -31,7 +31,7 @@ public interface StateStore extends AutoCloseable {
 
     /**
      * Takes the exclusive lock for a command that changes the herd. Fails at once, naming the holder, when
-     * someone else holds it ({@link StateLocks#acquire} waits). The lock is released on close, and by the store
+     * someone else holds it ({@link LockWaiter} waits). The lock is released on close, and by the store
      * when its holder dies (an OS file lock, an etcd lease that is no longer kept alive).
      */
     StateLock lock(String operation) throws StateException;

@@ -226,7 +226,7 @@ public abstract class StateStoreContract {
             await().atMost(CHILD_TIMEOUT).until(() -> !waitedFor.isEmpty());
             holder.tell("release");
         });
-        try (StateLock mine = StateLocks.acquire(store, "apply", CHILD_TIMEOUT, waitedFor::add)) {
+        try (StateLock mine = new LockWaiter().lock(store, "apply", CHILD_TIMEOUT, waitedFor::add)) {
             assertThat(waitedFor).extracting(LockInfo::pid).containsExactly(holder.pid());
             assertThat(holder.await("released", CHILD_TIMEOUT)).isNotNull();
             assertThat(store.lockHolder().map(LockInfo::pid)).contains(ProcessHandle.current().pid());

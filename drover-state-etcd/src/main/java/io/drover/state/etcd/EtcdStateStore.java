@@ -302,7 +302,7 @@ final class EtcdStateStore implements StateStore {
             client.getLeaseClient().revoke(lease);
             List<KeyValue> kvs = t.getGetResponses().isEmpty() ? List.of() : t.getGetResponses().get(0).getKvs();
             LockInfo holder = kvs.isEmpty() ? new LockInfo("-", "?", "someone", "?", -1, Instant.now()) : fromJson(kvs.get(0).getValue().getBytes());
-            throw new LockHeldException(where, holder, "wait for it to finish (--lock-timeout waits for you); if that run was killed, its"
+            throw new LockHeldException(where, holder, "wait for it to finish, or give a longer --lock-timeout; if that run was killed, its"
                     + " lock expires by itself within " + ttlSeconds + " s; if it is stuck, 'drover force-unlock " + holder.id() + "'");
         }
         long created = t.getHeader().getRevision();
