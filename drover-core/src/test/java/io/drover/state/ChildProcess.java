@@ -21,11 +21,12 @@ public final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Writer stdin;
+    private final Thread reader;
 
     private ChildProcess(Process process) {
         this.process = process;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread.ofPlatform().daemon().name("child-" + process.pid()).start(() -> {
+        this.reader = Thread.ofPlatform().daemon().name("child-" + process.pid()).start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
@@ -62,9 +63,19 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Waits for an output line starting with {@code prefix} and returns it. */
     public String await(String prefix, Duration timeout) {
-        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
-                .failFast("child " + pid() + " exited: " + lines, () -> !process.isAlive() && find(prefix) == null)
-                .until(() -> find(prefix) != null);
+        try {
+            org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(20))
+                    .failFast(() -> !process.isAlive() && find(prefix) == null)
+                    .until(() -> find(prefix) != null);
+        } catch (org.awaitility.core.ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+            try {
+                reader.join(2000); // everything it printed, for the message
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw new AssertionError("child " + pid() + (process.isAlive() ? " still runs" : " exited with " + process.exitValue())
+                    + " without printing '" + prefix + "' within " + timeout + "; it printed: " + lines, e);
+        }
         return find(prefix);
     }
 

@@ -30,7 +30,8 @@ public abstract class StateStoreContract {
     protected static final String KEY_VARIABLE = "DROVER_CONTRACT_KEY";
     protected static final String KEY = Base64.getEncoder().encodeToString(bytes(32, 1));
     protected static final String OTHER_KEY = Base64.getEncoder().encodeToString(bytes(32, 2));
-    protected static final Duration CHILD_TIMEOUT = Duration.ofSeconds(30);
+    /** Generous: a JVM on a busy 2-core machine can take that long to start. */
+    protected static final Duration CHILD_TIMEOUT = Duration.ofSeconds(90);
 
     @TempDir
     protected Path place;

@@ -65,7 +65,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class EtcdStateStore implements StateStore {
     static final int CHUNK = 1024 * 1024;
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
     private static final String MANIFEST = "drover_state_chunks";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
