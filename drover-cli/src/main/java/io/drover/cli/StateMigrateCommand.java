@@ -51,8 +51,8 @@ final class StateMigrateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Overwrite a state already at the destination (of another lineage, or newer).")
     boolean force;
 
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", description = "How long to wait for each state lock (default: ${DEFAULT-VALUE}).")
-    String lockTimeout = "2m";
+    @Mixin
+    LockTimeoutOption lockTimeout;
 
     @Override
     public Integer call() throws Exception {
@@ -68,7 +68,7 @@ final class StateMigrateCommand implements Callable<Integer> {
         StateCodec reading = fromUnencrypted ? session.codec().acceptingUnencrypted() : session.codec();
         StateStore from = session.open(source, reading);
         StateStore into = inPlace ? from : session.open(destination, session.codec());
-        Duration timeout = LockTimeout.parse(lockTimeout);
+        Duration timeout = lockTimeout.value();
         try (StateLock a = Session.lock(from, "state migrate", timeout);
                 StateLock b = inPlace ? null : Session.lock(into, "state migrate", timeout)) {
             State state = from.read().orElseThrow(() -> new UserError("there is no state at " + from.describe() + " to migrate"));

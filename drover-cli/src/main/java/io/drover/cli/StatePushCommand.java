@@ -30,8 +30,8 @@ final class StatePushCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Push even a state of another lineage, or one older than the stored state (which is then lost).")
     boolean force;
 
-    @Option(names = "--lock-timeout", paramLabel = "DURATION", description = "How long to wait for the state lock (default: ${DEFAULT-VALUE}).")
-    String lockTimeout = "2m";
+    @Mixin
+    LockTimeoutOption lockTimeout;
 
     @Override
     public Integer call() throws Exception {
@@ -49,7 +49,7 @@ final class StatePushCommand implements Callable<Integer> {
             throw new UserError(file + " holds the state of herd '" + pushed.herd() + "', not of '" + session.herd.name() + "'");
         }
         StateStore store = session.store();
-        try (StateLock lock = session.lock("state push", LockTimeout.parse(lockTimeout))) {
+        try (StateLock lock = session.lock("state push", lockTimeout.value())) {
             Optional<State> stored = store.read();
             State written = successor(pushed, stored.orElse(null), force, file);
             if (written == null) {
