@@ -23,7 +23,6 @@ import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -173,7 +172,7 @@ public final class StateCipher {
         } catch (GeneralSecurityException e) {
             throw new StateKeyException("cannot encrypt the state: " + e.getMessage(), e);
         }
-        header.put("ciphertext", b64(ciphertext));
+        header.put("ciphertext", ciphertext); // written as base64 by Jackson, without a copy as a String
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(header);
     }
 
@@ -224,35 +223,47 @@ public final class StateCipher {
 
     /** Decrypts an envelope made for {@code herd}, with the primary key or else the fallback. */
     Opened open(byte[] envelope, String herd, String where) throws StateException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(envelope);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        byte[] ciphertext = null;
+        int format = 0;
+        // Streamed: a large state's ciphertext is decoded from base64 straight into bytes, never held as a String.
+        try (JsonParser p = JSON.createParser(envelope)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new StateException("the encrypted state at " + where + " is damaged (not a JSON object)");
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case FORMAT_FIELD -> format = p.getIntValue();
+                    case "ciphertext" -> ciphertext = p.getBinaryValue();
+                    case "iterations" -> fields.put(name, p.getIntValue());
+                    case "serial" -> fields.put(name, p.getLongValue());
+                    default -> {
+                        if (t == JsonToken.VALUE_STRING) {
+                            fields.put(name, p.getString());
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+            }
         } catch (JacksonException e) {
             throw new StateException("the encrypted state at " + where + " is damaged (" + e.getOriginalMessage() + ")", e);
         }
+        if (format != 1) {
+            throw new StateException("the encrypted state at " + where + " has format " + format
+                    + ", which this drover does not understand: upgrade drover");
+        }
         Header header;
-        byte[] ciphertext;
         byte[] nonce;
         byte[] salt;
         try {
-            if (node.path(FORMAT_FIELD).asInt(0) != 1) {
-                throw new StateException("the encrypted state at " + where + " has format " + node.path(FORMAT_FIELD)
-                        + ", which this drover does not understand: upgrade drover");
-            }
-            Map<String, Object> fields = new LinkedHashMap<>();
-            for (String f : List.of("kdf", "salt", "cipher", "nonce", "lineage_sha256")) {
-                if (node.has(f)) {
-                    fields.put(f, node.get(f).asString());
-                }
-            }
-            if (node.has("iterations")) {
-                fields.put("iterations", node.get("iterations").asInt());
-            }
-            fields.put("serial", node.get("serial").asLong());
             header = Header.of(fields);
-            ciphertext = Base64.getDecoder().decode(node.get("ciphertext").asString());
             nonce = Base64.getDecoder().decode(header.nonce());
             salt = Base64.getDecoder().decode(header.salt());
+            java.util.Objects.requireNonNull(ciphertext);
+            java.util.Objects.requireNonNull(header.lineageDigest());
         } catch (RuntimeException e) {
             throw new StateException("the encrypted state at " + where + " is damaged (a header field is missing or malformed)", e);
         }
