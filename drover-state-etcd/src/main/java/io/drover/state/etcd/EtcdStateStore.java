@@ -326,6 +326,8 @@ final class EtcdStateStore implements StateStore {
                 call("release the lock", () -> client.getKVClient().txn()
                         .If(new Cmp(lockKey, Cmp.Op.EQUAL, CmpTarget.createRevision(created)))
                         .Then(Op.delete(lockKey, DeleteOption.DEFAULT)).commit());
+            } catch (StateException e) {
+                // etcd out of reach: the lease is no longer renewed, so the lock expires by itself within the TTL
             } finally {
                 client.getLeaseClient().revoke(lease); // the key goes with it, if the delete did not
             }
