@@ -1,28 +1,14 @@
 package io.drover.bench;
 
 import io.drover.apply.EventSink;
-import io.drover.config.Cluster;
 import io.drover.config.Herd;
-import io.drover.config.HerdLoader;
 import io.drover.engine.Engine;
-import io.drover.plan.ClusterTemplate;
 import io.drover.plan.Plan;
 import io.drover.plan.Planner;
-import io.drover.spi.Instance;
-import io.drover.spi.Provider;
-import io.drover.spi.ProviderContext;
-import io.drover.spi.ProviderFactory;
-import io.drover.spi.Setting;
-import io.drover.spi.Tags;
 import io.drover.state.FileStateStore;
-import io.drover.state.ServerRecord;
-import io.drover.state.State;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,63 +21,15 @@ public final class PlanBenchmark {
 
     public static void main(String[] args) throws Exception {
         int resources = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-        int perCluster = 100;
-        int clusters = Math.max(1, resources / perCluster);
         Path dir = Files.createTempDirectory("drover-bench-plan");
-        StringBuilder yaml = new StringBuilder("herd: bench\nprovider:\n  type: memory\nclusters:\n");
-        for (int c = 0; c < clusters; c++) {
-            yaml.append("  c").append(c).append(":\n    size: ").append(perCluster).append("\n    image: base\n")
-                    .append("    firstBoot:\n      storage:\n        files:\n          - path: /etc/motd\n")
-                    .append("            contents:\n              inline: \"cluster c").append(c).append(" server ${server.name}\"\n");
-        }
-        Path file = dir.resolve("drover.yaml");
-        Files.writeString(file, yaml);
-
-        MemoryProvider provider = new MemoryProvider();
-        ProviderFactory factory = new ProviderFactory() {
-            public String type() {
-                return "memory";
-            }
-
-            public String description() {
-                return "in memory (benchmarks)";
-            }
-
-            public List<Setting> settings() {
-                return List.of();
-            }
-
-            public Provider open(ProviderContext context) {
-                return provider;
-            }
-        };
-        long t0 = System.nanoTime();
-        Herd herd = new HerdLoader(List.of(factory)).load(file);
-        long loadNanos = System.nanoTime() - t0;
+        PlanFixture fixture = PlanFixture.create(dir, resources, "");
+        Herd herd = fixture.herd;
+        long loadNanos = fixture.loadNanos;
+        int n = fixture.resources();
+        int clusters = fixture.clusters;
         FileStateStore store = new FileStateStore(dir.resolve(".drover"));
-        Engine engine = new Engine(herd, factory, store, Map.of(), EventSink.NONE, Engine.Settings.DEFAULT);
-
-        // An up-to-date herd: every slot has a running server with the desired digest, in state and in reality.
-        State state = State.empty(herd.name());
-        List<ServerRecord> records = new ArrayList<>();
-        int n = 0;
-        for (ClusterTemplate t : engine.templates().values()) {
-            Cluster c = t.cluster();
-            for (int slot = 0; slot < c.size(); slot++) {
-                String name = c.name() + "-" + slot + "-1";
-                String ip = "10.0." + (n >> 8 & 255) + "." + (n & 255);
-                ServerRecord r = new ServerRecord(ServerRecord.resource(c.name(), slot), c.name(), slot, 1, name, "m-" + n, ip,
-                        t.digest(), t.image().digest(), Instant.now(), false, Map.of());
-                records.add(r);
-                provider.put(new Instance(r.instanceId(), name, ip, Instance.Status.RUNNING, Map.of(Tags.HERD, herd.name(),
-                        Tags.CLUSTER, c.name(), Tags.RESOURCE, r.resource(), Tags.DIGEST, t.digest()), r.createdAt()));
-                n++;
-            }
-        }
-        for (ServerRecord r : records) {
-            state = state.with(r);
-        }
-        store.write(state);
+        Engine engine = new Engine(herd, fixture.factory, store, Map.of(), EventSink.NONE, Engine.Settings.DEFAULT);
+        store.write(fixture.state, io.drover.state.StateVersion.NONE);
 
         int runs = 15;
         long[] nanos = new long[runs];

@@ -41,7 +41,7 @@ final class ApplyCommand implements Callable<Integer> {
         ProgressView progress = new ProgressView(System.out, style, options.json);
         // Recorded in .drover/events.jsonl beside heal's events, for 'drover status' and the web view.
         ApplyLog log = new ApplyLog(new EventLog(Engine.workDir(session.herd)), destroy ? "destroy" : "apply", progress);
-        try (StateLock lock = change.lock(session.store, destroy ? "destroy" : "apply");
+        try (StateLock lock = change.lock(session.store(), destroy ? "destroy" : "apply");
                 Engine engine = session.engine(log, new Engine.Settings(parallelism, Duration.ofSeconds(60)))) {
             Plan plan = engine.plan(destroy ? Planner.Options.DESTROY : Planner.Options.APPLY);
             if (!options.json) {

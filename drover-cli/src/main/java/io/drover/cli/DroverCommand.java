@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class, OutputCommand.class,
             ValidateCommand.class, RenderCommand.class, HealCommand.class, ImportCommand.class, StatusCommand.class, ServeCommand.class, RotateCaCommand.class, SchemaCommand.class, VersionCommand.class,
-            ProvidersCommand.class, BakeCommand.class, ImagesCommand.class
+            ProvidersCommand.class, BakeCommand.class, ImagesCommand.class, StateCommand.class, ForceUnlockCommand.class
         })
 final class DroverCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -21,8 +21,30 @@ final class DroverCommand implements Runnable {
     @picocli.CommandLine.Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The herd file (default: ./drover.yaml).")
     java.nio.file.Path file;
 
+    /** What commands opened that must be closed when the command line has run (state store connections). */
+    private final java.util.List<AutoCloseable> resources = new java.util.ArrayList<>();
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Has {@code resource} closed after the command whose spec this is, by {@link #closeResources}. */
+    static void closeWhenDone(picocli.CommandLine.Model.CommandSpec command, AutoCloseable resource) {
+        if (command != null && command.root().userObject() instanceof DroverCommand root) {
+            root.resources.add(resource);
+        }
+    }
+
+    /** Closes what the command opened; called once the command line has run. */
+    void closeResources() {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                // closing a connection at exit: nothing left to do about it
+            }
+        }
+        resources.clear();
     }
 }

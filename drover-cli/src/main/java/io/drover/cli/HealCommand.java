@@ -68,7 +68,7 @@ final class HealCommand implements Callable<Integer> {
         HealMetrics metrics = new HealMetrics();
         try (MetricsServer server = metricsPort == null ? null : startMetrics(metrics, metricsPort);
                 WebOptions.Served view = ui ? web.start(session, options.json ? System.err : out) : null;
-                Reconciler reconciler = new Reconciler(session.requireBakedImages().runnable(), session.providers, session.store, System.getenv(), HealOptions.DEFAULT,
+                Reconciler reconciler = new Reconciler(session.requireBakedImages().runnable(), session.providers, session.store(), System.getenv(), HealOptions.DEFAULT,
                         metrics, listener, java.time.Clock.systemUTC()).withAppliedImages(session.images::asApplied)) {
             if (server != null) {
                 listener.on(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "metrics on http://127.0.0.1:" + server.port() + "/metrics"));

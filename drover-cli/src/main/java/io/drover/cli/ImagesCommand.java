@@ -131,7 +131,7 @@ final class ImagesCommand implements Callable<Integer> {
             } catch (BakeException e) {
                 offline = e;
             }
-            State state = session.store.read().orElse(null);
+            State state = session.store().read().orElse(null);
             Map<String, Integer> servers = new LinkedHashMap<>();
             if (state != null) {
                 for (ServerRecord s : state.servers()) {

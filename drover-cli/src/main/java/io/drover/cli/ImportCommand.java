@@ -29,15 +29,17 @@ final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Session session = Session.open(options);
+        // Old copies may be encrypted (with the herd's key or its fallback) or not: both are read.
+        StateCodec codec = session.codec().acceptingUnencrypted();
         Map<String, State> sources = new LinkedHashMap<>();
         if (secretsFrom != null) {
-            sources.put(secretsFrom.toString(), read(secretsFrom));
+            sources.put(secretsFrom.toString(), read(secretsFrom, codec));
         }
         Path backup = Engine.workDir(session.herd).resolve("state.json.backup");
         if (Files.isRegularFile(backup) && !backup.equals(secretsFrom)) {
-            sources.put(backup.toString(), read(backup));
+            sources.put(backup.toString(), read(backup, codec));
         }
-        try (StateLock lock = session.store.lock("import");
+        try (StateLock lock = session.store().lock("import");
                 Engine engine = session.engine(event -> {}, Engine.Settings.DEFAULT)) {
             Engine.ImportSummary summary = engine.importServers(sources);
             if (options.json) {
@@ -60,9 +62,9 @@ final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    private static State read(Path file) {
+    private static State read(Path file, StateCodec codec) {
         try {
-            return new StateCodec().decode(Files.readAllBytes(file), file.toString());
+            return codec.decode(Files.readAllBytes(file), file.toString());
         } catch (IOException e) {
             throw new UserError("cannot read " + file + ": " + FileErrors.describe(e));
         } catch (io.drover.state.StateException e) {

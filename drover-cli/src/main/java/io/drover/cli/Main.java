@@ -25,9 +25,14 @@ public final class Main {
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         quietLibraries(java.util.Arrays.asList(args).contains("--debug"));
-        CommandLine cli = new CommandLine(new DroverCommand());
+        DroverCommand root = new DroverCommand();
+        CommandLine cli = new CommandLine(root);
         cli.setExecutionExceptionHandler(new ErrorHandler());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            root.closeResources();
+        }
     }
 }

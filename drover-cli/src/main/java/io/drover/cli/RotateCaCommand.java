@@ -49,7 +49,7 @@ final class RotateCaCommand implements Callable<Integer> {
                     + " three times, one at a time; add --auto-approve to go ahead");
         }
         ProgressView progress = new ProgressView(System.out, style, options.json);
-        try (StateLock lock = change.lock(session.store, "rotate-ca");
+        try (StateLock lock = change.lock(session.store(), "rotate-ca");
                 Engine engine = session.engine(progress, new Engine.Settings(change.parallelism(), Duration.ofSeconds(60)))) {
             for (String name : clusters) {
                 EtcdPki.Phase phase = engine.caPhase(name);

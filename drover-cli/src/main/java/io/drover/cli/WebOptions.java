@@ -38,7 +38,7 @@ final class WebOptions {
     }
 
     /** Starts the web view of the session's herd; the caller closes the server, then the observer. */
-    Served start(Session session, PrintStream out) {
+    Served start(Session session, PrintStream out) throws io.drover.state.StateException {
         int p = port == null ? DEFAULT_PORT : port;
         if (p < 0 || p > 65535) {
             throw new UserError("--port must be between 0 and 65535, got " + p);
@@ -50,7 +50,7 @@ final class WebOptions {
             throw new UserError("--bind: '" + bind + "' is not an address (give an IP address of this machine, e.g. 0.0.0.0 for all)");
         }
         AccessToken token = token(System.getenv());
-        HerdObserver observer = new HerdObserver(session.runnable(), session.providers, session.store, System.getenv(), Duration.ofSeconds(1));
+        HerdObserver observer = new HerdObserver(session.runnable(), session.providers, session.store(), System.getenv(), Duration.ofSeconds(1));
         WebServer server;
         try {
             server = WebServer.start(observer, new EventLog(Engine.workDir(session.herd)),

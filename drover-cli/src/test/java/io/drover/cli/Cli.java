@@ -23,11 +23,17 @@ final class Cli {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(o);
             System.setErr(e);
-            picocli.CommandLine cli = new picocli.CommandLine(new DroverCommand());
+            DroverCommand root = new DroverCommand();
+            picocli.CommandLine cli = new picocli.CommandLine(root);
             cli.setExecutionExceptionHandler(new ErrorHandler());
             cli.setOut(new java.io.PrintWriter(o, true));
             cli.setErr(new java.io.PrintWriter(e, true));
-            int code = cli.execute(args);
+            int code;
+            try {
+                code = cli.execute(args);
+            } finally {
+                root.closeResources();
+            }
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

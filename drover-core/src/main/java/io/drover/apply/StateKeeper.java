@@ -3,9 +3,14 @@ package io.drover.apply;
 import io.drover.state.State;
 import io.drover.state.StateException;
 import io.drover.state.StateStore;
+import io.drover.state.StateVersion;
 import java.util.function.UnaryOperator;
 
-/** The state during an apply: every change is written through at once, so a crash loses no step. */
+/**
+ * The state during an apply: every change is written through at once, so a crash loses no step. Each write is a
+ * compare-and-swap on the version written before it (the first on the version the plan read), so a run whose
+ * state was changed by someone else stops at its next step instead of overwriting their work.
+ */
 public final class StateKeeper {
     private final StateStore store;
     private State state;
@@ -21,7 +26,7 @@ public final class StateKeeper {
 
     public synchronized State update(UnaryOperator<State> change) throws StateException {
         State next = change.apply(state).nextSerial();
-        store.write(next);
+        store.write(next, StateVersion.of(state));
         state = next;
         return next;
     }

@@ -13,10 +13,12 @@ import java.util.Map;
  * @param outputs values computed after apply, e.g. {@code etcd_endpoints}
  * @param source the text it was read from, or null for a herd built in code
  * @param images the images {@code drover bake} builds, in the order declared
+ * @param state where the state lives and how it is protected (the {@code state:} block)
  */
 public record Herd(
         String name, Path file, Map<String, ProviderBlock> providers, Map<String, String> variables,
-        Map<String, Cluster> clusters, Map<String, Output> outputs, HerdSource source, Map<String, ImageSpec> images) {
+        Map<String, Cluster> clusters, Map<String, Output> outputs, HerdSource source, Map<String, ImageSpec> images,
+        StateSettings state) {
 
     public Herd {
         providers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(providers));
@@ -27,12 +29,13 @@ public record Herd(
         variables = Map.copyOf(variables);
         clusters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(clusters));
         outputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
+        state = state == null ? StateSettings.defaults(SourcePosition.unknown(file)) : state;
     }
 
-    /** A herd without images to bake. */
+    /** A herd without images to bake, its state in the default local file. */
     public Herd(String name, Path file, Map<String, ProviderBlock> providers, Map<String, String> variables,
             Map<String, Cluster> clusters, Map<String, Output> outputs, HerdSource source) {
-        this(name, file, providers, variables, clusters, outputs, source, Map.of());
+        this(name, file, providers, variables, clusters, outputs, source, Map.of(), null);
     }
 
     /** A herd of one provider built in code (tests), with no source text. */
@@ -62,7 +65,7 @@ public record Herd(
             String image = ImageSpec.referencedName(c.image());
             resolved.put(c.name(), image == null ? c : c.withImage(references.apply(image)));
         }
-        return new Herd(name, file, providers, variables, resolved, outputs, source, images);
+        return new Herd(name, file, providers, variables, resolved, outputs, source, images, state);
     }
 
     /** The directory the herd file lives in; state goes to {@code .drover/} under it. */

@@ -37,6 +37,11 @@ public final class HerdLoader {
         }
     }
 
+    /** Why an etcd client URL is unusable, or null (for the state block and $DROVER_STATE_ENDPOINTS). */
+    public static String endpointProblem(String url) {
+        return StateReader.endpointProblem(url);
+    }
+
     /**
      * Reads and validates a herd file. A missing, unreadable, oversized or non-regular file is a problem like any
      * other, reported before anything is parsed.
@@ -157,8 +162,9 @@ public final class HerdLoader {
             }
             Map<String, Output> outputs = outputs(top, new References(variables,
                     clusterMaps == null ? Set.of() : clusterMaps.entries().keySet(), problems));
+            StateSettings state = new StateReader(directoryOf(file), problems).read(top);
             return problems.isEmpty()
-                    ? new Herd(name, file, providerBlocks, variables, clusters, outputs, new HerdSource(text, localFiles.read()), images)
+                    ? new Herd(name, file, providerBlocks, variables, clusters, outputs, new HerdSource(text, localFiles.read()), images, state)
                     : null;
         }
 

@@ -79,10 +79,17 @@ sealed interface Shape {
                 "outputs", new Items(SCALAR), "mirror", SCALAR, "securityMirror", SCALAR);
         static final Fields PROVIDER = new Fields(Map.of("type", SCALAR), true);
         static final Fields OUTPUT = fields("value", SCALAR, "description", SCALAR);
+        static final Fields ENCRYPTION_KEY = fields("passphraseEnv", SCALAR, "iterations", SCALAR, "keyFile", SCALAR, "keyEnv", SCALAR);
+        static final Fields ENCRYPTION = fields(
+                "passphraseEnv", SCALAR, "iterations", SCALAR, "keyFile", SCALAR, "keyEnv", SCALAR, "fallback", ENCRYPTION_KEY);
+        static final Fields STATE_TLS = fields("ca", SCALAR, "cert", SCALAR, "key", SCALAR);
+        static final Fields STATE = fields(
+                "backend", SCALAR, "endpoints", new Items(SCALAR), "prefix", SCALAR, "lockTtl", SCALAR, "tls", STATE_TLS,
+                "encryption", ENCRYPTION);
         static final Fields ROOT = fields(
                 "herd", SCALAR, "provider", PROVIDER, "providers", new Named(PROVIDER), "variables", new Named(SCALAR),
                 "images", new Named(IMAGE), "clusters", new Named(CLUSTER),
-                "outputs", new Named(new ScalarOr(OUTPUT)));
+                "outputs", new Named(new ScalarOr(OUTPUT)), "state", STATE);
 
         private Herd() {}
     }

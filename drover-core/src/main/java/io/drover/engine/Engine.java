@@ -40,6 +40,7 @@ import io.drover.state.State;
 import io.drover.state.StateException;
 import io.drover.state.StateLostException;
 import io.drover.state.StateStore;
+import io.drover.state.StateVersion;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -303,7 +304,7 @@ public final class Engine implements AutoCloseable {
         State state = state();
         Map<String, String> secrets = EtcdPki.clearSecrets(pkis.withPki(state).secrets(), cluster);
         secrets.putAll(next.toSecrets(cluster));
-        store.write(state.withSecrets(secrets).nextSerial());
+        store.write(state.withSecrets(secrets).nextSerial(), StateVersion.of(state));
         pkis.replace(cluster, next);
         return next.phase();
     }
@@ -460,9 +461,11 @@ public final class Engine implements AutoCloseable {
      * holds the state lock.
      */
     public ImportSummary importServers(Map<String, State> sources) throws Exception {
-        Importer.Result result = new Importer(herd, list()).run(stored(), sources);
+        Optional<State> current = stored();
+        Importer.Result result = new Importer(herd, list()).run(current, sources);
         State state = result.state();
-        store.write(state.withOutputs(outputs(state)).nextSerial());
+        // Compare-and-swap on what import found: a state written meanwhile is not overwritten.
+        store.write(state.withOutputs(outputs(state)).nextSerial(), current.map(StateVersion::of).orElse(StateVersion.NONE));
         new ClusterPkis(herd).writeClientFiles(workDir(herd), state, note -> events.emit(new Event.Note(herd.name(), note)));
         return new ImportSummary(result.imported(), result.unhealthy(), result.pkiSources());
     }

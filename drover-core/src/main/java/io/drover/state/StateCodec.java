@@ -1,35 +1,135 @@
 package io.drover.state;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** State to and from JSON: sorted, indented, stable, so a state file diffs well. */
+/**
+ * State to and from bytes. Unencrypted: JSON, sorted, indented, stable, so a state file diffs well. Encrypted:
+ * an envelope ({@link StateCipher}) around compact JSON.
+ */
 public final class StateCodec {
-    private final JsonMapper mapper = JsonMapper.builder()
+    private static final JsonMapper PRETTY = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+    private static final JsonMapper COMPACT = PRETTY.rebuild().disable(SerializationFeature.INDENT_OUTPUT).build();
 
-    public byte[] encode(State state) {
-        return mapper.writeValueAsBytes(state);
+    private final String herd;
+    private final StateCipher cipher;
+    private final boolean acceptUnencrypted;
+
+    /** Unencrypted state; an encrypted one is refused with a message saying how to configure the key. */
+    public StateCodec() {
+        this(null, null, false);
     }
 
-    public State decode(byte[] json, String where) throws StateException {
+    /**
+     * @param herd the reader's herd, from its herd file: part of the associated data of encrypted states
+     * @param cipher the keys, or null for unencrypted state
+     * @param acceptUnencrypted with a cipher: read an unencrypted state anyway (once, to encrypt it); writes are
+     *     always encrypted
+     */
+    public StateCodec(String herd, StateCipher cipher, boolean acceptUnencrypted) {
+        this.herd = herd;
+        this.cipher = cipher;
+        this.acceptUnencrypted = acceptUnencrypted;
+    }
+
+    /** Whether this codec writes encrypted state. */
+    public boolean encrypts() {
+        return cipher != null;
+    }
+
+    /** The same keys, also reading unencrypted state (for the one migration that encrypts it). */
+    public StateCodec acceptingUnencrypted() {
+        return new StateCodec(herd, cipher, true);
+    }
+
+    public byte[] encode(State state) throws StateException {
+        if (cipher == null) {
+            return PRETTY.writeValueAsBytes(state);
+        }
+        return cipher.seal(COMPACT.writeValueAsBytes(state), state.herd(), state.lineage(), state.serial());
+    }
+
+    /** Unencrypted JSON of a state, for people ({@code drover state pull --decrypt}). */
+    public static byte[] json(State state) {
+        return PRETTY.writeValueAsBytes(state);
+    }
+
+    public State decode(byte[] bytes, String where) throws StateException {
+        if (StateCipher.isEnvelope(bytes)) {
+            if (cipher == null) {
+                throw new StateKeyException("the state at " + where + " is encrypted, but the herd file has no state.encryption:"
+                        + " add it with the herd's key (see docs/state.md)");
+            }
+            StateCipher.Opened opened = cipher.open(bytes, herd, where);
+            State state = parse(opened.plaintext(), where);
+            if (!StateVersion.of(state).equals(opened.version()) || !herd.equals(state.herd())) {
+                throw new StateKeyException("the encrypted state at " + where + " does not hold what its header says"
+                        + " (serial or lineage differ): it was tampered with");
+            }
+            return state;
+        }
+        if (cipher != null && !acceptUnencrypted) {
+            throw new UnencryptedStateException(where);
+        }
+        return parse(bytes, where);
+    }
+
+    /**
+     * The lineage and serial stored in these bytes, without decrypting them (a store's compare-and-swap needs no
+     * key) and without reading a large state whole.
+     */
+    public StateVersion version(byte[] bytes, String where) throws StateException {
+        if (StateCipher.isEnvelope(bytes)) {
+            return StateCipher.peek(bytes, where);
+        }
+        String lineage = null;
+        Long serial = null;
+        try (JsonParser p = PRETTY.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw corrupt(where, "not a JSON object", null);
+            }
+            while (p.nextToken() == JsonToken.PROPERTY_NAME && (lineage == null || serial == null)) {
+                String name = p.currentName();
+                p.nextToken();
+                switch (name) {
+                    case "lineage" -> lineage = p.getString();
+                    case "serial" -> serial = p.getLongValue();
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (JacksonException e) {
+            throw corrupt(where, e.getOriginalMessage(), e);
+        }
+        if (lineage == null || serial == null) {
+            throw corrupt(where, "no lineage or serial", null);
+        }
+        return StateVersion.of(lineage, serial);
+    }
+
+    private static State parse(byte[] json, String where) throws StateException {
         try {
-            State state = mapper.readValue(json, State.class);
+            State state = PRETTY.readValue(json, State.class);
             if (state.formatVersion() > State.FORMAT_VERSION) {
                 throw new StateException("the state at " + where + " has format version " + state.formatVersion()
                         + ", newer than this drover understands (" + State.FORMAT_VERSION + "): upgrade drover");
             }
             return state;
         } catch (JacksonException e) {
-            throw new StateException("the state at " + where + " is not valid JSON (" + e.getOriginalMessage()
-                    + "): restore it from its backup (" + where + ".backup)", e);
+            throw corrupt(where, e.getOriginalMessage(), e);
         }
+    }
+
+    private static StateException corrupt(String where, String why, Throwable cause) {
+        return new DamagedStateException("the state at " + where + " is not valid JSON (" + why + ")", cause);
     }
 }

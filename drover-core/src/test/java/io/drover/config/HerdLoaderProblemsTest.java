@@ -150,7 +150,27 @@ class HerdLoaderProblemsTest {
                         "bad value for 'endpoint' in provider (cloud): 'ftp://x' is not an http or https URL (e.g. https://"),
                 new Case("providerRefusesAClusterOption", "herd: t\nprovider: {type: cloud, endpoint: http://x}\n"
                         + "clusters:\n  app: {size: 1, image: host, provider: {flavor: f, volumeGb: 5000}}\n", "4:63",
-                        "bad value for 'volumeGb' in the provider options of cluster 'app': volumes have at most 1000 GB, got 5000"));
+                        "bad value for 'volumeGb' in the provider options of cluster 'app': volumes have at most 1000 GB, got 5000"),
+                new Case("unknownStateBackend", top("state: {backend: consul}\n"), "4:18", "unknown state backend 'consul'"),
+                new Case("stateEndpointWithoutPort", top("state:\n  backend: etcd\n  endpoints: [https://10.0.0.5]\n"), "6:15",
+                        "needs a host and a port"),
+                new Case("stateEndpointNotHttp", top("state:\n  backend: etcd\n  endpoints: [grpc://10.0.0.5:2379]\n"), "6:15",
+                        "must start with http:// or https://"),
+                new Case("statePrefixWithoutSlash", top("state: {backend: etcd, prefix: drover/x}\n"), "4:32", "bad etcd key prefix"),
+                new Case("etcdSettingOnFileBackend", top("state:\n  endpoints: [http://127.0.0.1:2379]\n"), "5:3",
+                        "'endpoints' is only used with backend: etcd"),
+                new Case("lockTtlTooShort", top("state: {backend: etcd, lockTtl: 500ms}\n"), "4:33", "lockTtl must be between 2s and 1h"),
+                new Case("tlsCertWithoutKey", top("state:\n  backend: etcd\n  tls: {ca: ca.pem, cert: c.pem}\n"), "6:3",
+                        "needs both 'cert' and 'key'"),
+                new Case("encryptionWithTwoKeys", top("state:\n  encryption: {passphraseEnv: P, keyEnv: K}\n"), "5:34",
+                        "names more than one key"),
+                new Case("encryptionWithoutKey", top("state:\n  encryption: {iterations: 600000}\n"), "5:3", "names no key"),
+                new Case("tooFewIterations", top("state:\n  encryption: {passphraseEnv: P, iterations: 1000}\n"), "5:46",
+                        "'iterations' must be between 210000 and 10000000"),
+                new Case("passphraseInsteadOfVariable", top("state:\n  encryption: {passphraseEnv: 'my secret words'}\n"), "5:31",
+                        "is not an environment variable name"),
+                new Case("unknownEncryptionKey", top("state:\n  encryption: {passphraseEnv: P, iteration: 600000}\n"), "5:34",
+                        "did you mean 'iterations'?"));
     }
 
     /** A valid etcd cluster {@code kv} whose {@code etcd:} block (line 7) holds {@code body} from line 8, column 7. */

@@ -221,6 +221,43 @@ class HerdLoaderTest {
     }
 
     @Test
+    void readsTheStateBlock() throws Exception {
+        Herd herd = loader.parse("""
+                herd: team
+                clusters:
+                  app: {size: 1, image: host}
+                state:
+                  backend: etcd
+                  endpoints: [https://10.0.0.5:2379, https://10.0.0.6:2379]
+                  prefix: /drover/team
+                  lockTtl: 30s
+                  tls: {ca: pki/ca.pem, cert: pki/me.pem, key: pki/me.key}
+                  encryption:
+                    passphraseEnv: TEAM_STATE_PASSPHRASE
+                    iterations: 700000
+                    fallback: {keyFile: old.key}
+                """, dir.resolve("drover.yaml"));
+
+        StateSettings s = herd.state();
+        assertThat(s.backend()).isEqualTo(StateSettings.Backend.ETCD);
+        assertThat(s.endpoints()).extracting(Object::toString).containsExactly("https://10.0.0.5:2379", "https://10.0.0.6:2379");
+        assertThat(s.prefixFor("team")).isEqualTo("/drover/team");
+        assertThat(s.lockTtl()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(s.tls()).isEqualTo(new StateSettings.Tls(dir.resolve("pki/ca.pem"), dir.resolve("pki/me.pem"), dir.resolve("pki/me.key")));
+        assertThat(s.encryption()).isEqualTo(new StateSettings.Encryption(new StateSettings.Passphrase("TEAM_STATE_PASSPHRASE", 700_000),
+                new StateSettings.KeyFile(dir.resolve("old.key"))));
+    }
+
+    @Test
+    void withoutAStateBlockTheStateIsTheLocalFileUnencrypted() throws Exception {
+        Herd herd = loader.parse("herd: solo\nclusters:\n  app: {size: 1, image: host}\n", dir.resolve("drover.yaml"));
+        assertThat(herd.state().backend()).isEqualTo(StateSettings.Backend.FILE);
+        assertThat(herd.state().encryption()).isNull();
+        assertThat(herd.state().prefixFor("solo")).isEqualTo("/drover/solo");
+        assertThat(herd.state().lockTtl()).isEqualTo(StateSettings.DEFAULT_LOCK_TTL);
+    }
+
+    @Test
     void etcdClustersDefaultToAntiAffinityAndEtcdHealth() throws Exception {
         Cluster etcd = loader.parse("""
                 herd: kv

@@ -28,7 +28,7 @@ class FileStateStoreTest {
     void writtenStateReadsBackEqual() throws Exception {
         FileStateStore store = new FileStateStore(dir);
         State state = State.empty("h").with(server("web-0-1")).withOutputs(Map.of("a", "b")).nextSerial();
-        store.write(state);
+        store.write(state, StateVersion.NONE);
         assertThat(store.read()).contains(state);
     }
 
@@ -36,11 +36,11 @@ class FileStateStoreTest {
     void aRefusedWriteSaysWhyAndKeepsThePreviousState() throws Exception {
         FileStateStore store = new FileStateStore(dir);
         State first = State.empty("h").with(server("web-0-1")).nextSerial();
-        store.write(first);
+        store.write(first, StateVersion.NONE);
         // The backup's temp file cannot be replaced: a non-empty directory stands in its way (as root too).
         Files.createDirectories(dir.resolve("state.json.backup.tmp/x"));
 
-        assertThatThrownBy(() -> store.write(first.without("web-0-1").nextSerial()))
+        assertThatThrownBy(() -> store.write(first.without("web-0-1").nextSerial(), StateVersion.of(first)))
                 .isInstanceOf(StateException.class)
                 .hasMessage("cannot write the state to " + dir.resolve("state.json") + ": directory not empty ("
                         + dir.resolve("state.json.backup.tmp") + "). The previous state is untouched.");
@@ -60,8 +60,8 @@ class FileStateStoreTest {
     void previousVersionIsKeptAsBackup() throws Exception {
         FileStateStore store = new FileStateStore(dir);
         State first = State.empty("h").with(server("web-0-1")).nextSerial();
-        store.write(first);
-        store.write(first.without("web-0-1").nextSerial());
+        store.write(first, StateVersion.NONE);
+        store.write(first.without("web-0-1").nextSerial(), StateVersion.of(first));
 
         State backup = new StateCodec().decode(Files.readAllBytes(dir.resolve("state.json.backup")), "backup");
         assertThat(backup).isEqualTo(first);
@@ -71,8 +71,9 @@ class FileStateStoreTest {
     @Test
     void stateAndBackupAreReadableByTheirOwnerOnlyBecauseTheyHoldSecrets() throws Exception {
         FileStateStore store = new FileStateStore(dir);
-        store.write(State.empty("h").withSecrets(Map.of("pki/etcd/ca.key", "-----BEGIN PRIVATE KEY-----")));
-        store.write(State.empty("h").nextSerial());
+        State first = State.empty("h").withSecrets(Map.of("pki/etcd/ca.key", "-----BEGIN PRIVATE KEY-----")).nextSerial();
+        store.write(first, StateVersion.NONE);
+        store.write(first.nextSerial(), StateVersion.of(first));
         for (String name : new String[] {"state.json", "state.json.backup"}) {
             assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
                     .as(name).isEqualTo("rw-------");
@@ -82,8 +83,9 @@ class FileStateStoreTest {
     @Test
     void noTemporaryFileIsLeftBehind() throws Exception {
         FileStateStore store = new FileStateStore(dir);
-        store.write(State.empty("h"));
-        store.write(State.empty("h").nextSerial());
+        State first = State.empty("h").nextSerial();
+        store.write(first, StateVersion.NONE);
+        store.write(first.nextSerial(), StateVersion.of(first));
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("state.json.tmp", "state.json.backup.tmp");
         }
@@ -95,7 +97,27 @@ class FileStateStoreTest {
         assertThatThrownBy(() -> new FileStateStore(dir).read())
                 .isInstanceOf(StateException.class)
                 .hasMessageContaining("not valid JSON")
-                .hasMessageContaining("backup");
+                .hasMessageContaining("backup")
+                .isInstanceOf(DamagedStateException.class);
+    }
+
+    @Test
+    void turningEncryptionOnLeavesNoPlaintextBackupBehind() throws Exception {
+        State plain = State.empty("h").with(server("web-0-1"))
+                .withSecrets(Map.of("pki/etcd/ca.key", "-----BEGIN PRIVATE KEY-----")).nextSerial();
+        new FileStateStore(dir).write(plain, StateVersion.NONE);
+        StateCipher cipher = new StateCipher(new StateCipher.RawKey(new byte[32], "test key"), null);
+        FileStateStore encrypted = new FileStateStore(dir, new StateCodec("h", cipher, true));
+
+        encrypted.write(plain.nextSerial(), StateVersion.of(plain));
+
+        for (String name : new String[] {"state.json", "state.json.backup"}) {
+            String text = Files.readString(dir.resolve(name));
+            assertThat(text).as(name).contains("drover_encrypted_state").doesNotContain("PRIVATE KEY")
+                    .doesNotContain("web-0-1").doesNotContain(plain.lineage());
+        }
+        State backup = new StateCodec("h", cipher, false).decode(Files.readAllBytes(dir.resolve("state.json.backup")), "backup");
+        assertThat(backup).isEqualTo(plain);
     }
 
     @Test
@@ -110,6 +132,18 @@ class FileStateStoreTest {
         try (StateLock again = store.lock("destroy")) {
             assertThat(again).isNotNull();
         }
+    }
+
+    @Test
+    void forceUnlockOfALiveHoldersFileLockSaysToStopThatProcess() throws Exception {
+        FileStateStore store = new FileStateStore(dir);
+        try (StateLock held = store.lock("apply")) {
+            String id = store.lockHolder().orElseThrow().id();
+            assertThatThrownBy(() -> store.forceUnlock(id))
+                    .isInstanceOf(StateException.class)
+                    .hasMessageContaining("kill " + ProcessHandle.current().pid());
+        }
+        assertThatThrownBy(() -> store.forceUnlock("x")).hasMessageContaining("not locked");
     }
 
     @Test

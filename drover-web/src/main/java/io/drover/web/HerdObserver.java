@@ -336,6 +336,7 @@ public final class HerdObserver implements AutoCloseable {
 
     private static Map<String, Object> lock(LockInfo info) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", info.id()); // for 'drover force-unlock ID'
         m.put("operation", info.operation());
         m.put("user", info.user());
         m.put("host", info.host());
