@@ -229,9 +229,12 @@ public final class MemoryCloud {
                 if (existing.status == Instance.Status.RUNNING) {
                     return existing.instance(); // adopted: created by a run that did not live to record it
                 }
-                servers.remove(existing.id); // the remains of a create that died: built anew
+                // Dead (or the remains of a create that died): built anew, on its address, as a cloud keeps the port.
+                servers.remove(existing.id);
+                reserved.put(new Key(herd, request.name()), existing.ip);
             }
             if (images.values().stream().noneMatch(i -> i.id().equals(request.image().id()))) {
+                reserved.remove(new Key(herd, request.name()));
                 throw new ProviderException("image " + request.image().id() + " ('" + request.image().reference()
                         + "') does not exist in the memory cloud; resolve a published image");
             }
@@ -251,7 +254,7 @@ public final class MemoryCloud {
             userData = request.userData().render(new Endpoint(request.name(), server.ip));
         } catch (ProviderException | RuntimeException e) {
             synchronized (this) {
-                servers.remove(server.id);
+                servers.remove(server.id); // a failed create leaves nothing, its reservation included
             }
             throw e;
         }
