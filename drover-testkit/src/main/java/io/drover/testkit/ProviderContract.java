@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,7 +88,7 @@ public abstract class ProviderContract {
     private Path tempDir;
 
     private final String herd = "contract-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    private final Set<String> herdsUsed = new LinkedHashSet<>();
+    private final Map<String, Provider> firstSessions = new java.util.LinkedHashMap<>();
     private final List<Provider> sessions = new CopyOnWriteArrayList<>();
     /** A session of {@link #herd()}, opened for every test. */
     protected Provider provider;
@@ -183,9 +182,9 @@ public abstract class ProviderContract {
 
     /** A new session of a herd, as the next command would open (closed after the test). */
     protected final Provider open(String herdName) throws ProviderException {
-        herdsUsed.add(herdName);
         Provider session = factory().open(context(herdName));
         sessions.add(session);
+        firstSessions.putIfAbsent(herdName, session);
         return session;
     }
 
@@ -252,12 +251,12 @@ public abstract class ProviderContract {
         image = provider.resolveImage(image());
     }
 
-    /** Destroys everything the test's herds hold, in a fresh session (the test's may be broken on purpose). */
+    /** Destroys everything the test's herds hold (with each herd's first session: opening one costs a login). */
     @AfterEach
     protected final void destroyEverything() throws Exception {
         List<Exception> failures = new ArrayList<>();
-        for (String h : herdsUsed) {
-            try (Provider cleaner = factory().open(context(h))) {
+        for (Provider cleaner : firstSessions.values()) {
+            try {
                 destroyAll(cleaner, cleaner.list());
                 for (String cluster : cleaner.listClusters()) {
                     cleaner.destroyCluster(cluster);
@@ -299,7 +298,7 @@ public abstract class ProviderContract {
         assertThat(image.reference()).isEqualTo(image());
         assertThat(image.id()).isNotBlank();
         assertThat(image.digest()).startsWith("sha256:").hasSizeGreaterThan("sha256:".length());
-        assertThat(open(herd).resolveImage(image())).isEqualTo(image);
+        assertThat(provider.resolveImage(image())).isEqualTo(image);
     }
 
     @Test
@@ -375,7 +374,7 @@ public abstract class ProviderContract {
         awaitDead(provider, name);
         Renders again = new Renders();
 
-        Instance second = open(herd).create(request(name, again));
+        Instance second = provider.create(request(name, again));
 
         assertThat(second.status()).as("create returns a running server or fails").isEqualTo(Instance.Status.RUNNING);
         assertThat(again.seen()).as("a new server's user data is rendered once").hasSize(1);
@@ -411,7 +410,7 @@ public abstract class ProviderContract {
 
     @Test
     public void createsOfDifferentNamesRunInParallel() throws Exception {
-        int count = 4;
+        int count = 3;
         List<Renders> renders = new ArrayList<>();
         List<Instance> created = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(count)) {
@@ -451,7 +450,6 @@ public abstract class ProviderContract {
         provider.destroy(created.id());
 
         assertThat(provider.list()).as("gone when destroy returns").isEmpty();
-        assertThat(open(herd).list()).isEmpty();
         assertNothingLeftOf(name);
         provider.destroy(created.id()); // a second time: not an error
         provider.destroy(unknownServerId()); // never existed: not an error
@@ -495,7 +493,7 @@ public abstract class ProviderContract {
 
         causeDrift(created);
 
-        Instance drifted = listed(open(herd), name).orElseThrow();
+        Instance drifted = listed(provider, name).orElseThrow();
         assertThat(drifted.drifted()).isPresent();
         assertThat(drifted.status()).isEqualTo(Instance.Status.RUNNING);
         assertThat(drifted.tags()).as("drift is a field, never a rewritten tag").isEqualTo(created.tags());
@@ -530,7 +528,7 @@ public abstract class ProviderContract {
         assertThat(provider.list()).as("a reservation is not a server").isEmpty();
 
         Renders renders = new Renders();
-        Instance server = open(herd).create(request(name, renders));
+        Instance server = provider.create(request(name, renders));
 
         assertThat(server.ip()).isEqualTo(reserved.ip());
         assertThat(renders.seen()).containsExactly(reserved);
@@ -563,7 +561,7 @@ public abstract class ProviderContract {
         provider.reserve(CLUSTER, name("leftover"), Map.of()).orElseThrow();
         Instance server = provider.create(request(name("server"), new Renders()));
 
-        open(herd).sweep(Set.of(name("kept")));
+        provider.sweep(Set.of(name("kept")));
 
         assertNothingLeftOf(name("leftover"));
         assertThat(provider.reserve(CLUSTER, name("kept"), Map.of())).contains(kept);
@@ -614,14 +612,15 @@ public abstract class ProviderContract {
         String name = name("a");
 
         createAndKill(request(name, new Renders()), KillPoint.WHILE_RENDERING);
+        Provider next = open(herd);
 
-        Optional<Instance> left = settled(open(herd), name);
+        Optional<Instance> left = settled(next, name);
         left.ifPresent(i -> {
             assertThat(i.status()).as("a server whose creator died before it booted").isIn(Instance.Status.STOPPED, Instance.Status.ERROR);
             assertThat(i.tags()).as("it carries its tags, so the next run finds it").containsAllEntriesOf(tags(name));
         });
         Renders renders = new Renders();
-        Instance server = open(herd).create(request(name, renders));
+        Instance server = next.create(request(name, renders));
         assertThat(server.status()).isEqualTo(Instance.Status.RUNNING);
         assertThat(renders.seen()).containsExactly(new Endpoint(name, server.ip()));
         assertThat(allNamed(provider, name)).singleElement().satisfies(i -> assertThat(i.id()).isEqualTo(server.id()));
@@ -632,12 +631,13 @@ public abstract class ProviderContract {
         String name = name("a");
 
         createAndKill(request(name, new Renders()), KillPoint.AFTER_CREATE);
+        Provider next = open(herd);
 
-        Instance found = settled(open(herd), name).orElseThrow(() -> new AssertionError("the server of a killed run is not listed"));
+        Instance found = settled(next, name).orElseThrow(() -> new AssertionError("the server of a killed run is not listed"));
         assertThat(found.status()).isEqualTo(Instance.Status.RUNNING);
         assertThat(found.tags()).containsAllEntriesOf(tags(name)).containsEntry(Tags.HERD, herd);
         Renders renders = new Renders();
-        Instance adopted = open(herd).create(request(name, renders));
+        Instance adopted = next.create(request(name, renders));
         assertThat(adopted.id()).isEqualTo(found.id());
         assertThat(adopted.ip()).isEqualTo(found.ip());
         assertThat(renders.seen()).isEmpty();
@@ -668,7 +668,6 @@ public abstract class ProviderContract {
 
         provider.ensureCluster(request);
         provider.ensureCluster(request);
-        open(herd).ensureCluster(request);
 
         if (can(Capability.CLUSTER_RESOURCES)) {
             assertThat(provider.listClusters()).containsExactly(CLUSTER);

@@ -14,7 +14,8 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
@@ -24,11 +25,19 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "OS_CLOUD", matches = ".+")
 class OpenStackProviderContractTest extends ProviderContract {
-    private final OpenStackClient admin = TestCloud.client();
+    /** For looking behind the provider's back; one for the class (each login costs a second or more). */
+    private static OpenStackClient admin;
 
-    @AfterEach
-    void closeAdmin() {
-        admin.close();
+    @BeforeAll
+    static void connectAdmin() {
+        admin = TestCloud.client();
+    }
+
+    @AfterAll
+    static void closeAdmin() {
+        if (admin != null) {
+            admin.close();
+        }
     }
 
     @Override
