@@ -233,9 +233,16 @@ public abstract class ProviderContract {
         return session.list().stream().filter(i -> i.name().equals(name)).toList();
     }
 
-    /** Waits until the server of that name is no longer reported BUILDING (a cloud finishing a build on its own). */
-    private Optional<Instance> settled(Provider session, String name) {
-        return await().atMost(settleTimeout().plusMillis(100)).pollInterval(Duration.ofMillis(100)).pollDelay(Duration.ZERO)
+    /**
+     * The server of that name once it is no longer reported BUILDING (a cloud finishing a build on its own), waiting
+     * at most {@link #settleTimeout()}; with a zero timeout, as listed right now.
+     */
+    private Optional<Instance> settled(Provider session, String name) throws ProviderException {
+        Optional<Instance> now = listed(session, name);
+        if (now.isEmpty() || now.get().status() != Instance.Status.BUILDING || settleTimeout().isZero()) {
+            return now;
+        }
+        return await().atMost(settleTimeout()).pollInterval(Duration.ofMillis(200))
                 .until(() -> listed(session, name), i -> i.isEmpty() || i.get().status() != Instance.Status.BUILDING);
     }
 
@@ -565,6 +572,8 @@ public abstract class ProviderContract {
 
         assertNothingLeftOf(name("leftover"));
         assertThat(provider.reserve(CLUSTER, name("kept"), Map.of())).contains(kept);
+        assertThat(provider.reserve(CLUSTER, name("server"), Map.of())).as("reserving a server's name gives its address")
+                .contains(new Endpoint(name("server"), server.ip()));
         assertThat(provider.list()).singleElement().satisfies(i -> {
             assertThat(i.id()).isEqualTo(server.id());
             assertThat(i.status()).isEqualTo(Instance.Status.RUNNING);
