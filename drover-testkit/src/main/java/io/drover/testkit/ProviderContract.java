@@ -313,10 +313,8 @@ public abstract class ProviderContract {
         String missing = "drover-contract-no-such-image-" + UUID.randomUUID();
 
         assertThatThrownBy(() -> provider.resolveImage(missing))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.retryable()).as("retryable").isFalse();
-                    assertThat(e.getMessage()).contains(missing);
-                });
+                .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.retryable()).as("retryable").isFalse())
+                .as("the message names the image").hasMessageContaining(missing);
     }
 
     // ---- create, list ------------------------------------------------------------------------------------------------------
