@@ -115,4 +115,19 @@ class MemoryCloudTest {
     void aCloudWithoutReservationsAnswersEmpty() throws ProviderException {
         assertThat(MemoryCloud.builder().withoutReservations().build().open("h").reserve("web", "web-0-1", Map.of())).isEmpty();
     }
+
+    @Test
+    void anInterruptedCreateLeftBehindIsRebuiltOnItsAddressByTheNextCreate() throws ProviderException {
+        Instance left = cloud.interruptedCreate("h", request("web-0-1"), Instance.Status.STOPPED);
+        assertThat(provider.list()).singleElement().satisfies(i -> {
+            assertThat(i.status()).isEqualTo(Instance.Status.STOPPED);
+            assertThat(i.tags()).containsEntry(Tags.RESOURCE, "web[0]").containsEntry(Tags.HERD, "h");
+        });
+
+        Instance rebuilt = provider.create(request("web-0-1"));
+
+        assertThat(rebuilt.id()).isNotEqualTo(left.id());
+        assertThat(rebuilt.ip()).isEqualTo(left.ip());
+        assertThat(provider.list()).singleElement().satisfies(i -> assertThat(i.status()).isEqualTo(Instance.Status.RUNNING));
+    }
 }
