@@ -107,7 +107,7 @@ public final class LocalProvider implements Provider {
     @Override
     public void release(String name) throws ProviderException {
         Path serverDir = serverDirectory(name);
-        if (reservation(serverDir).isPresent() && !Files.exists(serverDir.resolve(ServerMetadata.FILE))) {
+        if (reservedByThisHerd(serverDir) && !Files.exists(serverDir.resolve(ServerMetadata.FILE))) {
             destroy(name);
         }
     }
@@ -133,10 +133,8 @@ public final class LocalProvider implements Provider {
             if (keep.contains(name) || Files.exists(dir.resolve(ServerMetadata.FILE))) {
                 continue; // servers are the engine's to delete
             }
-            Optional<String> owner = reservationOwner(dir);
-            boolean reservedHere = owner.isPresent() && (owner.get().isEmpty() || owner.get().equals(herd));
-            boolean deadCreate = owner.isEmpty() && !creatorAlive(dir);
-            if (reservedHere || deadCreate) {
+            boolean deadCreate = reservationOwner(dir).isEmpty() && !creatorAlive(dir);
+            if (reservedByThisHerd(dir) || deadCreate) {
                 destroy(name);
             }
         }
@@ -150,6 +148,11 @@ public final class LocalProvider implements Provider {
                     + owner.get() + "', not '" + herd + "'; give the herds different 'root' settings or destroy the other herd");
         }
         return readReservation(serverDir).map(lines -> lines.get(0));
+    }
+
+    /** Whether the directory holds a reservation of this herd (or of an older version, which did not say whose). */
+    private boolean reservedByThisHerd(Path serverDir) {
+        return reservationOwner(serverDir).filter(owner -> owner.isEmpty() || owner.equals(herd)).isPresent();
     }
 
     /** The herd that reserved a server directory's address ("" for reservations of older versions), if any did. */

@@ -243,8 +243,8 @@ class LocalServerTest {
     }
 
     @Test
-    void anotherHerdSharingTheRootCannotUseMyReservation() throws Exception {
-        herd.provider().reserve("web", "web-0", java.util.Map.of()).orElseThrow();
+    void anotherHerdSharingTheRootNeitherUsesNorReleasesMyReservation() throws Exception {
+        var mine = herd.provider().reserve("web", "web-0", java.util.Map.of()).orElseThrow();
         var context = herd.context();
         var other = new io.drover.spi.ProviderContext("other-herd", context.settings(), context.workDir(), context.environment());
 
@@ -252,7 +252,10 @@ class LocalServerTest {
             assertThatThrownBy(() -> provider.reserve("web", "web-0", java.util.Map.of()))
                     .isInstanceOf(ProviderException.class)
                     .hasMessageContaining("is reserved by herd 'test-herd', not 'other-herd'");
+            provider.release("web-0");
+            provider.sweep(java.util.Set.of());
         }
+        assertThat(herd.provider().reserve("web", "web-0", java.util.Map.of())).contains(mine);
         herd.provider().release("web-0");
     }
 }
