@@ -47,6 +47,7 @@ final class KilledCreate {
         ObjectNode spec = JSON.createObjectNode();
         spec.put("type", type);
         spec.put("herd", context.herd());
+        spec.put("provider", context.name());
         spec.put("workDir", context.workDir().toAbsolutePath().toString());
         spec.set("settings", toJson(context.settings()));
         spec.set("environment", toJson(new LinkedHashMap<>(context.environment())));
@@ -134,7 +135,8 @@ final class KilledCreate {
         Map<String, String> environment = strings(spec.path("environment"));
         Map<String, String> tags = strings(spec.path("tags"));
         UserDataTemplate template = new UserDataTemplate(spec.path("format").asString(), spec.path("template").asString());
-        ProviderContext context = new ProviderContext(spec.path("herd").asString(), settings, Path.of(spec.path("workDir").asString()), environment);
+        ProviderContext context = new ProviderContext(spec.path("herd").asString(), settings, Path.of(spec.path("workDir").asString()),
+                environment, spec.path("provider").asString());
         Provider provider = factory.open(context);
         String name = spec.path("name").asString();
         LaunchRequest request = new LaunchRequest(spec.path("cluster").asString(), name, provider.resolveImage(spec.path("image").asString()),
