@@ -7,13 +7,12 @@ import io.drover.config.HerdLoader;
 import io.drover.engine.Engine;
 import io.drover.plan.ClusterTemplate;
 import io.drover.spi.Instance;
-import io.drover.spi.Provider;
-import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderFactory;
-import io.drover.spi.Setting;
 import io.drover.spi.Tags;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
+import io.drover.testkit.MemoryCloud;
+import io.drover.testkit.MemoryProviderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -54,24 +53,8 @@ final class PlanFixture {
         Path file = dir.resolve("drover.yaml");
         Files.writeString(file, yaml);
 
-        MemoryProvider provider = new MemoryProvider();
-        ProviderFactory factory = new ProviderFactory() {
-            public String type() {
-                return "memory";
-            }
-
-            public String description() {
-                return "in memory (benchmarks)";
-            }
-
-            public List<Setting> settings() {
-                return List.of();
-            }
-
-            public Provider open(ProviderContext context) {
-                return provider;
-            }
-        };
+        MemoryCloud cloud = MemoryCloud.create();
+        ProviderFactory factory = new MemoryProviderFactory(cloud);
         long t0 = System.nanoTime();
         Herd herd = new HerdLoader(List.of(factory)).load(file);
         long loadNanos = System.nanoTime() - t0;
@@ -89,7 +72,7 @@ final class PlanFixture {
                     ServerRecord r = new ServerRecord(ServerRecord.resource(c.name(), slot), c.name(), slot, 1, name, "m-" + n, ip,
                             t.digest(), t.image().digest(), Instant.now(), false, Map.of());
                     records.add(r);
-                    provider.put(new Instance(r.instanceId(), name, ip, Instance.Status.RUNNING, Map.of(Tags.HERD, herd.name(),
+                    cloud.put(herd.name(), new Instance(r.instanceId(), name, ip, Instance.Status.RUNNING, Map.of(Tags.HERD, herd.name(),
                             Tags.CLUSTER, c.name(), Tags.RESOURCE, r.resource(), Tags.DIGEST, t.digest()), r.createdAt()));
                     n++;
                 }

@@ -6,24 +6,14 @@ import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
 import io.drover.engine.Engine;
 import io.drover.plan.Planner;
-import io.drover.spi.Endpoint;
-import io.drover.spi.Image;
-import io.drover.spi.Instance;
-import io.drover.spi.LaunchRequest;
-import io.drover.spi.Provider;
-import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderFactory;
-import io.drover.spi.Setting;
 import io.drover.state.FileStateStore;
+import io.drover.testkit.MemoryCloud;
+import io.drover.testkit.MemoryProviderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,12 +29,12 @@ class EtcdBootstrapProbeTest {
     @Test
     void bootstrapWithProcessHealthDoesNotWaitForPeerPorts() throws Exception {
         // Nothing listens on these loopback addresses: a peer-port probe would wait out the 2 s start timeout and fail.
-        ReservingProvider provider = new ReservingProvider("127.0.99.");
+        MemoryCloud cloud = MemoryCloud.builder().addresses("127.0.99.").build();
         Path file = dir.resolve("drover.yaml");
         Files.writeString(file, """
                 herd: probe
                 provider:
-                  type: reserving
+                  type: memory
                 clusters:
                   etcd:
                     size: 3
@@ -54,7 +44,7 @@ class EtcdBootstrapProbeTest {
                       type: process
                       startTimeout: 2s
                 """);
-        ProviderFactory factory = factory(provider);
+        ProviderFactory factory = new MemoryProviderFactory(cloud);
         Herd herd = new HerdLoader(List.of(factory)).load(file);
 
         ApplyResult result;
@@ -64,72 +54,11 @@ class EtcdBootstrapProbeTest {
         }
 
         assertThat(result.failures()).isEmpty();
-        assertThat(provider.reserved).hasSize(3);
-        assertThat(provider.list()).extracting(Instance::ip).containsExactlyInAnyOrderElementsOf(provider.reserved.values());
-    }
-
-    private static ProviderFactory factory(Provider provider) {
-        return new ProviderFactory() {
-            @Override
-            public String type() {
-                return "reserving";
-            }
-
-            @Override
-            public String description() {
-                return "in memory, with reservations (tests)";
-            }
-
-            @Override
-            public List<Setting> settings() {
-                return List.of();
-            }
-
-            @Override
-            public Provider open(ProviderContext context) {
-                return provider;
-            }
-        };
-    }
-
-    /** Servers in memory; addresses are reserved ahead and used by the create of the same name. */
-    private static final class ReservingProvider implements Provider {
-        final Map<String, String> reserved = new ConcurrentHashMap<>();
-        private final Map<String, Instance> instances = new ConcurrentHashMap<>();
-        private final AtomicInteger next = new AtomicInteger(1);
-        private final String prefix;
-
-        ReservingProvider(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Image resolveImage(String reference) {
-            return new Image(reference, reference, "sha256:" + Integer.toHexString(reference.hashCode()));
-        }
-
-        @Override
-        public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags) {
-            return Optional.of(new Endpoint(name, reserved.computeIfAbsent(name, n -> prefix + next.getAndIncrement())));
-        }
-
-        @Override
-        public Instance create(LaunchRequest request) throws io.drover.spi.ProviderException {
-            String ip = reserved.computeIfAbsent(request.name(), n -> prefix + next.getAndIncrement());
-            request.userData().render(new Endpoint(request.name(), ip));
-            Instance instance = new Instance("m-" + request.name(), request.name(), ip, Instance.Status.RUNNING, request.tags(), Instant.now());
-            instances.put(instance.id(), instance);
-            return instance;
-        }
-
-        @Override
-        public List<Instance> list() {
-            return new ArrayList<>(instances.values());
-        }
-
-        @Override
-        public void destroy(String instanceId) {
-            instances.remove(instanceId);
-        }
+        assertThat(cloud.calls(MemoryCloud.Operation.RESERVE)).isEqualTo(3);
+        assertThat(cloud.reservations("probe")).as("every reservation was used").isEmpty();
+        List<String> ips = cloud.servers().stream().map(s -> s.instance().ip()).toList();
+        assertThat(ips).hasSize(3).allMatch(ip -> ip.startsWith("127.0.99."));
+        assertThat(cloud.servers()).allSatisfy(s -> assertThat(s.userData().orElseThrow().text())
+                .as("each member's config names every reserved member").contains(ips));
     }
 }

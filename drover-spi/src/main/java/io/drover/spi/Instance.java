@@ -22,7 +22,10 @@ public record Instance(String id, String name, String ip, Status status, Map<Str
 
     /** Coarse lifecycle as every cloud can report it. */
     public enum Status {
-        /** Accepted and still being built by a create that is under way. */
+        /**
+         * Accepted and still being built: by a create that is under way, or by the cloud itself after its creator
+         * died. Never reported for a create that nobody will finish (that is {@link #STOPPED}).
+         */
         BUILDING,
         /** Running as far as the cloud can tell (its health is checked separately). */
         RUNNING,

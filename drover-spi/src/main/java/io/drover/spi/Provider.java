@@ -3,50 +3,89 @@ package io.drover.spi;
 import java.util.List;
 
 /**
- * A session with one cloud. Providers create, list and destroy servers and the few cluster-wide resources a
- * cloud needs (server groups, security groups); they know nothing about plans, state or health: the engine
- * decides what to do and calls these one at a time, possibly from several threads at once.
+ * A session with one cloud for one herd. Providers create, list and destroy servers and the few cluster-wide
+ * resources a cloud needs (server groups, security groups); they know nothing about plans, state or health: the
+ * engine decides what to do and calls these, possibly from several threads at once, but never two calls about the
+ * same server name at the same time (one engine runs per herd, under the state lock).
  *
  * <p>Every resource a provider creates carries the {@link Tags} it is given, so that {@link #list()} finds
- * it again even when Drover crashed before saving its state ("adoption" instead of a duplicate).
+ * it again even when Drover crashed before saving its state ("adoption" instead of a duplicate). A session sees
+ * its own herd only: another herd's servers, reservations and clusters in the same cloud (or the same local root)
+ * are neither listed, nor used, nor swept.
+ *
+ * <p>Errors are {@link ProviderException}s, typed by {@link ProviderException#retryable()}: bad input (an unknown
+ * image, a setting the cloud rejects) is not retryable; what may pass (a timeout, a 5xx, a create under way
+ * elsewhere) is. The provider contract suite ({@code io.drover.testkit.ProviderContract}) holds every provider to
+ * each promise made here; a new provider runs it by extending it.
  */
 public interface Provider extends AutoCloseable {
 
-    /** Resolves an image reference from the herd file to the cloud's image and a content digest. */
+    /**
+     * Resolves an image reference from the herd file to the cloud's image and a content digest; the same image
+     * resolves to the same digest every time. An image the cloud does not have is a non-retryable error naming it.
+     */
     Image resolveImage(String reference) throws ProviderException;
 
     /**
-     * Creates (or adopts, when a server tagged with the same name already exists) one server and starts it.
-     * The provider first gives the server its network identity, then asks {@code request.userData()} for the
-     * first-boot config rendered for that identity, then boots it. Returns once the cloud has accepted the
-     * server and it is {@link Instance.Status#RUNNING} (or failed); health is the engine's business.
+     * Creates one server and starts it, or adopts the server of that name when an earlier run created it and died
+     * before recording it. Returns a {@link Instance.Status#RUNNING} server or throws; health is the engine's
+     * business.
+     *
+     * <ul>
+     *   <li>A new server first gets its network identity (the address {@link #reserve}d for the name, if any), then
+     *       {@code request.userData()} is asked, exactly once, for the first-boot config rendered for that identity,
+     *       then the server boots. Its {@link Instance#tags()} are the request's tags plus {@link Tags#HERD} (and
+     *       {@link Tags#CLUSTER} if the request has none).
+     *   <li>A running server of this herd with that name (once the cloud is done building it) is returned as it is;
+     *       its user data is not rendered again.
+     *   <li>A dead one (stopped, in error, or the remains of a create whose process was killed) is deleted and built
+     *       anew, on the same address when the provider can keep it.
+     *   <li>A create of a name that another live process is creating right now may fail, retryably.
+     *   <li>A create that fails leaves no server behind; other leftovers (a port, a reservation) go with
+     *       {@link #destroy} or {@link #sweep}.
+     * </ul>
      */
     Instance create(LaunchRequest request) throws ProviderException;
 
     /**
      * Gives a server its network identity before it is created, so that its peers' first-boot configs can
      * name it (a static etcd {@code --initial-cluster}). A later {@link #create} of the same name uses it.
-     * Providers that cannot do this return empty, and the engine grows such clusters one member at a time.
+     * Idempotent: reserving a name again gives the same endpoint, and so does reserving the name of a server that
+     * exists (its address). A reservation is not a server: {@link #list()} does not show it. Providers that cannot
+     * do this return empty (and ignore {@link #release} and {@link #sweep}), and the engine grows such clusters one
+     * member at a time.
      */
     default java.util.Optional<Endpoint> reserve(String cluster, String name, java.util.Map<String, String> tags)
             throws ProviderException {
         return java.util.Optional.empty();
     }
 
-    /** Gives back a reservation that will not be used (idempotent). */
+    /**
+     * Gives back a reservation that will not be used. Idempotent; a name that was never reserved, or whose server
+     * exists (the server keeps its address), is left as it is.
+     */
     default void release(String name) throws ProviderException {}
 
     /**
      * Deletes what interrupted operations of this herd left behind (an unattached port, a reservation) except
-     * what belongs to the servers named in {@code keep}. The engine calls it after an apply that completed, when
+     * what belongs to the servers named in {@code keep}. Never deletes a server (dead servers are listed, and the
+     * engine deletes them), nor anything of another herd. The engine calls it after an apply that completed, when
      * no create of this herd is under way.
      */
     default void sweep(java.util.Set<String> keep) throws ProviderException {}
 
-    /** Every server of this herd that really exists, whatever Drover's state says. */
+    /**
+     * Every server of this herd that really exists, whatever Drover's state says, with an honest status: a create
+     * under way is {@link Instance.Status#BUILDING} (or not listed yet); a server whose create was interrupted is
+     * BUILDING only while the cloud itself goes on building it, never because nobody finished it.
+     */
     List<Instance> list() throws ProviderException;
 
-    /** Destroys a server and waits until it is gone. Destroying a server that does not exist is not an error. */
+    /**
+     * Destroys a server and waits until it is gone: {@link #list()} no longer shows it when this returns, and what
+     * the provider made for it (a port, an address lease) is gone too. Destroying a server that does not exist (any
+     * more) is not an error.
+     */
     void destroy(String instanceId) throws ProviderException;
 
     /**

@@ -39,12 +39,19 @@ import tools.jackson.databind.json.JsonMapper;
  * Servers on this machine: each one a detached, supervised process group bound to its own loopback address, with
  * its own root directory under {@code ROOT/servers/NAME/}. Servers outlive the CLI, like VMs outlive Terraform.
  *
- * <p>Layout of a server directory: {@code server.json} (identity), {@code user-data.ign} (its first-boot config),
- * {@code root/} (its filesystem, the image plus the applied config), {@code supervisor.properties} (the units to
- * start), {@code supervisor.pid}, {@code logs/} (supervisor and unit output).
+ * <p>Layout of a server directory: {@code creator.pid} (the process creating it, while it does), {@code server.json}
+ * (identity), {@code user-data.ign} (its first-boot config), {@code root/} (its filesystem, the image plus the applied
+ * config), {@code supervisor.properties} (the units to start), {@code supervisor.pid}, {@code logs/} (supervisor and
+ * unit output); {@code reserved-address} (address and herd) when its address was reserved ahead.
+ *
+ * <p>Status, from those files: {@code RUNNING} while the supervisor lives; {@code BUILDING} while no supervisor has
+ * started and the creating process still lives; {@code STOPPED} otherwise (the supervisor died, or the creator died
+ * before it started one: nothing else would ever finish that create).
  */
 public final class LocalProvider implements Provider {
     private static final String RESERVATION = "reserved-address";
+    /** The pid file of the process creating a server, there from before server.json until the supervisor runs. */
+    private static final String CREATOR = "creator.pid";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
@@ -82,13 +89,15 @@ public final class LocalProvider implements Provider {
         if (reserved.isPresent()) {
             return Optional.of(new Endpoint(name, reserved.get()));
         }
-        if (adoptOrClear(serverDir).isPresent()) {
-            throw new ProviderException("cannot reserve an address for " + name + ": a server of that name already runs");
+        Optional<Instance> running = adoptOrClear(serverDir);
+        if (running.isPresent()) {
+            return Optional.of(new Endpoint(name, running.get().ip())); // a server keeps its address
         }
         try {
             Files.createDirectories(serverDir);
             String ip = allocator.allocate(serverDir);
-            Files.writeString(serverDir.resolve(RESERVATION), ip + "\n");
+            // The herd, so that another herd sharing this root neither uses nor sweeps it.
+            Files.writeString(serverDir.resolve(RESERVATION), ip + "\n" + herd + "\n");
             return Optional.of(new Endpoint(name, ip));
         } catch (IOException e) {
             throw new ProviderException("cannot reserve an address for " + name + " in " + serverDir + ": " + FileErrors.describe(e), e);
@@ -98,12 +107,15 @@ public final class LocalProvider implements Provider {
     @Override
     public void release(String name) throws ProviderException {
         Path serverDir = serverDirectory(name);
-        if (reservation(serverDir).isPresent() && !Files.exists(serverDir.resolve("server.json"))) {
+        if (reservedByThisHerd(serverDir) && !Files.exists(serverDir.resolve(ServerMetadata.FILE))) {
             destroy(name);
         }
     }
 
-    /** Gives back reservations that no recorded server used (a run interrupted during an etcd bootstrap). */
+    /**
+     * Gives back this herd's reservations that no recorded server used (a run interrupted during an etcd bootstrap),
+     * and removes the remains of creates whose process died before it wrote {@code server.json}.
+     */
     @Override
     public void sweep(Set<String> keep) throws ProviderException {
         Path servers = settings.root().resolve("servers");
@@ -118,25 +130,54 @@ public final class LocalProvider implements Provider {
         }
         for (Path dir : dirs) {
             String name = dir.getFileName().toString();
-            if (!keep.contains(name) && reservation(dir).isPresent() && !Files.exists(dir.resolve("server.json"))) {
+            if (keep.contains(name) || Files.exists(dir.resolve(ServerMetadata.FILE))) {
+                continue; // servers are the engine's to delete
+            }
+            boolean deadCreate = reservationOwner(dir).isEmpty() && !creatorAlive(dir);
+            if (reservedByThisHerd(dir) || deadCreate) {
                 destroy(name);
             }
         }
     }
 
-    /** The address reserved for a server directory that holds a reservation and nothing else yet. */
-    private static Optional<String> reservation(Path serverDir) {
+    /** The address reserved for a server directory, if it was reserved ahead (by this herd: others' are refused). */
+    private Optional<String> reservation(Path serverDir) throws ProviderException {
+        Optional<String> owner = reservationOwner(serverDir);
+        if (owner.isPresent() && !owner.get().isEmpty() && !owner.get().equals(herd)) {
+            throw new ProviderException("the address of " + serverDir.getFileName() + " (" + serverDir + ") is reserved by herd '"
+                    + owner.get() + "', not '" + herd + "'; give the herds different 'root' settings or destroy the other herd");
+        }
+        return readReservation(serverDir).map(lines -> lines.get(0));
+    }
+
+    /** Whether the directory holds a reservation of this herd (or of an older version, which did not say whose). */
+    private boolean reservedByThisHerd(Path serverDir) {
+        return reservationOwner(serverDir).filter(owner -> owner.isEmpty() || owner.equals(herd)).isPresent();
+    }
+
+    /** The herd that reserved a server directory's address ("" for reservations of older versions), if any did. */
+    private static Optional<String> reservationOwner(Path serverDir) {
+        return readReservation(serverDir).map(lines -> lines.size() > 1 ? lines.get(1) : "");
+    }
+
+    private static Optional<List<String>> readReservation(Path serverDir) {
         try {
-            return Optional.of(Files.readString(serverDir.resolve(RESERVATION)).strip()).filter(ip -> !ip.isEmpty());
+            List<String> lines = Files.readString(serverDir.resolve(RESERVATION)).strip().lines().map(String::strip).toList();
+            return lines.isEmpty() || lines.get(0).isEmpty() ? Optional.empty() : Optional.of(lines);
         } catch (IOException e) {
             return Optional.empty();
         }
     }
 
+    /** Whether the process that is creating the server in {@code serverDir} still lives (false when none is). */
+    private static boolean creatorAlive(Path serverDir) {
+        return PidFile.read(serverDir.resolve(CREATOR)).filter(PidFile::alive).isPresent();
+    }
+
     @Override
     public Instance create(LaunchRequest request) throws ProviderException {
         Path serverDir = serverDirectory(request.name());
-        Optional<String> reserved = Files.exists(serverDir.resolve("server.json")) ? Optional.empty() : reservation(serverDir);
+        Optional<String> reserved = Files.exists(serverDir.resolve(ServerMetadata.FILE)) ? Optional.empty() : reservation(serverDir);
         if (reserved.isEmpty()) {
             Optional<Instance> existing = adoptOrClear(serverDir);
             if (existing.isPresent()) {
@@ -164,6 +205,9 @@ public final class LocalProvider implements Provider {
     }
 
     private Instance build(LaunchRequest request, Path serverDir, Optional<String> reserved) throws ProviderException, IOException {
+        // Before anything else: while this file names a live process, the server is BUILDING; once that process is
+        // gone without a supervisor having started (a kill -9 of drover half-way), it is STOPPED.
+        PidFile.current().write(serverDir.resolve(CREATOR));
         String ip = reserved.isPresent() ? reserved.get() : allocator.allocate(serverDir);
         Map<String, String> tags = new HashMap<>(request.tags());
         tags.put(Tags.HERD, herd);
@@ -208,12 +252,14 @@ public final class LocalProvider implements Provider {
         FirstBootFiles.record(serverDir, root, applied.files());
         new SupervisorConfig(request.name(), ip, applied.enabledUnits(), imageRoot).write(serverDir.resolve(SupervisorConfig.NAME));
         startSupervisor(request.name(), serverDir, imageRoot);
+        Files.deleteIfExists(serverDir.resolve(CREATOR)); // done: the supervisor's pid file tells its status from now on
         return metadata.toInstance(Instance.Status.RUNNING);
     }
 
     /**
-     * An existing directory for this name is either our running server (adopted: created before a crash) or the
-     * remains of a failed create, which are cleared.
+     * An existing directory for this name is either our running server (adopted: created before a crash), a server
+     * another live process is creating right now (refused, retryable), or the remains of a failed or killed create,
+     * which are cleared.
      */
     private Optional<Instance> adoptOrClear(Path serverDir) throws ProviderException {
         if (!Files.exists(serverDir, LinkOption.NOFOLLOW_LINKS)) {
@@ -230,7 +276,12 @@ public final class LocalProvider implements Provider {
                 return Optional.of(metadata.toInstance(Instance.Status.RUNNING));
             }
         } catch (IOException e) {
-            // no or damaged server.json: remains of a create that died early
+            // no or damaged server.json: remains of a create that died early, or one that has just begun
+        }
+        Optional<PidFile> creator = PidFile.read(serverDir.resolve(CREATOR)).filter(PidFile::alive);
+        if (creator.isPresent()) {
+            throw new ProviderException("server " + serverDir.getFileName() + " is being created by process " + creator.get().pid()
+                    + " right now; run again once it is done", true, null);
         }
         destroy(serverDir.getFileName().toString());
         return Optional.empty();
@@ -362,7 +413,7 @@ public final class LocalProvider implements Provider {
                     continue; // being created (no server.json yet) or not ours
                 }
                 if (herd.equals(metadata.tags().get(Tags.HERD))) {
-                    Instance instance = metadata.toInstance(status(dir, metadata));
+                    Instance instance = metadata.toInstance(status(dir));
                     String drifted = instance.status() == Instance.Status.RUNNING ? FirstBootFiles.drifted(dir) : null;
                     if (drifted != null) {
                         instance = instance.withDrift("first-boot file " + drifted + " changed since the server was created");
@@ -377,12 +428,18 @@ public final class LocalProvider implements Provider {
         return result;
     }
 
-    private static Instance.Status status(Path serverDir, ServerMetadata metadata) {
+    /**
+     * RUNNING while the supervisor lives; BUILDING while none has started and the creating process lives (a create
+     * under way, in this process or another); STOPPED once neither does, at once: a create whose process was killed is
+     * never finished by anyone, so waiting for it would only make an adopting run believe in a server that is not
+     * there.
+     */
+    private static Instance.Status status(Path serverDir) {
         Optional<PidFile> pid = PidFile.read(serverDir.resolve(PidFile.NAME));
         if (pid.isPresent()) {
             return pid.get().alive() ? Instance.Status.RUNNING : Instance.Status.STOPPED;
         }
-        return metadata.createdAt().plus(START_TIMEOUT).isAfter(Instant.now()) ? Instance.Status.BUILDING : Instance.Status.STOPPED;
+        return creatorAlive(serverDir) ? Instance.Status.BUILDING : Instance.Status.STOPPED;
     }
 
     @Override

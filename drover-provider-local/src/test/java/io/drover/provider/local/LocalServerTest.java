@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real servers: python's http.server started by the supervisor from an Ignition unit. */
+/**
+ * Real servers: python's http.server started by the supervisor from an Ignition unit. What every provider promises is
+ * tested by {@link LocalProviderContractTest}; these are the local provider's own behaviours.
+ */
 class LocalServerTest {
     private static final int PORT = 8000;
 
@@ -77,19 +80,6 @@ class LocalServerTest {
     }
 
     @Test
-    void killingTheProcessGroupStopsTheServer() throws Exception {
-        Instance server = herd.create("web-0", endpoint -> httpServer("always"));
-        herd.awaitHttpOk(url(server));
-        long pgid = herd.provider().processGroup("web-0").orElseThrow();
-
-        LocalHerd.killGroup(pgid);
-
-        await().atMost(LocalHerd.TIMEOUT).until(() -> herd.status("web-0") == Instance.Status.STOPPED);
-        assertThat(herd.httpStatus(url(server))).isEqualTo(-1);
-        assertThat(herd.provider().processGroup("web-0")).isEmpty();
-    }
-
-    @Test
     void destroyRemovesEverythingAndFreesTheAddress() throws Exception {
         Instance server = herd.create("web-0", endpoint -> httpServer("always"));
         herd.awaitHttpOk(url(server));
@@ -103,8 +93,6 @@ class LocalServerTest {
         assertThat(herd.leases.resolve(server.ip())).doesNotExist();
         assertThat(new ProcessGroup(pgid, java.time.Instant.EPOCH).members()).isEmpty();
         assertThat(herd.httpStatus(url(server))).isEqualTo(-1);
-        assertThat(herd.provider().list()).isEmpty();
-        herd.provider().destroy("web-0"); // idempotent
     }
 
     @Test
@@ -137,49 +125,6 @@ class LocalServerTest {
     }
 
     @Test
-    void twoServersGetDistinctAddresses() throws Exception {
-        Instance a = herd.create("web-0", endpoint -> httpServer("no"));
-        Instance b = herd.create("web-1", endpoint -> httpServer("no"));
-
-        assertThat(a.ip()).isNotEqualTo(b.ip());
-        herd.awaitHttpOk(url(a));
-        herd.awaitHttpOk(url(b));
-        assertThat(herd.provider().list()).extracting(Instance::id).containsExactly("web-0", "web-1");
-    }
-
-    @Test
-    void reservedAddressIsTheOneTheServerBootsOn() throws Exception {
-        var reserved = herd.provider().reserve("web", "web-0", java.util.Map.of()).orElseThrow();
-        var other = herd.provider().reserve("web", "web-1", java.util.Map.of()).orElseThrow();
-        assertThat(herd.provider().reserve("web", "web-0", java.util.Map.of())).contains(reserved);
-        assertThat(herd.provider().list()).as("a reservation is not a server").isEmpty();
-
-        Instance server = herd.create("web-0", endpoint -> {
-            assertThat(endpoint.ip()).isEqualTo(reserved.ip());
-            return httpServer("no");
-        });
-
-        assertThat(server.ip()).isEqualTo(reserved.ip()).isNotEqualTo(other.ip());
-        herd.awaitHttpOk(url(server));
-        herd.provider().release("web-1");
-        assertThat(herd.provider().serverDirectory("web-1")).doesNotExist();
-    }
-
-    @Test
-    void changingAFileFirstBootWroteIsReportedAsDrift() throws Exception {
-        herd.create("web-0", endpoint -> httpServer("no"));
-        Instance before = herd.provider().list().get(0);
-        assertThat(before.drifted()).isEmpty();
-
-        Files.writeString(herd.provider().serverDirectory("web-0").resolve("root/srv/www/index.html"), "defaced");
-
-        Instance after = herd.provider().list().get(0);
-        assertThat(after.status()).isEqualTo(Instance.Status.RUNNING);
-        assertThat(after.drifted()).hasValueSatisfying(d -> assertThat(d).contains("/srv/www/index.html"));
-        assertThat(after.tag(Tags.DIGEST)).isEqualTo(before.tag(Tags.DIGEST));
-    }
-
-    @Test
     void aReplacementGetsAFreshAddress() throws Exception {
         Instance first = herd.create("web-0", endpoint -> new IgnitionJson());
         herd.provider().destroy("web-0");
@@ -187,17 +132,6 @@ class LocalServerTest {
         Instance replacement = herd.create("web-1", endpoint -> new IgnitionJson());
 
         assertThat(replacement.ip()).isNotEqualTo(first.ip());
-    }
-
-    @Test
-    void serversOfAnotherHerdAreNotListed() throws Exception {
-        herd.create("web-0", endpoint -> new IgnitionJson());
-        var context = herd.context();
-        var other = new io.drover.spi.ProviderContext("other-herd", context.settings(), context.workDir(), context.environment());
-
-        try (var provider = new LocalProviderFactory().open(other)) {
-            assertThat(provider.list()).isEmpty();
-        }
     }
 
     @Test
@@ -214,39 +148,10 @@ class LocalServerTest {
     }
 
     @Test
-    void rendersUserDataForTheServersAddress() throws Exception {
-        List<io.drover.spi.Endpoint> seen = new java.util.ArrayList<>();
-        Instance server = herd.create("web-0", endpoint -> {
-            seen.add(endpoint);
-            return new IgnitionJson();
-        });
-
-        assertThat(seen).containsExactly(new io.drover.spi.Endpoint("web-0", server.ip()));
-        assertThat(herd.serverDir("web-0").resolve("user-data.ign")).exists();
-    }
-
-    @Test
     void rejectsAnIgnitionFileOutsideTheRoot() {
         assertThatThrownBy(() -> herd.create("web-0", endpoint -> new IgnitionJson().file("/../../escape", 0644, "data:,x")))
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("leaves the server's root");
-    }
-
-    @Test
-    void adoptsARunningServerWithTheSameName() throws Exception {
-        Instance first = herd.create("web-0", endpoint -> httpServer("no"));
-
-        Instance again = herd.create("web-0", endpoint -> {
-            throw new AssertionError("an adopted server is not rendered again");
-        });
-
-        assertThat(again.ip()).isEqualTo(first.ip());
-        assertThat(again.status()).isEqualTo(Instance.Status.RUNNING);
-    }
-
-    @Test
-    void destroyingAnUnknownServerIsNotAnError() throws ProviderException {
-        herd.provider().destroy("never-existed");
     }
 
     @Test
@@ -304,5 +209,53 @@ class LocalServerTest {
                     .hasMessageEndingWith("no-such-java; point the provider's 'java' setting at a Java 21+ binary if that is wrong)");
             assertThat(provider.list()).isEmpty();
         }
+    }
+
+    @Test
+    void aCreateOfANameAnotherLiveProcessIsCreatingIsRefusedRetryablyAndLeavesItsWorkAlone() throws Exception {
+        java.util.concurrent.CountDownLatch rendering = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
+        try (var pool = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            var first = pool.submit(() -> herd.create("web-0", endpoint -> {
+                rendering.countDown();
+                try {
+                    proceed.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return new IgnitionJson();
+            }));
+            assertThat(rendering.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            try (LocalProvider second = herd.open()) {
+                assertThat(herd.status("web-0")).isEqualTo(Instance.Status.BUILDING);
+                assertThatThrownBy(() -> second.create(new io.drover.spi.LaunchRequest("web", "web-0", second.resolveImage("host"),
+                                java.util.Map.of(), java.util.Map.of(), endpoint -> new IgnitionJson().userData())))
+                        .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.retryable()).isTrue())
+                        .hasMessageContaining("is being created by process " + ProcessHandle.current().pid());
+            } finally {
+                proceed.countDown();
+            }
+            assertThat(first.get().status()).isEqualTo(Instance.Status.RUNNING);
+        }
+        assertThat(herd.status("web-0")).isEqualTo(Instance.Status.RUNNING);
+        assertThat(herd.serverDir("web-0").resolve("creator.pid")).as("the creator's mark goes once the supervisor runs").doesNotExist();
+    }
+
+    @Test
+    void anotherHerdSharingTheRootNeitherUsesNorReleasesMyReservation() throws Exception {
+        var mine = herd.provider().reserve("web", "web-0", java.util.Map.of()).orElseThrow();
+        var context = herd.context();
+        var other = new io.drover.spi.ProviderContext("other-herd", context.settings(), context.workDir(), context.environment());
+
+        try (var provider = new LocalProviderFactory().open(other)) {
+            assertThatThrownBy(() -> provider.reserve("web", "web-0", java.util.Map.of()))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("is reserved by herd 'test-herd', not 'other-herd'");
+            provider.release("web-0");
+            provider.sweep(java.util.Set.of());
+        }
+        assertThat(herd.provider().reserve("web", "web-0", java.util.Map.of())).contains(mine);
+        herd.provider().release("web-0");
     }
 }

@@ -143,14 +143,23 @@ final class ClusterResources {
 
     List<String> list() {
         Set<String> clusters = new TreeSet<>();
+        Set<String> othersNames = new TreeSet<>();
         for (SecurityGroup group : client.neutron().listSecurityGroups(null)) {
-            Ownership.parse(group.description()).filter(o -> o.herd().equals(herd)).ifPresent(o -> clusters.add(o.cluster()));
+            Optional<Ownership> owner = Ownership.parse(group.description());
+            if (owner.isPresent() && owner.get().herd().equals(herd)) {
+                clusters.add(owner.get().cluster());
+            } else {
+                owner.ifPresent(o -> othersNames.add(o.clusterResourceName()));
+            }
         }
         String prefix = herd + "-";
         for (ServerGroup group : client.nova().listServerGroups()) {
-            // Server groups have no description; clusters with anti-affinity but no security group are rare.
-            if (group.name() != null && group.name().startsWith(prefix) && group.name().length() > prefix.length()) {
-                clusters.add(group.name().substring(prefix.length()));
+            // Server groups have no description, only the name <herd>-<cluster>: herd "a" and herd "a-b" both match
+            // "a-b-c". Ensure makes the security group first, so a name that another herd's security group claims is
+            // that herd's; one with no security group at all (removed by hand) is taken for ours.
+            String name = group.name();
+            if (name != null && name.startsWith(prefix) && name.length() > prefix.length() && !othersNames.contains(name)) {
+                clusters.add(name.substring(prefix.length()));
             }
         }
         return List.copyOf(clusters);

@@ -55,8 +55,10 @@ final class ServerLifecycle {
     Instance create(LaunchRequest request) throws ProviderException {
         Optional<Server> existing = findByName(request.name());
         if (existing.isPresent()) {
-            // Adoption: a previous run created it and crashed before saving state.
-            return awaitSettled(existing.get().id(), request.name(), null);
+            Optional<Instance> adopted = adopt(existing.get().id(), request.name());
+            if (adopted.isPresent()) {
+                return adopted.get();
+            }
         }
         ClusterOptions options = ClusterOptions.from(request.options());
         Ownership owner = new Ownership(herd, request.cluster());
@@ -139,8 +141,10 @@ final class ServerLifecycle {
                 .map(SecurityGroup::id)
                 .toList();
         for (Port port : client.neutron().listPorts(PortQuery.named(networkId, name))) {
-            if (owner.description().equals(port.description()) && (port.deviceId() == null || port.deviceId().isEmpty())) {
-                // Reserved ahead, or left over by a crash between port and server creation: reuse it, in the
+            boolean ours = Ownership.parse(port.description()).filter(owner::equals).isPresent();
+            if (ours && (port.deviceId() == null || port.deviceId().isEmpty())) {
+                // Reserved ahead, left over by a crash between port and server creation, or kept from a dead server
+                // of this name that is being rebuilt: reuse it (its address is the one peers were told), in the
                 // cluster's security group (a reservation may predate the group).
                 if (!groups.isEmpty() && !Set.copyOf(port.securityGroupIds()).equals(Set.copyOf(groups))) {
                     return client.neutron().setSecurityGroups(port.id(), groups);
@@ -167,8 +171,26 @@ final class ServerLifecycle {
         return flavorIds.computeIfAbsent(flavor, name -> client.nova().findFlavor(name).id());
     }
 
-    /** Waits until the server leaves BUILD; ACTIVE is returned, ERROR is cleaned up and reported. */
-    private Instance awaitSettled(String serverId, String name, Port port) throws ProviderException {
+    /**
+     * Adoption: a previous run created the server and died before it recorded it. Once Nova is done building it, a
+     * running server is returned as it is (its user data is not rendered again). A dead one (ERROR, SHUTOFF: it never
+     * booted, or died since) is deleted and empty returned, so that the create builds a new one in its place, on the
+     * same port (Nova keeps ports made ahead), so the address its peers were told stays.
+     */
+    private Optional<Instance> adopt(String serverId, String name) throws ProviderException {
+        Server server = settle(serverId, name);
+        if (InstanceMapper.gone(server)) {
+            return Optional.empty();
+        }
+        if (InstanceMapper.status(server.status()) == Instance.Status.RUNNING) {
+            return Optional.of(InstanceMapper.toInstance(server, ipOf(server)));
+        }
+        deleteAndAwaitGone(serverId);
+        return Optional.empty();
+    }
+
+    /** Waits until the server leaves BUILD; a server deleted meanwhile comes back with status DELETED. */
+    private Server settle(String serverId, String name) throws ProviderException {
         Optional<Server> settled = poller.await(settings.bootTimeout(), () -> {
             Optional<Server> server = client.nova().getServer(serverId);
             if (server.isEmpty()) {
@@ -181,7 +203,12 @@ final class ServerLifecycle {
                     + settings.bootTimeout().toSeconds() + " s. It is left in place and will be adopted or replaced "
                     + "on the next run; check the cloud's health or raise the provider setting 'bootTimeout'.", true, null);
         }
-        Server server = settled.get();
+        return settled.get();
+    }
+
+    /** Waits until the server leaves BUILD; ACTIVE is returned, ERROR is cleaned up and reported. */
+    private Instance awaitSettled(String serverId, String name, Port port) throws ProviderException {
+        Server server = settle(serverId, name);
         if (InstanceMapper.gone(server)) {
             throw new ProviderException("Server " + name + " (" + serverId + ") was deleted while it was booting. Run again.", true, null);
         }
@@ -272,14 +299,7 @@ final class ServerLifecycle {
                 .toList();
         Optional<Server> server = client.nova().getServer(serverId);
         if (server.isPresent()) {
-            client.nova().deleteServer(serverId);
-            Optional<Boolean> gone = poller.await(settings.deleteTimeout(), () -> client.nova().getServer(serverId)
-                    .filter(s -> !InstanceMapper.gone(s))
-                    .isEmpty() ? Optional.of(true) : Optional.empty());
-            if (gone.isEmpty()) {
-                throw new ProviderException("Server " + serverId + " is still there " + settings.deleteTimeout().toSeconds()
-                        + " s after it was deleted. Check it with 'openstack server show " + serverId + "' and run again.", true, null);
-            }
+            deleteAndAwaitGone(serverId);
         }
         for (Port port : ports) {
             client.neutron().deletePort(port.id());
@@ -295,6 +315,18 @@ final class ServerLifecycle {
                     client.neutron().deletePort(port.id());
                 }
             }
+        }
+    }
+
+    /** Deletes a server and waits until Nova no longer has it (its ports are unbound by then). */
+    private void deleteAndAwaitGone(String serverId) throws ProviderException {
+        client.nova().deleteServer(serverId);
+        Optional<Boolean> gone = poller.await(settings.deleteTimeout(), () -> client.nova().getServer(serverId)
+                .filter(s -> !InstanceMapper.gone(s))
+                .isEmpty() ? Optional.of(true) : Optional.empty());
+        if (gone.isEmpty()) {
+            throw new ProviderException("Server " + serverId + " is still there " + settings.deleteTimeout().toSeconds()
+                    + " s after it was deleted. Check it with 'openstack server show " + serverId + "' and run again.", true, null);
         }
     }
 

@@ -41,7 +41,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The provider against a real cloud ({@code OS_CLOUD}, in CI the all-in-one cloud {@code aio}). */
+/**
+ * The provider against a real cloud ({@code OS_CLOUD}, in CI the all-in-one cloud {@code aio}): what is OpenStack's own
+ * (ports, security groups, server groups, Nova's faults). What every provider promises is tested by
+ * {@link OpenStackProviderContractTest}.
+ */
 @EnabledIfEnvironmentVariable(named = "OS_CLOUD", matches = ".+")
 class OpenStackProviderIntegrationTest {
     private static final String CLUSTER = "etcd";
@@ -86,9 +90,6 @@ class OpenStackProviderIntegrationTest {
         assertThat(image.reference()).isEqualTo("tiny");
         assertThat(image.digest()).startsWith("sha256:").hasSizeGreaterThan(30);
         assertThat(provider.resolveImage(image.id())).isEqualTo(new Image(image.id(), image.id(), image.digest()));
-        assertThatThrownBy(() -> provider.resolveImage("no-such-image-" + herd))
-                .isInstanceOf(ProviderException.class)
-                .hasMessageContaining("does not exist in Glance");
     }
 
     @Test
@@ -129,30 +130,25 @@ class OpenStackProviderIntegrationTest {
         assertThat(admin.nova().getServer(instance.id())).isEmpty();
         assertThat(admin.neutron().getPort(ports.get(0).id())).isEmpty();
         assertThat(provider.list()).isEmpty();
-        provider.destroy(instance.id()); // destroying what is gone is not an error
     }
 
     @Test
-    void createAdoptsTheServerOfTheSameNameInsteadOfDuplicatingIt() throws ProviderException {
-        provider.ensureCluster(cluster(List.of(2379), false));
-        AtomicInteger renders = new AtomicInteger();
-        UserDataSource counting = endpoint -> {
-            renders.incrementAndGet();
-            return userData().render(endpoint);
-        };
+    void aDeadServerOfTheSameNameIsRebuiltOnItsPortSoItsAddressStays() throws ProviderException {
+        // An etcd member created from a reservation died before the run that created it recorded it: its peers were
+        // told its address, so the server built in its place must have the same one.
         String name = herd + "-etcd-0";
+        Endpoint reserved = provider.reserve(CLUSTER, name, Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER)).orElseThrow();
+        Instance dead = provider.create(launch(name, userData()));
+        admin.nova().resetState(dead.id(), "error");
 
-        Instance first = provider.create(launch(name, counting));
-        Instance second;
-        try (Provider afterCrash = open(herd)) { // a new run that never saw the first one's result
-            second = afterCrash.create(launch(name, counting));
-        }
+        Instance rebuilt = provider.create(launch(name, userData()));
 
-        assertThat(second.id()).isEqualTo(first.id());
-        assertThat(second.ip()).isEqualTo(first.ip());
-        assertThat(renders).hasValue(1);
-        assertThat(admin.nova().listServers(ServerQuery.named(name))).hasSize(1);
-        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).hasSize(1);
+        assertThat(rebuilt.id()).isNotEqualTo(dead.id());
+        assertThat(rebuilt.ip()).isEqualTo(reserved.ip());
+        assertThat(rebuilt.status()).isEqualTo(Instance.Status.RUNNING);
+        assertThat(admin.nova().getServer(dead.id())).isEmpty();
+        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).singleElement()
+                .satisfies(port -> assertThat(port.deviceId()).isEqualTo(rebuilt.id()));
     }
 
     @Test
@@ -183,33 +179,6 @@ class OpenStackProviderIntegrationTest {
     }
 
     @Test
-    void releaseDeletesAnUnusedReservationAndIsIdempotent() throws ProviderException {
-        String name = herd + "-etcd-1";
-        Endpoint reserved = provider.reserve(CLUSTER, name, Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER)).orElseThrow();
-        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).singleElement()
-                .satisfies(port -> assertThat(port.fixedIps()).containsExactly(reserved.ip()));
-
-        provider.release(name);
-        provider.release(name);
-
-        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).isEmpty();
-    }
-
-    @Test
-    void sweepDeletesUnattachedPortsOfNoKeptServerOnly() throws ProviderException {
-        String kept = herd + "-etcd-3";
-        String leftover = herd + "-etcd-4";
-        provider.reserve(CLUSTER, kept, Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER)).orElseThrow();
-        provider.reserve(CLUSTER, leftover, Map.of(Tags.HERD, herd, Tags.CLUSTER, CLUSTER)).orElseThrow();
-
-        provider.sweep(java.util.Set.of(kept));
-
-        assertThat(admin.neutron().listPorts(new PortQuery(null, leftover, null))).isEmpty();
-        assertThat(admin.neutron().listPorts(new PortQuery(null, kept, null))).hasSize(1);
-        provider.release(kept);
-    }
-
-    @Test
     void destroyAlsoDeletesTheServersPortThatNovaNeverBound() throws ProviderException {
         // As after a run killed while the server was building: the port named like the server carries no device
         // id (Nova had not bound it yet), so looking ports up by device alone would leave it behind.
@@ -225,22 +194,6 @@ class OpenStackProviderIntegrationTest {
 
         assertThat(admin.nova().getServer(serverId)).isEmpty();
         assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).isEmpty();
-    }
-
-    @Test
-    void listShowsOnlyThisHerdsServers() throws ProviderException {
-        provider.ensureCluster(cluster(List.of(), false));
-        String otherHerd = TestCloud.uniqueName("it-other");
-        Instance mine = provider.create(launch(herd + "-a", userData()));
-        try (Provider other = open(otherHerd)) {
-            Instance theirs = other.create(launch(otherHerd + "-a", userData()));
-            try {
-                assertThat(provider.list()).extracting(Instance::id).containsExactly(mine.id());
-                assertThat(other.list()).extracting(Instance::id).containsExactly(theirs.id());
-            } finally {
-                other.destroy(theirs.id());
-            }
-        }
     }
 
     @Test

@@ -1,0 +1,102 @@
+package io.drover.provider.openstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drover.provider.openstack.client.NeutronClient.PortQuery;
+import io.drover.provider.openstack.client.NovaClient.ServerQuery;
+import io.drover.provider.openstack.client.OpenStackClient;
+import io.drover.spi.Instance;
+import io.drover.spi.ProviderFactory;
+import io.drover.spi.UserData;
+import io.drover.testkit.ProviderContract;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The OpenStack provider keeps the provider contract on a real cloud ({@code OS_CLOUD}; in CI the all-in-one cloud,
+ * whose Nova runs the fake driver: servers are ACTIVE in about a second). It cannot report drift: the guest is not
+ * Drover's to look into.
+ */
+@EnabledIfEnvironmentVariable(named = "OS_CLOUD", matches = ".+")
+class OpenStackProviderContractTest extends ProviderContract {
+    /** For looking behind the provider's back; one for the class (each login costs a second or more). */
+    private static OpenStackClient admin;
+
+    @BeforeAll
+    static void connectAdmin() {
+        admin = TestCloud.client();
+    }
+
+    @AfterAll
+    static void closeAdmin() {
+        if (admin != null) {
+            admin.close();
+        }
+    }
+
+    @Override
+    protected ProviderFactory factory() {
+        return new OpenStackProviderFactory();
+    }
+
+    @Override
+    protected Map<String, Object> settings() {
+        return Map.of("network", "private", "bootTimeout", Duration.ofMinutes(2));
+    }
+
+    @Override
+    protected Map<String, String> environment() {
+        return TestCloud.environment();
+    }
+
+    @Override
+    protected String image() {
+        return "tiny";
+    }
+
+    @Override
+    protected Map<String, Object> clusterOptions() {
+        return Map.of("flavor", "m1.tiny");
+    }
+
+    @Override
+    protected UserDataTemplate userData() {
+        return new UserDataTemplate(UserData.CLOUD_INIT, "#cloud-config\n# {{name}} at {{ip}}\n");
+    }
+
+    @Override
+    protected Set<Capability> capabilities() {
+        return EnumSet.of(Capability.RESERVATIONS, Capability.CLUSTER_RESOURCES);
+    }
+
+    /** As when the hypervisor fails the guest: Nova reports ERROR. */
+    @Override
+    protected void killBehindTheProvidersBack(Instance server) {
+        admin.nova().resetState(server.id(), "error");
+    }
+
+    @Override
+    protected String unknownServerId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /** No server and no port of that name (a port outlives its server if nobody deletes it). */
+    @Override
+    protected void assertNothingLeftOf(String name) {
+        assertThat(admin.nova().listServers(ServerQuery.named(name))).filteredOn(s -> !InstanceMapper.gone(s))
+                .filteredOn(s -> name.equals(s.name())).isEmpty();
+        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).isEmpty();
+    }
+
+    /** A cloud goes on building a server whose creator died. */
+    @Override
+    protected Duration settleTimeout() {
+        return Duration.ofMinutes(2);
+    }
+}

@@ -1,0 +1,17 @@
+package io.drover.testkit;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The contract for a memory cloud that cannot reserve addresses, as some clouds cannot. */
+class MemoryProviderWithoutReservationsContractTest extends MemoryProviderContractTest {
+    @Override
+    MemoryCloud cloud() {
+        return MemoryCloud.builder().withoutReservations().build();
+    }
+
+    @Override
+    protected Set<Capability> capabilities() {
+        return EnumSet.of(Capability.DRIFT, Capability.CLUSTER_RESOURCES);
+    }
+}
