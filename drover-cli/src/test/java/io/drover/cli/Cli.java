@@ -23,8 +23,7 @@ final class Cli {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(o);
             System.setErr(e);
-            picocli.CommandLine cli = new picocli.CommandLine(new DroverCommand());
-            cli.setExecutionExceptionHandler(new ErrorHandler());
+            picocli.CommandLine cli = Main.commandLine(args);
             cli.setOut(new java.io.PrintWriter(o, true));
             cli.setErr(new java.io.PrintWriter(e, true));
             int code = cli.execute(args);
