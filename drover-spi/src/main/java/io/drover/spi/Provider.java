@@ -46,6 +46,15 @@ public interface Provider extends AutoCloseable {
     /** Every server of this herd that really exists, whatever Drover's state says. */
     List<Instance> list() throws ProviderException;
 
+    /**
+     * How long a listing stays good enough for {@code drover heal}'s steady passes, which come several a second:
+     * a cloud API has a request budget (heal then lists about once per interval), a local listing costs nothing.
+     * Health checks still run every pass; heal lists anew before it acts.
+     */
+    default java.time.Duration refreshInterval() {
+        return java.time.Duration.ZERO;
+    }
+
     /** Destroys a server and waits until it is gone. Destroying a server that does not exist is not an error. */
     void destroy(String instanceId) throws ProviderException;
 
