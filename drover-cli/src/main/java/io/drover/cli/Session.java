@@ -27,10 +27,15 @@ final class Session {
 
     static Session open(HerdOptions options) throws ConfigException {
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
-        Herd herd = new HerdLoader(catalog.all()).load(options.file());
+        Herd herd = loadHerd(catalog, options);
         ProviderFactory factory = catalog.find(herd.provider().type())
                 .orElseThrow(() -> new UserError("provider '" + herd.provider().type() + "' is not installed"));
         return new Session(herd, factory, new FileStateStore(Engine.workDir(herd)), java.util.List.copyOf(catalog.all()));
+    }
+
+    /** The herd file, validated (for commands that need nothing else, such as validate). */
+    static Herd loadHerd(ProviderCatalog catalog, HerdOptions options) throws ConfigException {
+        return new HerdLoader(catalog.all()).load(options.file());
     }
 
     Engine engine(EventSink events, Engine.Settings settings) {

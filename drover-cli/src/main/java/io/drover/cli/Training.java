@@ -87,7 +87,7 @@ public final class Training {
     }
 
     /** A state that records the herd's three members, as an apply would, with the PKI a plan made. */
-    private static void recordServers(Path file) throws Exception {
+    static void recordServers(Path file) throws Exception {
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
         Herd herd = new HerdLoader(catalog.all()).load(file);
         FileStateStore store = new FileStateStore(Engine.workDir(herd));
