@@ -7,12 +7,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         scope = picocli.CommandLine.ScopeType.INHERIT, // --help on every command
         versionProvider = VersionCommand.Provider.class,
-        description = "Immutable cattle servers: declare a herd in YAML, then plan, apply, destroy and heal it.",
-        subcommands = {
-            PlanCommand.class, ApplyCommand.class, DestroyCommand.class, ShowCommand.class, OutputCommand.class,
-            ValidateCommand.class, RenderCommand.class, HealCommand.class, ImportCommand.class, StatusCommand.class, ServeCommand.class, RotateCaCommand.class, SchemaCommand.class, VersionCommand.class,
-            ProvidersCommand.class, BakeCommand.class, ImagesCommand.class, StateCommand.class, ForceUnlockCommand.class
-        })
+        description = "Immutable cattle servers: declare a herd in YAML, then plan, apply, destroy and heal it.")
+// The subcommands are added by Main.commandLine, only the one being run unless picocli needs them all (help).
 final class DroverCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -42,7 +42,7 @@ final class Session implements AutoCloseable {
 
     static Session open(HerdOptions options) throws ConfigException {
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
-        Herd herd = new HerdLoader(catalog.all()).load(options.file());
+        Herd herd = loadHerd(catalog, options);
         ProviderFactory factory = catalog.find(herd.provider().type())
                 .orElseThrow(() -> new UserError("provider '" + herd.provider().type() + "' is not installed"));
         Session session = new Session(herd, factory, java.util.List.copyOf(catalog.all()), HerdImages.of(herd, System.getenv()));
@@ -115,5 +115,10 @@ final class Session implements AutoCloseable {
             store.close();
             store = null;
         }
+    }
+
+    /** The herd file, validated (for commands that need nothing else, such as validate). */
+    static Herd loadHerd(ProviderCatalog catalog, HerdOptions options) throws ConfigException {
+        return new HerdLoader(catalog.all()).load(options.file());
     }
 }

@@ -1,5 +1,7 @@
 package io.drover.cli;
 
+import io.drover.config.Herd;
+import io.drover.providers.ProviderCatalog;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,12 +14,12 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Session session = Session.open(options);
+        Herd herd = Session.loadHerd(ProviderCatalog.fromClassPath(), options); // no state, no provider: only the file
         if (options.json) {
-            System.out.println(Json.write(Map.of("valid", true, "herd", session.herd.name(), "clusters", session.herd.clusters().keySet())));
+            System.out.println(Json.write(Map.of("valid", true, "herd", herd.name(), "clusters", herd.clusters().keySet())));
         } else {
-            System.out.println("The herd file " + options.file() + " is valid: herd '" + session.herd.name() + "', "
-                    + session.herd.clusters().size() + " cluster(s), provider " + session.herd.provider().type() + ".");
+            System.out.println("The herd file " + options.file() + " is valid: herd '" + herd.name() + "', "
+                    + herd.clusters().size() + " cluster(s), provider " + herd.provider().type() + ".");
         }
         return ExitCodes.OK;
     }

@@ -23,9 +23,8 @@ final class Cli {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(o);
             System.setErr(e);
-            DroverCommand root = new DroverCommand();
-            picocli.CommandLine cli = new picocli.CommandLine(root);
-            cli.setExecutionExceptionHandler(new ErrorHandler());
+            picocli.CommandLine cli = Main.commandLine(args);
+            DroverCommand root = (DroverCommand) cli.getCommand();
             cli.setOut(new java.io.PrintWriter(o, true));
             cli.setErr(new java.io.PrintWriter(e, true));
             int code;

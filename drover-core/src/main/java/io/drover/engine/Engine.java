@@ -92,6 +92,20 @@ public final class Engine implements AutoCloseable {
     private final ClusterPkis pkis;
     /** Providers opened so far, by name. */
     private final Map<String, Provider> opened = new LinkedHashMap<>();
+    /** Each provider's last listing, for {@link #recentList()}; forgotten when this engine changes servers. */
+    private final Map<String, Listed> listed = new HashMap<>();
+    /** Resolved images by provider and reference, for {@link #IMAGE_REFRESH}. */
+    private final Map<String, Resolved> images = new HashMap<>();
+
+    /**
+     * How long a resolved image is reused by a long-lived engine (heal's): an image published anew under the same name is
+     * seen within this time, and a cloud is not asked for it on every pass. A command's engine resolves once anyway.
+     */
+    public static final Duration IMAGE_REFRESH = Duration.ofMinutes(1);
+
+    private record Listed(List<Instance> instances, java.time.Instant at) {}
+
+    private record Resolved(Image image, java.time.Instant at) {}
 
     public Engine(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, EventSink events, Settings settings) {
         this(herd, List.of(factory), store, environment, events, settings);
@@ -172,12 +186,38 @@ public final class Engine implements AutoCloseable {
 
     /** Every server of this herd on every provider, and which provider listed it (by instance id). */
     public Listing list() throws ProviderException {
+        return list(false);
+    }
+
+    /**
+     * Like {@link #list()}, but a provider listed less than its {@link Provider#refreshInterval()} ago by this engine is not
+     * asked again: heal's passes, several a second, stay within a cloud's request budget. Whatever this engine applies
+     * makes the next listing fresh; a decision to act is taken on a fresh plan (under the state lock) anyway.
+     */
+    public Listing recentList() throws ProviderException {
+        return list(true);
+    }
+
+    private Listing list(boolean recent) throws ProviderException {
         List<Instance> all = new java.util.ArrayList<>();
         Map<String, String> providerOf = new HashMap<>();
         for (String name : herd.providers().keySet()) {
             List<Instance> found;
             try {
-                found = provider(name).list();
+                Provider provider = provider(name);
+                java.time.Instant now = settings.clock().instant();
+                Listed last;
+                synchronized (listed) {
+                    last = listed.get(name);
+                }
+                if (recent && last != null && now.isBefore(last.at().plus(provider.refreshInterval()))) {
+                    found = last.instances();
+                } else {
+                    found = List.copyOf(provider.list());
+                    synchronized (listed) {
+                        listed.put(name, new Listed(found, now));
+                    }
+                }
             } catch (ProviderException e) {
                 throw named(name, herd.providers().get(name).type(), e);
             }
@@ -221,9 +261,22 @@ public final class Engine implements AutoCloseable {
      * @param knownHealth health the caller checked already (heal), by instance id: not probed again
      */
     public Plan plan(Planner.Options options, Map<String, Health> knownHealth) throws ProviderException, StateException, InterruptedException {
+        return plan(options, knownHealth, null);
+    }
+
+    /**
+     * Refreshes against reality and plans.
+     *
+     * @param knownHealth health the caller checked already (heal), by instance id: not probed again
+     * @param listing what the providers listed for the caller just now (heal's pass), or null to list them
+     */
+    public Plan plan(Planner.Options options, Map<String, Health> knownHealth, Listing listing)
+            throws ProviderException, StateException, InterruptedException {
         Optional<State> stored = stored();
         State state = pkis.withPki(stored.orElseGet(() -> State.empty(herd.name())));
-        Listing listing = list();
+        if (listing == null) {
+            listing = list();
+        }
         List<Instance> instances = listing.instances();
         requireOwnership(stored, state, instances);
         Map<String, ClusterTemplate> templates = options.destroy() ? Map.of() : templates();
@@ -326,19 +379,10 @@ public final class Engine implements AutoCloseable {
     /** Each cluster's provider, image (resolved once per provider) and identity digest. */
     public Map<String, ClusterTemplate> templates() throws ProviderException, StateException {
         State state = state();
-        Map<String, Image> images = new HashMap<>();
         Map<String, ClusterTemplate> templates = new LinkedHashMap<>();
         for (Cluster c : herd.clusters().values()) {
             String provider = herd.providerOf(c).name();
-            Image image = images.get(provider + "\0" + c.image());
-            if (image == null) {
-                try {
-                    image = provider(provider).resolveImage(c.image());
-                } catch (ProviderException e) {
-                    throw named(provider, herd.providerOf(c).type(), e);
-                }
-                images.put(provider + "\0" + c.image(), image);
-            }
+            Image image = image(provider, herd.providerOf(c).type(), c.image());
             EtcdPki pki = pkis.pki(c, state);
             // The CA is part of every member's identity: a new CA means new members, rolled one at a time.
             Map<String, String> extra = pki == null ? Map.of() : pki.identity();
@@ -347,11 +391,36 @@ public final class Engine implements AutoCloseable {
         return templates;
     }
 
+    /** An image of a provider, resolved at most {@link #IMAGE_REFRESH} ago by this engine. */
+    private Image image(String provider, String type, String reference) throws ProviderException {
+        String key = provider + "\0" + reference;
+        java.time.Instant now = settings.clock().instant();
+        synchronized (images) {
+            Resolved r = images.get(key);
+            if (r != null && now.isBefore(r.at().plus(IMAGE_REFRESH))) {
+                return r.image();
+            }
+        }
+        Image image;
+        try {
+            image = provider(provider).resolveImage(reference);
+        } catch (ProviderException e) {
+            throw named(provider, type, e);
+        }
+        synchronized (images) {
+            images.put(key, new Resolved(image, now));
+        }
+        return image;
+    }
+
     /**
      * Carries out a plan. The state first records what is being applied (the herd source, for heal) or that the herd
      * is being destroyed (so that heal leaves it alone); every step is saved as it completes.
      */
     public ApplyResult apply(Plan plan) throws Exception {
+        synchronized (listed) {
+            listed.clear(); // servers change: heal's next pass must see them as they are
+        }
         State prior = plan.destroy() ? plan.prior().markDestroyed() : plan.prior().withApplied(applied(herd.source()));
         Plan recorded = plan.withPrior(prior);
         StateKeeper keeper = new StateKeeper(store, prior);

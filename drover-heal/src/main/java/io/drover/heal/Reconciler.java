@@ -212,7 +212,9 @@ public final class Reconciler implements AutoCloseable {
         Current now = current(state);
         Herd herd = now.herd();
         Engine engine = now.engine();
-        List<Instance> reality = engine.list().instances();
+        // One listing per pass, reused by the plan; a cloud is asked at most once per its refresh interval.
+        Engine.Listing listing = engine.recentList();
+        List<Instance> reality = listing.instances();
         Map<String, ServerHealth> health = now.checks().checkAll(herd, state, reality);
         Instant checked = clock.instant();
 
@@ -244,7 +246,7 @@ public final class Reconciler implements AutoCloseable {
 
         Planner.Options planning = Planner.Options.heal(unhealthy);
         Map<String, Health> known = knownHealth(health);
-        Plan plan = engine.plan(planning, known);
+        Plan plan = engine.plan(planning, known, listing);
         if (!plan.hasChanges()) {
             lastLockHolder = null;
             return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, null, null);

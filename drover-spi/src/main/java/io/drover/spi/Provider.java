@@ -82,6 +82,16 @@ public interface Provider extends AutoCloseable {
     List<Instance> list() throws ProviderException;
 
     /**
+     * How long a listing stays good enough for {@code drover heal}'s steady passes, which come several a second:
+     * a cloud API has a request budget (heal then lists about once per interval), a local listing costs nothing.
+     * Health checks still run every pass; heal lists anew before it acts.
+     */
+    default java.time.Duration refreshInterval() {
+        return java.time.Duration.ZERO;
+    }
+
+    /** Destroys a server and waits until it is gone. Destroying a server that does not exist is not an error. */
+    /**
      * Destroys a server and waits until it is gone: {@link #list()} no longer shows it when this returns, and what
      * the provider made for it (a port, an address lease) is gone too. Destroying a server that does not exist (any
      * more) is not an error.

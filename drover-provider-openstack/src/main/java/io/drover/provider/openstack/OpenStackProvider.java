@@ -1,5 +1,7 @@
 package io.drover.provider.openstack;
 
+import io.drover.provider.openstack.client.CloudConfig;
+import io.drover.provider.openstack.client.CloudConfigLoader;
 import io.drover.provider.openstack.client.OpenStackClient;
 import io.drover.provider.openstack.client.OpenStackException;
 import io.drover.retry.Sleeper;
@@ -9,7 +11,9 @@ import io.drover.spi.Image;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
 import io.drover.spi.Provider;
+import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,8 @@ import java.util.Optional;
  * {@link ProviderException}s with the same user-facing message and retryability.
  */
 public final class OpenStackProvider implements Provider {
+    static final java.time.Duration REFRESH_INTERVAL = java.time.Duration.ofSeconds(1);
+
     private final OpenStackClient client;
     private final ServerLifecycle servers;
     private final ClusterResources clusters;
@@ -31,6 +37,32 @@ public final class OpenStackProvider implements Provider {
         this.servers = new ServerLifecycle(herd, client, settings, poller);
         this.clusters = new ClusterResources(herd, client, settings, poller);
         this.images = new ImageResolver(client);
+    }
+
+    /** Connects to the cloud the context's settings and environment name, checking the credentials at once. */
+    static OpenStackProvider open(ProviderContext context) throws ProviderException {
+        OpenStackSettings settings = OpenStackSettings.from(context);
+        OpenStackClient client = null;
+        try {
+            CloudConfig config = CloudConfigLoader.standard(context.environment(), Path.of("").toAbsolutePath())
+                    .load(settings.cloud());
+            if (settings.region() != null) {
+                config = config.withRegion(settings.region());
+            }
+            client = OpenStackClient.connect(config);
+            client.session().token(); // fail now, with a clear message, if the credentials are wrong
+            return new OpenStackProvider(context.herd(), client, settings, Clock.systemUTC(), Sleeper.SYSTEM);
+        } catch (OpenStackException e) {
+            if (client != null) {
+                client.close();
+            }
+            throw new ProviderException(e.getMessage(), e.retryable(), e);
+        } catch (RuntimeException e) {
+            if (client != null) {
+                client.close();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -67,6 +99,12 @@ public final class OpenStackProvider implements Provider {
     @Override
     public List<Instance> list() throws ProviderException {
         return guard(servers::list);
+    }
+
+    /** One list request a second: a herd's steady heal passes stay near one API request a second (images are cached). */
+    @Override
+    public java.time.Duration refreshInterval() {
+        return REFRESH_INTERVAL;
     }
 
     @Override

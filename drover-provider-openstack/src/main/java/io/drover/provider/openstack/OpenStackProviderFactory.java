@@ -1,9 +1,5 @@
 package io.drover.provider.openstack;
 
-import io.drover.provider.openstack.client.CloudConfig;
-import io.drover.provider.openstack.client.CloudConfigLoader;
-import io.drover.provider.openstack.client.OpenStackClient;
-import io.drover.retry.Sleeper;
 import io.drover.spi.Provider;
 import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderException;
@@ -11,8 +7,6 @@ import io.drover.spi.ProviderFactory;
 import io.drover.spi.Setting;
 import io.drover.spi.Setting.Kind;
 import io.drover.spi.SettingProblem;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,25 +75,6 @@ public final class OpenStackProviderFactory implements ProviderFactory {
 
     @Override
     public Provider open(ProviderContext context) throws ProviderException {
-        OpenStackSettings settings = OpenStackSettings.from(context);
-        OpenStackClient client = null;
-        try {
-            CloudConfig config = CloudConfigLoader.standard(context.environment(), Path.of("").toAbsolutePath())
-                    .load(settings.cloud());
-            if (settings.region() != null) {
-                config = config.withRegion(settings.region());
-            }
-            client = OpenStackClient.connect(config);
-            client.session().token(); // fail now, with a clear message, if the credentials are wrong
-            return new OpenStackProvider(context.herd(), client, settings, Clock.systemUTC(), Sleeper.SYSTEM);
-        } catch (RuntimeException e) {
-            if (client != null) {
-                client.close();
-            }
-            if (e instanceof io.drover.provider.openstack.client.OpenStackException os) {
-                throw new ProviderException(os.getMessage(), os.retryable(), os);
-            }
-            throw e;
-        }
+        return OpenStackProvider.open(context); // the client's classes load only here, not for describing the settings
     }
 }

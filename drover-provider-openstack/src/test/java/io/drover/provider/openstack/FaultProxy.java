@@ -100,6 +100,8 @@ public final class FaultProxy implements AutoCloseable {
     private final Deque<Fault> queued = new ArrayDeque<>();
     private final Map<Fault, AtomicInteger> injected = new EnumMap<>(Fault.class);
     private final AtomicInteger requests = new AtomicInteger();
+    /** Every request received, as "METHOD /path?query", in order (for tests that count what a client asks). */
+    private final List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile Plan plan;
     private Random random;
 
@@ -165,6 +167,13 @@ public final class FaultProxy implements AutoCloseable {
         return requests.get();
     }
 
+    /** Every request received so far, as "METHOD /path?query", in the order received. */
+    public List<String> requestLog() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
     public int injected(Fault fault) {
         return injected.get(fault).get();
     }
@@ -186,6 +195,7 @@ public final class FaultProxy implements AutoCloseable {
 
     private void handle(HttpExchange exchange, String upstreamOrigin) throws IOException {
         requests.incrementAndGet();
+        log.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
         try (exchange) {
             byte[] requestBody;
             try (InputStream in = exchange.getRequestBody()) {

@@ -1,0 +1,193 @@
+package io.drover.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/find-jdk and bin/drover, run by sh as users run them: the JDK is found from its release file without starting
+ * any JVM, and a start-up cache the JVM cannot use (damaged, or made for another jar) never changes what a command
+ * prints. A checkout is faked in a temporary directory: the two scripts and a tiny jar in place of the CLI's.
+ */
+class LauncherTest {
+    private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    /** A fake JDK: a release file, and a java that records that it was started (and fails). */
+    private Path fakeJdk(String name, String version) throws IOException {
+        Path home = dir.resolve(name);
+        Files.createDirectories(home.resolve("bin"));
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\nOS_NAME=\"Linux\"\n");
+        Path java = home.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\necho started >> '" + dir.resolve("java-started") + "'\nexit 1\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return home;
+    }
+
+    private Result sh(Map<String, String> env, String script) throws IOException, InterruptedException {
+        return exec(env, List.of("sh", "-c", script));
+    }
+
+    @Test
+    void findJdkReadsTheReleaseFileWithoutStartingAJvm() throws Exception {
+        Path jdk = fakeJdk("jdk-21", "21.0.4");
+
+        Result r = sh(Map.of("JAVA_HOME", jdk.toString()), ". '" + REPO.resolve("bin/find-jdk") + "' && echo \"$JAVA_HOME $DROVER_JAVA_MAJOR $DROVER_JAVA_VERSION\"");
+
+        assertThat(r.out().strip()).isEqualTo(jdk + " 21 21.0.4");
+        assertThat(dir.resolve("java-started")).doesNotExist();
+    }
+
+    @Test
+    void findJdkPassesOverAnOldJavaHomeToTheJavaOnPathAndCachesTheChoice() throws Exception {
+        Path old = fakeJdk("jdk-17", "17.0.9");
+        Path current = fakeJdk("jdk-25", "25.0.1");
+        Path path = Files.createDirectories(dir.resolve("path"));
+        Files.createSymbolicLink(path.resolve("java"), current.resolve("bin/java"));
+        Map<String, String> env = Map.of("JAVA_HOME", old.toString(), "PATH", path + ":/usr/bin:/bin", "XDG_CACHE_HOME", dir.resolve("cache").toString());
+        String script = ". '" + REPO.resolve("bin/find-jdk") + "' && echo \"$JAVA_HOME $DROVER_JAVA_MAJOR\"";
+
+        Result first = sh(env, script);
+        Result cached = sh(env, script);
+
+        assertThat(first.out().strip()).isEqualTo(current + " 25");
+        assertThat(cached.out().strip()).isEqualTo(current + " 25");
+        assertThat(dir.resolve("cache/drover/jdk")).exists();
+        assertThat(dir.resolve("java-started")).doesNotExist();
+    }
+
+    /**
+     * A cache file that is garbage, then a real cache of another jar: both newer than the jar, so bin/drover hands them
+     * to the JVM, which must refuse them without a word and run the command as usual.
+     */
+    @Test
+    void aStartUpCacheTheJvmRefusesChangesNothingUsersSee() throws Exception {
+        Path checkout = fakeCheckout();
+        Path jar = checkout.resolve("drover-cli/target/drover.jar");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
+        int major = Runtime.version().feature();
+        String ext = major >= 25 ? "aot" : "jsa";
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        Path cacheDir = Files.createDirectories(checkout.resolve("drover-cli/target/start-cache"));
+        Path cache = cacheDir.resolve(javaHome.getFileName() + "-" + releaseVersion(javaHome) + "." + ext);
+        Map<String, String> env = Map.of("JAVA_HOME", javaHome.toString());
+        Path drover = checkout.resolve("bin/drover");
+
+        Files.writeString(cache, "not a cache\n");
+        Result damaged = exec(env, List.of(drover.toString(), "one", "two"));
+
+        Path other = dir.resolve("other.jar");
+        writeJar(other);
+        Path otherCache = dir.resolve("other." + ext);
+        Result made = exec(Map.of(), List.of(javaHome.resolve("bin/java").toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData", major >= 25 ? "-XX:AOTCacheOutput=" + otherCache : "-XX:ArchiveClassesAtExit=" + otherCache,
+                "-cp", other.toString(), LauncherProbe.class.getName()));
+        assertThat(otherCache).as(made.toString()).exists();
+        Files.copy(otherCache, cache, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(cache, FileTime.from(Instant.now()));
+        Result foreign = exec(env, List.of(drover.toString(), "one", "two"));
+
+        for (Result r : List.of(damaged, foreign)) {
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).as(r.toString()).isEqualTo("probe one two\n");
+            assertThat(r.err()).as(r.toString()).isEmpty();
+        }
+    }
+
+    /** Without a cache, bin/drover runs the command at once and trains one in the background (here it cannot). */
+    @Test
+    void withoutACacheTheCommandRunsAtOnce() throws Exception {
+        Path checkout = fakeCheckout();
+
+        Result r = exec(Map.of("JAVA_HOME", System.getProperty("java.home")), List.of(checkout.resolve("bin/drover").toString(), "--flag"));
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("probe --flag\n");
+        assertThat(r.err()).isEmpty();
+        // The training run (which fails: this jar has no io.drover.cli.Training) gives its lock back when done.
+        Path cacheDir = checkout.resolve("drover-cli/target/start-cache");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> {
+            try (var files = Files.list(cacheDir)) {
+                return files.noneMatch(f -> f.getFileName().toString().endsWith(".lock") || f.getFileName().toString().startsWith("training-"));
+            }
+        });
+        try (var files = Files.list(cacheDir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".aot") || f.endsWith(".jsa"));
+        }
+    }
+
+    /** JAVA_VERSION from a JDK's release file, as bin/find-jdk reads it. */
+    private static String releaseVersion(Path javaHome) throws IOException {
+        for (String line : Files.readAllLines(javaHome.resolve("release"))) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                return line.substring("JAVA_VERSION=".length()).replace("\"", "");
+            }
+        }
+        throw new AssertionError("no JAVA_VERSION in " + javaHome.resolve("release"));
+    }
+
+    private Path fakeCheckout() throws IOException {
+        Path checkout = dir.resolve("checkout");
+        Files.createDirectories(checkout.resolve("bin"));
+        Files.createDirectories(checkout.resolve("drover-cli/target"));
+        for (String script : List.of("drover", "find-jdk")) {
+            Files.copy(REPO.resolve("bin").resolve(script), checkout.resolve("bin").resolve(script));
+        }
+        writeJar(checkout.resolve("drover-cli/target/drover.jar"));
+        return checkout;
+    }
+
+    /** A jar whose main class is {@link LauncherProbe}. */
+    private static void writeJar(Path jar) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
+        String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
+                InputStream in = LauncherTest.class.getClassLoader().getResourceAsStream(entry)) {
+            out.putNextEntry(new JarEntry(entry));
+            in.transferTo(out);
+            out.closeEntry();
+        }
+    }
+
+    record Result(int exitCode, String out, String err) {}
+
+    private Result exec(Map<String, String> env, List<String> command) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Path err = Files.createTempFile(dir, "err", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        Map<String, String> environment = new HashMap<>(System.getenv());
+        environment.remove("JAVA_HOME");
+        environment.remove("DROVER_JAVA_CACHE");
+        environment.put("XDG_CACHE_HOME", dir.resolve("cache").toString());
+        environment.putAll(env);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        Process p = builder.start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+}
