@@ -45,6 +45,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * after every step, so an interrupted apply is finished by running it again.
  */
 public final class Applier {
+    /**
+     * How often a provider call that failed retryably (a timeout, a 503 the provider's own client gave up on, a create
+     * of the same name still under way) is tried, in all, before its step fails. The SPI makes these calls idempotent
+     * (a create adopts or rebuilds a server of its name, a destroy of a gone server is fine), so a retry never
+     * duplicates anything. Jittered, so that steps that failed together do not retry together.
+     */
+    static final int PROVIDER_ATTEMPTS = 4;
+    static final Backoff PROVIDER_BACKOFF = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(8)).withJitter();
+
     private final Providers providers;
     private final StateKeeper keeper;
     private final EventSink events;
@@ -56,6 +65,7 @@ public final class Applier {
     private final boolean wholeCluster;
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Retry providerRetry;
     private final Map<String, Integer> generations = new ConcurrentHashMap<>();
     private Map<String, ClusterTemplate> templates = Map.of();
     /** Servers the plan found not serving: never counted as live members, whatever the state says. */
@@ -80,6 +90,7 @@ public final class Applier {
         this.wholeCluster = wholeCluster;
         this.clock = clock;
         this.sleeper = sleeper;
+        this.providerRetry = Retry.attempts(PROVIDER_ATTEMPTS, PROVIDER_BACKOFF).withTime(clock, sleeper);
     }
 
     /** One node of the apply graph. */
@@ -368,10 +379,21 @@ public final class Applier {
                 if (c.health().port() > 0) {
                     ports.add(c.health().port());
                 }
-                providers.get(e.template().provider()).ensureCluster(new ClusterRequest(c.name(), c.antiAffinity(), ports,
-                        c.providerOptions(), Map.of(Tags.HERD, keeper.current().herd(), Tags.CLUSTER, c.name())));
+                ClusterRequest request = new ClusterRequest(c.name(), c.antiAffinity(), ports, c.providerOptions(),
+                        Map.of(Tags.HERD, keeper.current().herd(), Tags.CLUSTER, c.name()));
+                Provider provider = providers.get(e.template().provider());
+                retrying(() -> {
+                    provider.ensureCluster(request);
+                    return null;
+                });
             }
-            case DestroyCluster d -> providers.get(d.provider()).destroyCluster(d.cluster());
+            case DestroyCluster d -> {
+                Provider provider = providers.get(d.provider());
+                retrying(() -> {
+                    provider.destroyCluster(d.cluster());
+                    return null;
+                });
+            }
             case AwaitHealthy a -> {
                 for (ServerRecord r : keeper.current().cluster(a.template().name())) {
                     awaitHealthy(a.template(), r);
@@ -435,7 +457,8 @@ public final class Applier {
         events.emit(new Event.Progress(change.resource(), "creating " + name));
         Instance instance;
         try {
-            instance = providers.get(template.provider()).create(request);
+            Provider provider = providers.get(template.provider());
+            instance = retrying(() -> provider.create(request));
         } catch (ProviderException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof JoinFailedException join) {
@@ -467,6 +490,11 @@ public final class Applier {
         return record;
     }
 
+    /** A provider call, tried again after retryable failures (see {@link #PROVIDER_ATTEMPTS}); the last failure is thrown. */
+    private <T> T retrying(Retry.Attempt<T, ProviderException> call) throws ProviderException, InterruptedException {
+        return providerRetry.call(call, ProviderException::retryable);
+    }
+
     /** Carries a role's failure out of the provider's user-data callback, which may only throw ProviderException. */
     private static final class JoinFailedException extends ProviderException {
         private final Exception cause;
@@ -492,7 +520,11 @@ public final class Applier {
             role.leave(before, liveMembers(change.cluster(), before));
         }
         events.emit(new Event.Progress(change.resource(), "destroying " + before.name()));
-        providers.get(before.providerOr(providers.first())).destroy(before.instanceId());
+        Provider provider = providers.get(before.providerOr(providers.first()));
+        retrying(() -> {
+            provider.destroy(before.instanceId());
+            return null;
+        });
         if (removeRecord) {
             keeper.update(s -> s.without(before.name()));
         }

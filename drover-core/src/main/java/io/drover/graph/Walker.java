@@ -40,7 +40,14 @@ public final class Walker<T> {
         this.parallelism = parallelism;
     }
 
-    /** Visits every node; returns each node's outcome in graph order. Interrupting the caller stops new work. */
+    /** How one visit ended: an outcome, or an {@link Error} that ends the walk. */
+    private record Finished<T>(T node, Outcome outcome, Error error) {}
+
+    /**
+     * Visits every node; returns each node's outcome in graph order. Interrupting the caller stops new work. An
+     * {@link Error} thrown by a visit (a bug, memory exhausted) is not a node's failure: no new node is started, the
+     * visits under way finish (each leaves what it did recorded), and the walk throws that error.
+     */
     public Map<T, Outcome> walk(Graph<T> graph, Visitor<T> visitor) throws InterruptedException {
         graph.topologicalOrder(); // fails fast on a cycle
         Map<T, Integer> waiting = new LinkedHashMap<>();
@@ -53,34 +60,50 @@ public final class Walker<T> {
             }
         }
         Map<T, Outcome> outcomes = new LinkedHashMap<>();
-        BlockingQueue<Map.Entry<T, Outcome>> finished = new LinkedBlockingQueue<>();
+        BlockingQueue<Finished<T>> finished = new LinkedBlockingQueue<>();
         Semaphore slots = new Semaphore(parallelism);
         int running = 0;
+        Error crashed = null;
         try (ExecutorService pool = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("drover-step-", 0).factory())) {
             while (outcomes.size() < graph.size()) {
-                while (!ready.isEmpty() && slots.tryAcquire()) {
+                while (crashed == null && !ready.isEmpty() && slots.tryAcquire()) {
                     T node = ready.remove(0);
                     running++;
                     pool.submit(() -> {
-                        Outcome outcome;
+                        // Always reported, an Error included: a visit that vanished would leave this loop waiting forever.
+                        Outcome outcome = null;
+                        Error error = null;
                         try {
                             visitor.visit(node);
                             outcome = new Done();
                         } catch (Exception e) {
                             outcome = new Failed(e);
+                        } catch (Error e) {
+                            error = e;
                         } finally {
                             slots.release();
+                            finished.add(new Finished<>(node, outcome, error));
                         }
-                        finished.add(Map.entry(node, outcome));
                     });
                 }
-                if (running == 0 && ready.isEmpty()) {
+                if (running == 0 && (ready.isEmpty() || crashed != null)) {
                     break; // nothing left that can run
                 }
-                Map.Entry<T, Outcome> done = finished.take();
+                Finished<T> done = finished.take();
                 running--;
-                settle(graph, done.getKey(), done.getValue(), outcomes, waiting, ready);
+                if (done.error() != null) {
+                    if (crashed == null) {
+                        crashed = done.error();
+                    } else if (crashed != done.error()) {
+                        crashed.addSuppressed(done.error());
+                    }
+                } else {
+                    settle(graph, done.node(), done.outcome(), outcomes, waiting, ready);
+                }
             }
+        }
+        if (crashed != null) {
+            throw crashed;
         }
         return outcomes;
     }

@@ -54,6 +54,24 @@ class WalkerTest {
     }
 
     @Test
+    void anErrorInAVisitEndsTheWalkWithThatErrorAfterTheVisitsUnderWayStartingNothingNew() throws Exception {
+        Graph<String> g = new Graph<String>().connect("after", "crash").add("alongside");
+        CountDownLatch alongsideInside = new CountDownLatch(1);
+        List<String> visited = new CopyOnWriteArrayList<>();
+        AssertionError bug = new AssertionError("a bug");
+
+        assertThatThrownBy(() -> new Walker<String>(2).walk(g, n -> {
+            if (n.equals("crash")) {
+                alongsideInside.await(5, TimeUnit.SECONDS);
+                throw bug;
+            }
+            alongsideInside.countDown();
+            visited.add(n);
+        })).isSameAs(bug);
+        assertThat(visited).containsExactly("alongside");
+    }
+
+    @Test
     void cycleIsFoundAndRefused() {
         Graph<String> g = new Graph<String>().connect("a", "b").connect("b", "c").connect("c", "a");
         assertThat(g.findCycle()).hasValueSatisfying(c -> assertThat(c).contains("a", "b", "c"));

@@ -70,6 +70,7 @@ public final class MemoryCloud {
     private final Map<String, Image> images = new LinkedHashMap<>();
     private final Map<String, Integer> imageBuilds = new HashMap<>();
     private final Map<String, Integer> renders = new HashMap<>();
+    private final List<Logged> log = new ArrayList<>();
     private long nextId = 1;
 
     private final List<Armed> faults = new CopyOnWriteArrayList<>();
@@ -137,6 +138,16 @@ public final class MemoryCloud {
     /** How many times the providers of this cloud were asked to do {@code operation} (failed calls included). */
     public int calls(Operation operation) {
         return calls.get(operation).get();
+    }
+
+    /**
+     * Every server this cloud made run and every server a provider destroyed, in the order it happened (a create when
+     * its server runs, a destroy when its server is gone): engine tests read from it the order of a roll or of
+     * dependent clusters, and how many replacements overlapped. Adoptions, failed calls, and what tests do behind the
+     * providers' backs are not in it.
+     */
+    public synchronized List<Logged> log() {
+        return List.copyOf(log);
     }
 
     /** How many times a user data of a server of that name was rendered. */
@@ -268,6 +279,7 @@ public final class MemoryCloud {
             server.userData = userData;
             server.status = Instance.Status.RUNNING;
             created = server.instance();
+            log.add(new Logged(Operation.CREATE, herd, request.name()));
         }
         if (fault != null && fault.fault.crash == Crash.AFTER_CREATE) {
             throw new SimulatedCrash("create of " + request.name() + " (killed after the server was created, before its state was saved)");
@@ -323,6 +335,7 @@ public final class MemoryCloud {
             Server s = servers.get(id);
             if (s != null && s.herd.equals(herd)) {
                 servers.remove(id);
+                log.add(new Logged(Operation.DESTROY, herd, s.name));
             }
         }
     }
@@ -463,6 +476,9 @@ public final class MemoryCloud {
     }
 
     private record Key(String herd, String name) {}
+
+    /** One entry of {@link #log()}: a server of a herd was created ({@link Operation#CREATE}) or destroyed. */
+    public record Logged(Operation operation, String herd, String name) {}
 
     /**
      * A server as the cloud holds it, seen from outside.

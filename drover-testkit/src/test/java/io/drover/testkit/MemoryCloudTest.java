@@ -89,6 +89,24 @@ class MemoryCloudTest {
     }
 
     @Test
+    void theLogHasCreatesAndDestroysInTheOrderTheyTookEffectButNotFailuresOrAdoptions() throws ProviderException {
+        cloud.inject(Fault.on(Operation.CREATE).target("web-1-1"));
+        Instance a = provider.create(request("web-0-1"));
+        assertThatThrownBy(() -> provider.create(request("web-1-1"))).isInstanceOf(ProviderException.class);
+        provider.create(request("web-0-1")); // adopted: it runs already
+        provider.create(request("web-1-1"));
+        provider.destroy(a.id());
+        provider.destroy(a.id()); // gone already: nothing happens
+        cloud.open("other").create(request("web-0-1"));
+
+        assertThat(cloud.log()).containsExactly(
+                new MemoryCloud.Logged(Operation.CREATE, "h", "web-0-1"),
+                new MemoryCloud.Logged(Operation.CREATE, "h", "web-1-1"),
+                new MemoryCloud.Logged(Operation.DESTROY, "h", "web-0-1"),
+                new MemoryCloud.Logged(Operation.CREATE, "other", "web-0-1"));
+    }
+
+    @Test
     void aNewBuildOfAnImageResolvesToANewDigest() throws ProviderException {
         String before = provider.resolveImage("base").digest();
 
