@@ -29,7 +29,8 @@ import tools.jackson.databind.JsonNode;
 @EnabledIfEnvironmentVariable(named = "OS_CLOUD", matches = ".+")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenStackKillTest {
-    private static final int TRIALS = 10;
+    /** Random kill moments: 4 by default, 10 with -Ddrover.test.thorough=true (see TestDepth). */
+    private static final int TRIALS = TestDepth.rounds(4, 10);
     /** Fixed, so that a failing sequence of kills can be replayed. */
     private static final long SEED = 20_250_505L;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(3);
