@@ -22,6 +22,8 @@ import tools.jackson.databind.JsonNode;
 final class LocalEtcdHerd implements AutoCloseable {
     final Path dir;
     final Path file;
+    /** etcdctl's options naming the client files drover wrote (their paths do not change). */
+    private List<String> clientFiles;
     private final String name;
     private final String addresses;
 
@@ -100,9 +102,12 @@ final class LocalEtcdHerd implements AutoCloseable {
 
     /** etcdctl with the client files the outputs name; its exit code. */
     int etcdctl(List<String> endpoints, String... args) throws Exception {
+        if (clientFiles == null) {
+            clientFiles = List.of("--cacert=" + output("etcd_ca_file"), "--cert=" + output("etcd_cert_file"), "--key=" + output("etcd_key_file"));
+        }
         List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", endpoints), "--dial-timeout=2s",
-                "--command-timeout=3s", "--cacert=" + output("etcd_ca_file"), "--cert=" + output("etcd_cert_file"),
-                "--key=" + output("etcd_key_file")));
+                "--command-timeout=3s"));
+        cmd.addAll(clientFiles);
         cmd.addAll(Arrays.asList(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("ETCDCTL_API", "3");
@@ -126,6 +131,22 @@ final class LocalEtcdHerd implements AutoCloseable {
      * The herd is whole: 3 recorded servers, none tainted, each answering etcdctl endpoint health, the cluster's member
      * list exactly the recorded servers (no learner, no unstarted member), and plan has nothing to do.
      */
+    /**
+     * Full strength, checked without running drover (whose commands would make each check take seconds and so blur a
+     * latency measured with it): the state file records 3 servers, none tainted; etcd says each is healthy; the member
+     * list is exactly them. {@link #assertWhole} checks the rest (the next plan is empty).
+     */
+    void assertFullStrength(EtcdWriter writer, String context) throws Exception {
+        io.drover.state.State state = new io.drover.state.FileStateStore(dir.resolve(".drover")).read().orElseThrow();
+        List<io.drover.state.ServerRecord> servers = state.cluster("etcd");
+        assertThat(servers).as(context + ": recorded servers").hasSize(3).noneMatch(io.drover.state.ServerRecord::tainted);
+        List<String> endpoints = servers.stream().map(s -> "https://" + s.ip() + ":2379").toList();
+        assertThat(etcdctl(endpoints, "endpoint", "health")).as(context + ": etcdctl endpoint health " + endpoints).isZero();
+        writer.learn(endpoints);
+        assertThat(writer.members()).as(context + ": member list")
+                .containsExactlyInAnyOrderElementsOf(servers.stream().map(io.drover.state.ServerRecord::name).toList());
+    }
+
     void assertWhole(EtcdWriter writer, String context) throws Exception {
         List<JsonNode> servers = servers();
         assertThat(servers).as(context + ": recorded servers").hasSize(3);

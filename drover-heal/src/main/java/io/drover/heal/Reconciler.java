@@ -246,8 +246,10 @@ public final class Reconciler implements AutoCloseable {
 
         Planner.Options planning = Planner.Options.heal(unhealthy);
         Map<String, Health> known = knownHealth(health);
-        Plan plan = engine.plan(planning, known, listing);
-        if (!plan.hasChanges()) {
+        // With no server decided unhealthy, a plan without the lock finds out whether there is anything to do at all
+        // (a crashed create to clean up, say); with one, there is, and the plan that counts is the one under the lock.
+        Plan plan = unhealthy.isEmpty() ? engine.plan(planning, known, listing) : null;
+        if (plan != null && !plan.hasChanges()) {
             lastLockHolder = null;
             return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, null, null);
         }
