@@ -3,15 +3,10 @@ package io.drover.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drover.provider.openstack.FaultProxy;
-import io.drover.provider.openstack.client.CloudConfig;
-import io.drover.provider.openstack.client.OpenStackClient;
 import io.drover.provider.openstack.client.Server;
-import io.drover.provider.openstack.client.ServiceCatalog;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,28 +50,8 @@ class OpenStackFaultsTest {
     void putTheProxyInFrontOfTheCloud() throws Exception {
         herd = OpenStackHerd.in(dir, "ostest-faults");
         herd.writePlain(SIZE, true, "v1");
-        CloudConfig cloud = OpenStackHerd.cloud();
-        List<URI> upstreams = new ArrayList<>();
-        upstreams.add(cloud.authUrl());
-        try (OpenStackClient client = OpenStackClient.connect(cloud)) {
-            for (ServiceCatalog.Endpoint endpoint : client.session().token().catalog().endpoints()) {
-                upstreams.add(endpoint.url());
-            }
-        }
-        proxy = FaultProxy.start(upstreams, FaultProxy.Plan.failing(FAULT_RATE, 7));
-
-        // The aio cloud's credentials as an openrc file would give them, with the auth URL on the proxy (which
-        // rewrites the catalog, so every service is reached through it). No OS_CLOUD, and the working directory
-        // has no clouds.yaml, so the OS_* variables are all the CLI knows.
-        Map<String, String> env = new HashMap<>();
-        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-        env.put("OS_AUTH_URL", proxy.uriFor(cloud.authUrl()).toString());
-        env.put("OS_USERNAME", "admin");
-        env.put("OS_PASSWORD", "secret");
-        env.put("OS_PROJECT_NAME", "admin");
-        env.put("OS_USER_DOMAIN_NAME", "Default");
-        env.put("OS_PROJECT_DOMAIN_NAME", "Default");
-        env.put("OS_REGION_NAME", "RegionOne");
+        proxy = FaultProxy.start(OpenStackHerd.upstreams(), FaultProxy.Plan.failing(FAULT_RATE, 7));
+        Map<String, String> env = OpenStackHerd.environmentThrough(proxy);
         drover = new DroverProcess(dir, env);
     }
 

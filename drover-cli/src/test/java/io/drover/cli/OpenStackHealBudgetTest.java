@@ -11,17 +11,11 @@ import io.drover.heal.HealOptions;
 import io.drover.heal.HealPass;
 import io.drover.heal.Reconciler;
 import io.drover.provider.openstack.FaultProxy;
-import io.drover.provider.openstack.client.CloudConfig;
-import io.drover.provider.openstack.client.OpenStackClient;
-import io.drover.provider.openstack.client.ServiceCatalog;
 import io.drover.providers.ProviderCatalog;
 import io.drover.state.FileStateStore;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -59,24 +53,9 @@ class OpenStackHealBudgetTest {
         Cli.Result r = Cli.run("apply", "--auto-approve", "-f", herd.file.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
 
-        CloudConfig cloud = OpenStackHerd.cloud();
-        List<URI> upstreams = new ArrayList<>();
-        upstreams.add(cloud.authUrl());
-        try (OpenStackClient client = OpenStackClient.connect(cloud)) {
-            for (ServiceCatalog.Endpoint endpoint : client.session().token().catalog().endpoints()) {
-                upstreams.add(endpoint.url());
-            }
-        }
-        proxy = FaultProxy.start(upstreams, FaultProxy.Plan.none());
-        // The cloud's credentials, with the auth URL on the proxy (which rewrites the catalog: every call goes through it).
-        environment = new HashMap<>();
-        environment.put("OS_AUTH_URL", proxy.uriFor(cloud.authUrl()).toString());
-        environment.put("OS_USERNAME", "admin");
-        environment.put("OS_PASSWORD", "secret");
-        environment.put("OS_PROJECT_NAME", "admin");
-        environment.put("OS_USER_DOMAIN_NAME", "Default");
-        environment.put("OS_PROJECT_DOMAIN_NAME", "Default");
-        environment.put("OS_REGION_NAME", "RegionOne");
+        proxy = FaultProxy.start(OpenStackHerd.upstreams(), FaultProxy.Plan.none());
+        // Only the OS_* variables, so that the CLI's heal reaches the cloud through the proxy.
+        environment = OpenStackHerd.environmentThrough(proxy);
     }
 
     @AfterAll

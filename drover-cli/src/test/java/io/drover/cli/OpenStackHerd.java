@@ -57,6 +57,37 @@ final class OpenStackHerd implements AutoCloseable {
         return client;
     }
 
+    /** The cloud's auth URL and every endpoint of its catalog: what a proxy in front of the whole cloud forwards to. */
+    static List<java.net.URI> upstreams() {
+        CloudConfig cloud = cloud();
+        List<java.net.URI> upstreams = new java.util.ArrayList<>();
+        upstreams.add(cloud.authUrl());
+        try (OpenStackClient client = OpenStackClient.connect(cloud)) {
+            for (io.drover.provider.openstack.client.ServiceCatalog.Endpoint endpoint : client.session().token().catalog().endpoints()) {
+                upstreams.add(endpoint.url());
+            }
+        }
+        return upstreams;
+    }
+
+    /**
+     * The all-in-one cloud's credentials as an openrc file gives them, with the auth URL on {@code proxy} (which rewrites
+     * the catalog, so every service is reached through it). No OS_CLOUD: with no clouds.yaml in the working directory,
+     * the OS_* variables are all the CLI knows.
+     */
+    static java.util.Map<String, String> environmentThrough(io.drover.provider.openstack.FaultProxy proxy) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("OS_AUTH_URL", proxy.uriFor(cloud().authUrl()).toString());
+        env.put("OS_USERNAME", "admin");
+        env.put("OS_PASSWORD", "secret");
+        env.put("OS_PROJECT_NAME", "admin");
+        env.put("OS_USER_DOMAIN_NAME", "Default");
+        env.put("OS_PROJECT_DOMAIN_NAME", "Default");
+        env.put("OS_REGION_NAME", "RegionOne");
+        return env;
+    }
+
     /** Writes a herd file of {@code size} interchangeable m1.tiny servers of image {@code tiny}. */
     void writePlain(int size, boolean antiAffinity, String version) {
         write("""
