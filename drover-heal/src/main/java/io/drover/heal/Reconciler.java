@@ -17,7 +17,6 @@ import io.drover.plan.Change;
 import io.drover.plan.Plan;
 import io.drover.plan.Planner;
 import io.drover.roles.QuorumLostException;
-import io.drover.spi.Instance;
 import io.drover.spi.ProviderFactory;
 import io.drover.state.LockHeldException;
 import io.drover.state.ServerRecord;
@@ -194,10 +193,7 @@ public final class Reconciler implements AutoCloseable {
         Instant start = clock.instant();
         metrics.pass();
         State state = store.read().orElse(null);
-        String idle = state == null ? "no state: the herd was never applied here; run 'drover apply' to create it"
-                : state.destroyed() ? "the herd was destroyed; heal does nothing until 'drover apply' creates it again"
-                : state.servers().isEmpty() ? "the state records no servers; heal does not create them, 'drover apply' does"
-                : null;
+        String idle = idleReason(state);
         if (idle != null) {
             if (!idle.equals(lastIdle)) {
                 emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "idle: " + idle));
@@ -210,12 +206,29 @@ public final class Reconciler implements AutoCloseable {
             lastIdle = null;
         }
         Current now = current(state);
+        Checked checked = check(now, state);
+        reportUnfilled(now.herd(), state);
+        return act(start, now, checked);
+    }
+
+    /** Why heal has nothing to look after, or null when it has servers to keep. */
+    private static String idleReason(State state) {
+        return state == null ? "no state: the herd was never applied here; run 'drover apply' to create it"
+                : state.destroyed() ? "the herd was destroyed; heal does nothing until 'drover apply' creates it again"
+                : state.servers().isEmpty() ? "the state records no servers; heal does not create them, 'drover apply' does"
+                : null;
+    }
+
+    /** What a pass found: the listing its plan reuses, each server's health, and which servers heal decided are unhealthy. */
+    private record Checked(Engine.Listing listing, Map<String, ServerHealth> health, Set<String> unhealthy,
+            Map<String, Instant> firstFailure, Set<String> quorumLost) {}
+
+    /** Lists the servers (once), checks every one, and decides from the run of checks which are unhealthy. */
+    private Checked check(Current now, State state) throws Exception {
         Herd herd = now.herd();
-        Engine engine = now.engine();
         // One listing per pass, reused by the plan; a cloud is asked at most once per its refresh interval.
-        Engine.Listing listing = engine.recentList();
-        List<Instance> reality = listing.instances();
-        Map<String, ServerHealth> health = now.checks().checkAll(herd, state, reality);
+        Engine.Listing listing = now.engine().recentList();
+        Map<String, ServerHealth> health = now.checks().checkAll(herd, state, listing.instances());
         Instant checked = clock.instant();
 
         Set<String> unhealthy = new LinkedHashSet<>();
@@ -237,21 +250,27 @@ public final class Reconciler implements AutoCloseable {
             }
         }
         tracker.retainServers(health.keySet());
-        Set<String> quorumLost = quorumLost(herd, health, unhealthy);
         for (Cluster c : herd.clusters().values()) {
             List<ServerHealth> servers = HealthChecks.ofCluster(health, c.name());
             metrics.servers(c.name(), (int) servers.stream().filter(s -> s.health().isUp()).count(), servers.size());
         }
-        reportUnfilled(herd, state);
+        return new Checked(listing, health, unhealthy, firstFailure, quorumLost(herd, health, unhealthy));
+    }
 
+    /** Plans from what the pass found and, under the state lock, carries out the replacements that are due. */
+    private HealPass act(Instant start, Current now, Checked checked) throws Exception {
+        Herd herd = now.herd();
+        Engine engine = now.engine();
+        Set<String> unhealthy = checked.unhealthy();
+        Set<String> quorumLost = checked.quorumLost();
         Planner.Options planning = Planner.Options.heal(unhealthy);
-        Map<String, Health> known = knownHealth(health);
+        Map<String, Health> known = knownHealth(checked.health());
         // With no server decided unhealthy, a plan without the lock finds out whether there is anything to do at all
         // (a crashed create to clean up, say); with one, there is, and the plan that counts is the one under the lock.
-        Plan plan = unhealthy.isEmpty() ? engine.plan(planning, known, listing) : null;
+        Plan plan = unhealthy.isEmpty() ? engine.plan(planning, known, checked.listing()) : null;
         if (plan != null && !plan.hasChanges()) {
             lastLockHolder = null;
-            return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, null, null);
+            return passed(start, checked, List.of(), null, quorumLost, null);
         }
         StateLock lock;
         try {
@@ -262,34 +281,21 @@ public final class Reconciler implements AutoCloseable {
                 emit(HealEvent.of(HealEvent.Kind.LOCKED, null, null, null, "the state is locked by " + holder + "; waiting for it to finish"));
             }
             lastLockHolder = holder;
-            return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, holder, null);
+            return passed(start, checked, List.of(), null, quorumLost, holder);
         }
         lastLockHolder = null;
         try (lock) {
             // Reality, or the state (an apply that got in first), may have moved while we waited for the lock.
             State locked = store.read().orElse(null);
             if (locked == null || locked.destroyed() || !current(locked).key().equals(now.key())) {
-                return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, null, null);
+                return passed(start, checked, List.of(), null, quorumLost, null);
             }
             plan = prepare(herd, engine.plan(planning, known), quorumLost, clock.instant());
             List<Change> acting = plan.changes().stream().filter(c -> !c.isNoOp()).toList();
             if (acting.isEmpty()) {
-                return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, List.of(), null, quorumLost, null, null);
+                return passed(start, checked, List.of(), null, quorumLost, null);
             }
-            Instant decided = clock.instant();
-            for (Change c : acting) {
-                String server = c.before() == null ? null : c.before().name();
-                Instant first = server == null ? null : firstFailure.get(server);
-                HealEvent detected = HealEvent.of(HealEvent.Kind.DETECTED, c.cluster(), c.resource(), server,
-                        c.action().verb() + " (" + c.reason().text() + ")" + detail(health.get(server)));
-                if (first != null) {
-                    Duration detection = Duration.between(first, decided);
-                    metrics.detected(c.cluster(), detection);
-                    detected = detected.took(detection);
-                }
-                emit(detected);
-                decisions.put(c.resource(), new Decision(decided, c));
-            }
+            announce(acting, checked);
             ApplyResult result;
             try {
                 result = engine.apply(plan);
@@ -303,8 +309,31 @@ public final class Reconciler implements AutoCloseable {
                     emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, q.cluster(), null, null, q.getMessage()));
                 }
             }
-            return new HealPass(start, Duration.between(start, clock.instant()), health, unhealthy, acting, result, quorumLost, null, null);
+            return passed(start, checked, acting, result, quorumLost, null);
         }
+    }
+
+    /** Says what heal is about to do and why, with how long detection took; remembers each decision for the apply's events. */
+    private void announce(List<Change> acting, Checked checked) {
+        Instant decided = clock.instant();
+        for (Change c : acting) {
+            String server = c.before() == null ? null : c.before().name();
+            Instant first = server == null ? null : checked.firstFailure().get(server);
+            HealEvent detected = HealEvent.of(HealEvent.Kind.DETECTED, c.cluster(), c.resource(), server,
+                    c.action().verb() + " (" + c.reason().text() + ")" + detail(checked.health().get(server)));
+            if (first != null) {
+                Duration detection = Duration.between(first, decided);
+                metrics.detected(c.cluster(), detection);
+                detected = detected.took(detection);
+            }
+            emit(detected);
+            decisions.put(c.resource(), new Decision(decided, c));
+        }
+    }
+
+    private HealPass passed(Instant start, Checked checked, List<Change> acted, ApplyResult result, Set<String> quorumLost, String lockedBy) {
+        return new HealPass(start, Duration.between(start, clock.instant()), checked.health(), checked.unhealthy(), acted, result,
+                quorumLost, lockedBy, null);
     }
 
     /**
