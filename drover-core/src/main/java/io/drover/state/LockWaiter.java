@@ -40,10 +40,16 @@ public final class LockWaiter {
                         return Optional.of(store.lock(operation));
                     } catch (LockHeldException e) {
                         refused[0] = e;
-                        if (last[0] == null || !sameHolder(last[0], e.holder())) {
-                            waiting.accept(e.holder());
+                        LockInfo holder = e.holder();
+                        // A holder whose note cannot be read (pid unknown) right after a known one is that holder
+                        // handing the lock over (its note half removed), not someone new worth telling about.
+                        boolean unreadable = holder.pid() < 0;
+                        if (last[0] == null || (!unreadable && !sameHolder(last[0], holder))) {
+                            waiting.accept(holder);
                         }
-                        last[0] = e.holder();
+                        if (last[0] == null || !unreadable) {
+                            last[0] = holder;
+                        }
                         return Optional.empty();
                     }
                 });
