@@ -171,8 +171,9 @@ public final class CliBenchmark {
         return false;
     }
 
+    /** Terraform's version line (it may print warnings about its CLI configuration first). */
     private static String firstLine(String s) {
-        return s == null ? "?" : s.lines().findFirst().orElse("?");
+        return s == null ? "?" : s.lines().filter(l -> l.startsWith("Terraform v")).findFirst().orElse(s.lines().findFirst().orElse("?"));
     }
 
     private static String load() {
