@@ -24,6 +24,8 @@ import javax.net.ssl.SSLContext;
 final class ClusterPkis {
     private final Herd herd;
     private final Map<String, EtcdPki> pkis = new HashMap<>();
+    /** Per cluster, the client identity of the PKI in {@link #pkis}. */
+    private final Map<String, SSLContext> contexts = new HashMap<>();
 
     ClusterPkis(Herd herd) {
         this.herd = herd;
@@ -60,15 +62,25 @@ final class ClusterPkis {
 
     synchronized void replace(String cluster, EtcdPki pki) {
         pkis.put(cluster, pki);
+        contexts.remove(cluster);
+    }
+
+    /**
+     * A TLS cluster's client identity, made once: health probes and membership calls share it, and with it the TLS
+     * sessions they open (a member already met is met again with a short handshake). Null without TLS.
+     */
+    synchronized SSLContext clientContext(Cluster c, State state) {
+        EtcdPki pki = pki(c, state);
+        return pki == null ? null : contexts.computeIfAbsent(c.name(), name -> pki.clientContext());
     }
 
     /** Each TLS cluster's client identity, for health probes and membership calls. */
     Map<String, SSLContext> clientContexts(State state) {
         Map<String, SSLContext> tls = new HashMap<>();
         for (Cluster c : herd.clusters().values()) {
-            EtcdPki pki = pki(c, state);
-            if (pki != null) {
-                tls.put(c.name(), pki.clientContext());
+            SSLContext context = clientContext(c, state);
+            if (context != null) {
+                tls.put(c.name(), context);
             }
         }
         return tls;

@@ -282,7 +282,7 @@ public final class Engine implements AutoCloseable {
         Map<String, ClusterTemplate> templates = options.destroy() ? Map.of() : templates();
         Reality reality = options.destroy()
                 ? new Reality(instances, listing.providerOf(), Map.of(), Map.of())
-                : refresher(state).refresh(state, listing, knownHealth);
+                : refresh(state, listing, knownHealth);
         Plan plan = new Planner().plan(herd, templates, state, reality, options);
         return options.heal() || options.destroy() ? plan : plan.withStrays(strays(plan));
     }
@@ -336,9 +336,14 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private Refresher refresher(State state) {
-        HealthProbe probe = new HealthProbe(pkis.clientContexts(state));
-        return new Refresher(herd, probe, c -> role(c, state));
+    /**
+     * The probe is closed when the refresh is done: an open HTTP client keeps a selector thread in a native call, and
+     * the JVM then waits 300 ms at exit for it (and heal would leave one per pass behind).
+     */
+    private Reality refresh(State state, Listing listing, Map<String, Health> knownHealth) throws InterruptedException {
+        try (HealthProbe probe = new HealthProbe(pkis.clientContexts(state))) {
+            return new Refresher(herd, probe, c -> role(c, state)).refresh(state, listing, knownHealth);
+        }
     }
 
     /** Where a TLS etcd cluster is in a CA rotation. */
@@ -480,7 +485,8 @@ public final class Engine implements AutoCloseable {
     private ClusterRole role(Cluster c, State state) {
         return switch (c.role()) {
             case PLAIN -> ClusterRole.PLAIN;
-            case ETCD -> new EtcdRole(herd.name(), c, settings.membershipDeadline(), pkis.pki(c, state), settings.clock(), settings.sleeper());
+            case ETCD -> new EtcdRole(herd.name(), c, settings.membershipDeadline(), pkis.pki(c, state), () -> pkis.clientContext(c, state),
+                    settings.clock(), settings.sleeper());
         };
     }
 

@@ -23,7 +23,8 @@ import javax.net.ssl.SSLContext;
  * runs". Refused means dead; a timeout means frozen or partitioned; both count as failures.
  */
 public final class HealthProbe implements AutoCloseable {
-    private final HttpClient http;
+    /** For plain HTTP checks, made on first use: a client without an SSL context of ours loads the JDK's CA store. */
+    private HttpClient http; // guarded by this
     private final Map<String, HttpClient> tlsClients = new ConcurrentHashMap<>();
     private final Map<String, SSLContext> tls;
 
@@ -35,7 +36,13 @@ public final class HealthProbe implements AutoCloseable {
     /** @param tls per cluster name, the client identity for clusters that require mutual TLS (etcd by default) */
     public HealthProbe(Map<String, SSLContext> tls) {
         this.tls = Map.copyOf(tls);
-        this.http = client(null);
+    }
+
+    private synchronized HttpClient plain() {
+        if (http == null) {
+            http = client(null);
+        }
+        return http;
     }
 
     private static HttpClient client(SSLContext ssl) {
@@ -48,7 +55,7 @@ public final class HealthProbe implements AutoCloseable {
 
     private HttpClient clientFor(Cluster cluster) {
         SSLContext ssl = tls.get(cluster.name());
-        return ssl == null ? http : tlsClients.computeIfAbsent(cluster.name(), k -> client(ssl));
+        return ssl == null ? plain() : tlsClients.computeIfAbsent(cluster.name(), k -> client(ssl));
     }
 
     public Health check(Cluster cluster, Instance instance) {
@@ -59,7 +66,7 @@ public final class HealthProbe implements AutoCloseable {
         return switch (hc.type()) {
             case PROCESS -> Health.up();
             case TCP -> tcp(instance.ip(), hc.port(), hc.timeout());
-            case HTTP -> http(http, URI.create("http://" + instance.ip() + ":" + hc.port() + hc.path()), hc.timeout(), null);
+            case HTTP -> http(plain(), URI.create("http://" + instance.ip() + ":" + hc.port() + hc.path()), hc.timeout(), null);
             case ETCD -> http(clientFor(cluster), URI.create(cluster.etcd().scheme() + "://" + instance.ip() + ":" + cluster.etcd().clientPort() + "/health"),
                     hc.timeout(), "\"health\":\"true\"");
         };
@@ -104,8 +111,10 @@ public final class HealthProbe implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        http.close();
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
         tlsClients.values().forEach(HttpClient::close);
     }
 }

@@ -49,6 +49,8 @@ public final class EtcdRole implements ClusterRole {
     private static final Duration QUORUM_PATIENCE = Duration.ofSeconds(15);
 
     private final EtcdPki pki;
+    /** The client identity for membership calls, shared with the engine's health probes (one TLS session cache). */
+    private final java.util.function.Supplier<SSLContext> clientTls;
     private final boolean preview;
     private final Retry retry;
     private final Retry quorumRetry;
@@ -60,9 +62,19 @@ public final class EtcdRole implements ClusterRole {
      *     member joined; a learner is promoted once it caught up)
      */
     public EtcdRole(String herd, Cluster cluster, Duration membershipDeadline, EtcdPki pki, Clock clock, Sleeper sleeper) {
+        this(herd, cluster, membershipDeadline, pki, pki == null ? () -> null : pki::clientContext, clock, sleeper);
+    }
+
+    /**
+     * @param clientTls the client identity of {@code pki} as the caller holds it: calls share its TLS sessions (a
+     *     member met by a health probe is not met with a full handshake again)
+     */
+    public EtcdRole(String herd, Cluster cluster, Duration membershipDeadline, EtcdPki pki, java.util.function.Supplier<SSLContext> clientTls,
+            Clock clock, Sleeper sleeper) {
         this.herd = herd;
         this.cluster = cluster;
         this.pki = pki;
+        this.clientTls = clientTls;
         this.preview = false;
         this.retry = Retry.until(membershipDeadline, Backoff.exponential(Duration.ofMillis(50), Duration.ofMillis(200))).withTime(clock, sleeper);
         this.quorumRetry = Retry.until(QUORUM_PATIENCE, Backoff.exponential(Duration.ofMillis(200), Duration.ofSeconds(1))).withTime(clock, sleeper);
@@ -76,6 +88,7 @@ public final class EtcdRole implements ClusterRole {
         this.herd = other.herd;
         this.cluster = other.cluster;
         this.pki = other.pki;
+        this.clientTls = other.clientTls;
         this.retry = other.retry;
         this.quorumRetry = other.quorumRetry;
         this.preview = preview;
@@ -266,7 +279,7 @@ public final class EtcdRole implements ClusterRole {
         }
         SSLContext context = tls;
         if (context == null) {
-            context = pki.clientContext();
+            context = clientTls.get();
             tls = context;
         }
         return context;
