@@ -117,7 +117,7 @@ public record EtcdPki(CertificateAuthority issuer, IssuedCertificate client, Lis
         if (caCert == null || caKey == null || cert == null || key == null) {
             return Optional.empty();
         }
-        CertificateAuthority issuer = CertificateAuthority.load(caCert, caKey);
+        CertificateAuthority issuer = CertificateAuthority.recorded(caCert, caKey);
         List<String> trusted = new ArrayList<>();
         for (int i = 0; secrets.containsKey(p + "trust." + i); i++) {
             trusted.add(secrets.get(p + "trust." + i));
@@ -127,7 +127,7 @@ public record EtcdPki(CertificateAuthority issuer, IssuedCertificate client, Lis
         }
         Phase phase = Phase.valueOf(secrets.getOrDefault(p + "phase", Phase.STEADY.name()));
         CertificateAuthority next = secrets.containsKey(p + "next.crt")
-                ? CertificateAuthority.load(secrets.get(p + "next.crt"), secrets.get(p + "next.key")) : null;
+                ? CertificateAuthority.recorded(secrets.get(p + "next.crt"), secrets.get(p + "next.key")) : null;
         return Optional.of(new EtcdPki(issuer, new IssuedCertificate(cert, key, caCert), trusted, phase, next));
     }
 

@@ -3,10 +3,8 @@ package io.drover.render.pki;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -16,25 +14,17 @@ import javax.net.ssl.TrustManagerFactory;
  * password has to be managed. The engine uses it to talk TLS to etcd.
  */
 public final class PemKeyStores {
-    // The in-memory store is never saved, so its password protects nothing; the KeyManagerFactory still wants one.
-    private static final char[] TRANSIENT_PASSWORD = "drover".toCharArray();
-
     private PemKeyStores() {}
 
-    /** Presents {@code identity} (with its CA certificate as chain) to the other side. */
+    /**
+     * Presents {@code identity} (with its CA certificate as chain) to the other side. A key manager of its own rather
+     * than a PKCS#12 store behind a KeyManagerFactory: the store would encrypt the key and the factory decrypt it
+     * again (thousands of PBKDF2 rounds each way), a good part of a short command's time, to protect nothing.
+     */
     public static KeyManager[] keyManagers(IssuedCertificate identity) {
-        try {
-            X509Certificate leaf = Pems.certificate(identity.certificatePem());
-            X509Certificate ca = Pems.certificate(identity.caCertificatePem());
-            KeyStore store = emptyStore();
-            store.setKeyEntry("identity", Pems.privateKey(identity.privateKeyPem()), TRANSIENT_PASSWORD,
-                    new Certificate[] {leaf, ca});
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(store, TRANSIENT_PASSWORD);
-            return factory.getKeyManagers();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot use the certificate and key for TLS: " + e.getMessage(), e);
-        }
+        X509Certificate leaf = Pems.certificate(identity.certificatePem());
+        X509Certificate ca = Pems.certificate(identity.caCertificatePem());
+        return new KeyManager[] {new IdentityKeyManager(Pems.privateKey(identity.privateKeyPem()), new X509Certificate[] {leaf, ca})};
     }
 
     /**

@@ -4,7 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -61,8 +64,41 @@ final class Pems {
         }
     }
 
-    /** Reads PKCS#8 ({@code PRIVATE KEY}) and, for keys made by OpenSSL or cfssl, SEC1 ({@code EC PRIVATE KEY}). */
+    /**
+     * Reads PKCS#8 ({@code PRIVATE KEY}) and, for keys made by OpenSSL or cfssl, SEC1 ({@code EC PRIVATE KEY}). The
+     * PKCS#8 keys Drover writes are read by the JDK alone: BouncyCastle's PEM parser is loaded only for other forms
+     * (it costs a short command such as {@code plan} a noticeable part of its start-up).
+     */
     static PrivateKey privateKey(String pem) {
+        PrivateKey pkcs8 = pkcs8(pem);
+        return pkcs8 != null ? pkcs8 : parsed(pem);
+    }
+
+    /** The key of a single unencrypted PKCS#8 block of a key type the JDK knows, else null. */
+    private static PrivateKey pkcs8(String pem) {
+        String begin = "-----BEGIN PRIVATE KEY-----";
+        String end = "-----END PRIVATE KEY-----";
+        String text = pem.strip();
+        if (!text.startsWith(begin) || !text.endsWith(end) || text.indexOf(begin, 1) >= 0) {
+            return null;
+        }
+        byte[] der;
+        try {
+            der = Base64.getMimeDecoder().decode(text.substring(begin.length(), text.length() - end.length()));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        for (String algorithm : new String[] {"EC", "RSA", "Ed25519"}) {
+            try {
+                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                // another algorithm, or not a key at all: the next one, then BouncyCastle's parser says which
+            }
+        }
+        return null;
+    }
+
+    private static PrivateKey parsed(String pem) {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
             Object object = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
