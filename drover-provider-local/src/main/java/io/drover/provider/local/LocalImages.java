@@ -28,11 +28,16 @@ final class LocalImages {
     private static final Path ETCD = Path.of("/usr/bin/etcd");
 
     private final Path herdDir;
+    private final Path versionCache;
     private String hostDigest; // guarded by this; computed once, running etcd is slow-ish
 
-    /** @param herdDir relative directory images are resolved against (where the herd file is) */
-    LocalImages(Path herdDir) {
+    /**
+     * @param herdDir relative directory images are resolved against (where the herd file is)
+     * @param root the provider's directory, where the host's etcd version is remembered
+     */
+    LocalImages(Path herdDir, Path root) {
         this.herdDir = herdDir;
+        this.versionCache = root.resolve("host-etcd-version");
     }
 
     Image resolve(String reference) throws ProviderException {
@@ -115,32 +120,10 @@ final class LocalImages {
 
     private synchronized String hostDigest() {
         if (hostDigest == null) {
-            String input = "drover local provider: host image v1\n" + etcdVersion();
+            String input = "drover local provider: host image v1\n" + new HostEtcdVersion(ETCD, versionCache).get();
             hostDigest = "sha256:" + HexFormat.of().formatHex(sha256().digest(input.getBytes(StandardCharsets.UTF_8)));
         }
         return hostDigest;
-    }
-
-    /** The first line of {@code etcd --version}, or empty when etcd is not installed or does not answer. */
-    private static String etcdVersion() {
-        if (!Files.isExecutable(ETCD)) {
-            return "";
-        }
-        try {
-            Process process = new ProcessBuilder(ETCD.toString(), "--version").redirectErrorStream(true).start();
-            process.getOutputStream().close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return "";
-            }
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return out.lines().findFirst().orElse("").strip();
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
     }
 
     /** sha256 over the sorted relative paths, types, modes and contents (or link targets) of a directory tree. */

@@ -68,7 +68,7 @@ public final class LocalProvider implements Provider {
     LocalProvider(String herd, LocalSettings settings, AddressAllocator.BoundSockets boundSockets) {
         this.herd = herd;
         this.settings = settings;
-        this.images = new LocalImages(settings.herdDir());
+        this.images = new LocalImages(settings.herdDir(), settings.root());
         this.allocator = new AddressAllocator(settings.addresses(), new LeaseDirectory(settings.leases()), boundSockets);
     }
 

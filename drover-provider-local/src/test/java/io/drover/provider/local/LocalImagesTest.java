@@ -20,7 +20,7 @@ class LocalImagesTest {
 
     @BeforeEach
     void setUp() {
-        images = new LocalImages(herdDir);
+        images = new LocalImages(herdDir, herdDir.resolve(".drover"));
     }
 
     @Test
@@ -29,7 +29,7 @@ class LocalImagesTest {
 
         assertThat(host.id()).isEqualTo("host");
         assertThat(host.digest()).matches("sha256:[0-9a-f]{64}");
-        assertThat(new LocalImages(herdDir).resolve("host")).isEqualTo(host);
+        assertThat(new LocalImages(herdDir, herdDir.resolve(".drover")).resolve("host")).isEqualTo(host);
     }
 
     @Test
