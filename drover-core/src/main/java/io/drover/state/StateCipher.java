@@ -45,7 +45,11 @@ public final class StateCipher {
     private static final int SALT_BYTES = 16;
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Built on first use: every command asks {@link #isEnvelope}, few seal or open one, and a mapper is costly to make. */
+    private static final class Json {
+        static final JsonMapper MAPPER = JsonMapper.builder().build();
+    }
 
     /** A key ready to use. */
     sealed interface Key permits RawKey, PassphraseKey {
@@ -173,7 +177,7 @@ public final class StateCipher {
             throw new StateKeyException("cannot encrypt the state: " + e.getMessage(), e);
         }
         header.put("ciphertext", ciphertext); // written as base64 by Jackson, without a copy as a String
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(header);
+        return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(header);
     }
 
     /** The clear header of an envelope: everything but the ciphertext. */
@@ -193,7 +197,7 @@ public final class StateCipher {
     /** The version an envelope claims, read from its clear header without decrypting (for compare-and-swap). */
     static StateVersion peek(byte[] envelope, String where) throws StateException {
         Map<String, Object> fields = new LinkedHashMap<>();
-        try (JsonParser p = JSON.createParser(envelope)) {
+        try (JsonParser p = StateReader.parser(envelope)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new StateException("the encrypted state at " + where + " is damaged (not a JSON object)");
             }
@@ -227,7 +231,7 @@ public final class StateCipher {
         byte[] ciphertext = null;
         int format = 0;
         // Streamed: a large state's ciphertext is decoded from base64 straight into bytes, never held as a String.
-        try (JsonParser p = JSON.createParser(envelope)) {
+        try (JsonParser p = StateReader.parser(envelope)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new StateException("the encrypted state at " + where + " is damaged (not a JSON object)");
             }

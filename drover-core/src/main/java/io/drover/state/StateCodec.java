@@ -3,7 +3,6 @@ package io.drover.state;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -13,13 +12,18 @@ import tools.jackson.databind.json.JsonMapper;
  * an envelope ({@link StateCipher}) around compact JSON.
  */
 public final class StateCodec {
-    private static final JsonMapper PRETTY = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-    private static final JsonMapper COMPACT = PRETTY.rebuild().disable(SerializationFeature.INDENT_OUTPUT).build();
+    /**
+     * The mappers that write states, built on first use: a mapper costs a short command's start-up a noticeable
+     * part, and most commands only read ({@link StateReader}).
+     */
+    private static final class Writers {
+        static final JsonMapper PRETTY = JsonMapper.builder()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+        static final JsonMapper COMPACT = PRETTY.rebuild().disable(SerializationFeature.INDENT_OUTPUT).build();
+    }
 
     private final String herd;
     private final StateCipher cipher;
@@ -54,14 +58,14 @@ public final class StateCodec {
 
     public byte[] encode(State state) throws StateException {
         if (cipher == null) {
-            return PRETTY.writeValueAsBytes(state);
+            return Writers.PRETTY.writeValueAsBytes(state);
         }
-        return cipher.seal(COMPACT.writeValueAsBytes(state), state.herd(), state.lineage(), state.serial());
+        return cipher.seal(Writers.COMPACT.writeValueAsBytes(state), state.herd(), state.lineage(), state.serial());
     }
 
     /** Unencrypted JSON of a state, for people ({@code drover state pull --decrypt}). */
     public static byte[] json(State state) {
-        return PRETTY.writeValueAsBytes(state);
+        return Writers.PRETTY.writeValueAsBytes(state);
     }
 
     public State decode(byte[] bytes, String where) throws StateException {
@@ -94,7 +98,7 @@ public final class StateCodec {
         }
         String lineage = null;
         Long serial = null;
-        try (JsonParser p = PRETTY.createParser(bytes)) {
+        try (JsonParser p = StateReader.parser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw corrupt(where, "not a JSON object", null);
             }
@@ -117,16 +121,12 @@ public final class StateCodec {
     }
 
     private static State parse(byte[] json, String where) throws StateException {
-        try {
-            State state = PRETTY.readValue(json, State.class);
-            if (state.formatVersion() > State.FORMAT_VERSION) {
-                throw new StateException("the state at " + where + " has format version " + state.formatVersion()
-                        + ", newer than this drover understands (" + State.FORMAT_VERSION + "): upgrade drover");
-            }
-            return state;
-        } catch (JacksonException e) {
-            throw corrupt(where, e.getOriginalMessage(), e);
+        State state = StateReader.read(json, where);
+        if (state.formatVersion() > State.FORMAT_VERSION) {
+            throw new StateException("the state at " + where + " has format version " + state.formatVersion()
+                    + ", newer than this drover understands (" + State.FORMAT_VERSION + "): upgrade drover");
         }
+        return state;
     }
 
     private static StateException corrupt(String where, String why, Throwable cause) {

@@ -1,0 +1,92 @@
+package io.drover.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The token-by-token reader against the mapper that writes states: whatever is written reads back equal. */
+class StateReaderTest {
+    private static State full() {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        outputs.put("z_last", "1");
+        outputs.put("etcd_endpoints", "https://127.0.0.2:2379,https://127.0.0.3:2379");
+        return new State(State.FORMAT_VERSION, "lineage-1", 42, "web", List.of(
+                new ServerRecord("etcd[1]", "etcd", 1, 3, "etcd-1-3", "i-1", "127.0.0.3", "sha256:a", "sha256:b",
+                        Instant.parse("2026-11-30T17:38:55.544123Z"), true, Map.of("member_id", "8e9e05c52164694d"), "east"),
+                new ServerRecord("etcd[0]", "etcd", 0, 1, "etcd-0-1", "i-0", null, null, null, null, false, Map.of(), null)),
+                outputs, Map.of("pki/etcd/ca.key", "-----BEGIN PRIVATE KEY-----\n\"quoted\" \\ \u00e9\n"),
+                new AppliedHerd("herd: web\n", Map.of("files/motd", "hi"), "sha256:c"), true);
+    }
+
+    @Test
+    void readsBackEverythingTheWriterWrites() throws Exception {
+        State state = full();
+
+        State read = StateReader.read(StateCodec.json(state), "test");
+
+        assertThat(read).isEqualTo(state);
+        assertThat(read.outputs().keySet()).as("in the file's order (the writer sorts)").containsExactly("etcd_endpoints", "z_last");
+    }
+
+    @Test
+    void readsAnEmptyStateAndOneWithoutAppliedHerd() throws Exception {
+        State empty = State.empty("web");
+
+        assertThat(StateReader.read(StateCodec.json(empty), "test")).isEqualTo(empty);
+    }
+
+    @Test
+    void skipsWhatANewerDroverAddsAndDefaultsWhatAnOlderOneLeftOut() throws Exception {
+        String json = """
+                {"formatVersion": 1, "lineage": "l", "serial": 3, "herd": "web", "future": {"nested": [1, 2, {"x": null}]},
+                 "servers": [{"resource": "web[0]", "cluster": "web", "slot": 0, "generation": 1, "name": "web-0-1",
+                              "instanceId": "i", "createdAt": "2026-01-31T12:00:00Z", "alsoNew": true}],
+                 "outputs": {}, "secrets": {}, "empty": false}
+                """;
+
+        State state = StateReader.read(json.getBytes(StandardCharsets.UTF_8), "test");
+
+        assertThat(state.serial()).isEqualTo(3);
+        assertThat(state.applied()).isNull();
+        assertThat(state.destroyed()).isFalse();
+        assertThat(state.servers()).singleElement().satisfies(s -> {
+            assertThat(s.provider()).isNull();
+            assertThat(s.attributes()).isEmpty();
+            assertThat(s.createdAt()).isEqualTo(Instant.parse("2026-01-31T12:00:00Z"));
+        });
+    }
+
+    @Test
+    void aWrongTypeIsNamedWithItsLineAndColumn() {
+        String json = "{\n  \"lineage\": \"l\",\n  \"serial\": \"three\"\n}";
+
+        assertThatThrownBy(() -> StateReader.read(json.getBytes(StandardCharsets.UTF_8), "/x/state.json"))
+                .isInstanceOf(DamagedStateException.class)
+                .hasMessage("the state at /x/state.json is damaged at line 3, column 13: serial should be a whole number");
+    }
+
+    @Test
+    void aServerWithoutItsNameIsDamage() {
+        String json = "{\"lineage\": \"l\", \"servers\": [{\"resource\": \"r\", \"cluster\": \"c\", \"instanceId\": \"i\"}]}";
+
+        assertThatThrownBy(() -> StateReader.read(json.getBytes(StandardCharsets.UTF_8), "s"))
+                .isInstanceOf(DamagedStateException.class)
+                .hasMessageContaining("a server record lacks its name");
+    }
+
+    @Test
+    void brokenJsonIsDamage() {
+        assertThatThrownBy(() -> StateReader.read("{\"lineage\": ".getBytes(StandardCharsets.UTF_8), "s"))
+                .isInstanceOf(DamagedStateException.class)
+                .hasMessageStartingWith("the state at s is not valid JSON (");
+        assertThatThrownBy(() -> StateReader.read("{} {}".getBytes(StandardCharsets.UTF_8), "s"))
+                .isInstanceOf(DamagedStateException.class)
+                .hasMessageContaining("more after the end of the state");
+    }
+}
