@@ -16,9 +16,13 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        PrintWriter err = cli.getErr();
         boolean debug = parsed.hasMatchedOption("--debug")
                 || (parsed.subcommand() != null && parsed.subcommand().hasMatchedOption("--debug"));
+        return report(e, debug, cli.getErr());
+    }
+
+    /** Says what went wrong on {@code err} and returns the exit code for it. */
+    static int report(Exception e, boolean debug, PrintWriter err) {
         int code = ExitCodes.ERROR;
         switch (e) {
             case ConfigException c -> {

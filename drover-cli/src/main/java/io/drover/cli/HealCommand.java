@@ -43,30 +43,6 @@ final class HealCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (off by default; 9477 is the usual choice).")
     Integer metricsPort;
 
-    /** Uses what the first health checks and membership calls use (EC keys, X.509, TLS, the HTTP client), once. */
-    static void warmUpCrypto() {
-        try {
-            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-            java.security.KeyPair pair = generator.generateKeyPair();
-            java.security.Signature sign = java.security.Signature.getInstance("SHA256withECDSA");
-            sign.initSign(pair.getPrivate());
-            sign.update(new byte[] {1});
-            byte[] signature = sign.sign();
-            sign.initVerify(pair.getPublic());
-            sign.update(new byte[] {1});
-            sign.verify(signature);
-            java.security.cert.CertificateFactory.getInstance("X.509");
-            java.security.KeyStore.getInstance("PKCS12").load(null, null);
-            javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            javax.net.ssl.SSLContext.getInstance("TLS").init(null, null, null);
-            java.net.http.HttpClient.newBuilder().build().close();
-        } catch (java.security.GeneralSecurityException | java.io.IOException | RuntimeException e) {
-            // only a warm-up: the real use reports its own errors
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
@@ -78,10 +54,6 @@ final class HealCommand implements Callable<Integer> {
         if (ui && once) {
             throw new UserError("--ui serves the web view while heal runs: it cannot be used with --once");
         }
-        // A heal (re)started while a server is down is judged by how soon it acts; its first pass needs the JDK's key,
-        // certificate and TLS machinery, whose first use costs a cold JVM about a second: load it while the herd file
-        // and the state are read.
-        Thread.ofVirtual().name("drover-warm-up").start(HealCommand::warmUpCrypto);
         Session session = Session.open(options);
         Style style = Style.detect(options.noColor);
         EventLog log = new EventLog(Engine.workDir(session.herd));

@@ -45,21 +45,14 @@ public final class Main {
         System.exit(run(args));
     }
 
-    /**
-     * gRPC and Netty (under the etcd client) log connection failures to java.util.logging, with stack traces, when
-     * a member dies: expected events during a replacement, not the user's business. Shown only with --debug.
-     */
-    static void quietLibraries(boolean debug) {
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.setLevel(debug ? java.util.logging.Level.INFO : java.util.logging.Level.OFF);
-        for (java.util.logging.Handler h : root.getHandlers()) {
-            h.setLevel(debug ? java.util.logging.Level.ALL : java.util.logging.Level.OFF);
-        }
-    }
-
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        quietLibraries(java.util.Arrays.asList(args).contains("--debug"));
+        LibraryLogging.configure(java.util.Arrays.asList(args).contains("--debug"));
+        java.util.Optional<Integer> quick = QuickOutput.run(args, new java.io.PrintWriter(System.err, true));
+        if (quick.isPresent()) {
+            return quick.get();
+        }
+        Warmup.startFor(requested(args));
         CommandLine cli = commandLine(args);
         try {
             return cli.execute(args);

@@ -18,8 +18,7 @@ final class OutputCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Session session = Session.open(options);
-        try (Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT)) {
+        try (Session session = Session.open(options); Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT)) {
             Map<String, String> outputs = engine.outputs(engine.state());
             if (name != null) {
                 String value = outputs.get(name);

@@ -16,6 +16,30 @@ final class Cli {
     private Cli() {}
 
     static synchronized Result run(String... args) {
+        return capture((o, e) -> {
+            picocli.CommandLine cli = Main.commandLine(args);
+            DroverCommand root = (DroverCommand) cli.getCommand();
+            cli.setOut(new java.io.PrintWriter(o, true));
+            cli.setErr(new java.io.PrintWriter(e, true));
+            try {
+                return cli.execute(args);
+            } finally {
+                root.closeResources();
+            }
+        });
+    }
+
+    /** The same command line through {@link QuickOutput}, which must take it. */
+    static synchronized Result runQuick(String... args) {
+        return capture((o, e) -> QuickOutput.run(args, new java.io.PrintWriter(e, true))
+                .orElseThrow(() -> new AssertionError("not a quick output command line: " + String.join(" ", args))));
+    }
+
+    private interface Command {
+        int run(PrintStream out, PrintStream err);
+    }
+
+    private static Result capture(Command command) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -23,16 +47,7 @@ final class Cli {
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
             System.setOut(o);
             System.setErr(e);
-            picocli.CommandLine cli = Main.commandLine(args);
-            DroverCommand root = (DroverCommand) cli.getCommand();
-            cli.setOut(new java.io.PrintWriter(o, true));
-            cli.setErr(new java.io.PrintWriter(e, true));
-            int code;
-            try {
-                code = cli.execute(args);
-            } finally {
-                root.closeResources();
-            }
+            int code = command.run(o, e);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

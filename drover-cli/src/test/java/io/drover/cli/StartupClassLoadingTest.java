@@ -66,6 +66,19 @@ class StartupClassLoadingTest {
         assertNothingHeavy(run);
     }
 
+    /**
+     * The command scripts run in loops skips picocli's command model (reflection over every option, converters,
+     * help) and Jackson's object mapper (the state is read token by token): together most of its time.
+     */
+    @Test
+    void outputOfOneValueBuildsNoCommandModelAndNoObjectMapper() throws Exception {
+        Run run = run("-f", herd.toString(), "output", "etcd_endpoints");
+
+        assertThat(run.output().strip()).startsWith("https://127.0.0.2:2379,");
+        assertThat(run.loaded()).doesNotContain("picocli.CommandLine$Model$CommandSpec")
+                .noneMatch(c -> c.startsWith("tools.jackson.databind."));
+    }
+
     @Test
     void showReadsTheStateWithoutProvidersOrKeys() throws Exception {
         Run run = run("-f", herd.toString(), "show");
