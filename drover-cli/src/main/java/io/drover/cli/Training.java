@@ -9,7 +9,21 @@ import io.drover.providers.ProviderCatalog;
 import io.drover.state.FileStateStore;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import io.drover.config.Cluster;
+import io.drover.health.HealthProbe;
+import io.drover.render.pki.PemKeyStores;
+import io.drover.retry.Backoff;
+import io.drover.retry.Retry;
+import io.drover.roles.EtcdGateway;
+import io.drover.roles.EtcdPki;
+import io.drover.spi.Instance;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -20,16 +34,23 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The training run behind the CLI's start-up cache (bin/drover runs it once per jar and JDK, with
+ * The training runs behind the CLI's start-up caches (bin/drover runs each once per jar and JDK, with
  * {@code -XX:AOTCacheOutput} or {@code -XX:ArchiveClassesAtExit}): the everyday commands on a throw-away 3-member etcd
  * herd in a temporary directory, before and after it has a state, so that the JVM records the classes they load. It
- * starts no server and talks to nothing: the state records servers that were never made, and the local provider
- * finds none.
+ * starts no server: the state records servers that were never made, and the local provider finds none; the TLS
+ * health probe and member list a plan makes are tried against an HTTPS endpoint of its own on loopback.
+ *
+ * <p>Two caches, because a cache's classes are all loaded when the JVM starts: {@code light} for the commands that
+ * only read the herd file and the state ({@link #LIGHT}), {@code full} for the others.
  */
 public final class Training {
+    /** The commands the light cache is for; bin/drover picks the cache by the same list. */
+    static final java.util.List<String> LIGHT = java.util.List.of("version", "output", "show", "validate", "schema", "providers");
+
     private Training() {}
 
     public static void main(String[] args) throws Exception {
+        boolean light = args.length > 0 && args[0].equals("light");
         Path dir = Files.createTempDirectory("drover-training");
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -56,6 +77,21 @@ public final class Training {
             System.setOut(none);
             System.setErr(none);
             String f = file.toString();
+            if (light) {
+                recordServers(file);
+                for (int i = 0; i < 2; i++) { // twice: the second time with the JIT's view of the first
+                    run("version");
+                    run("-f", f, "output", "etcd_endpoints");
+                    run("-f", f, "output", "--json");
+                    run("-f", f, "output", "--no-color");
+                    run("-f", f, "show");
+                    run("-f", f, "show", "--json");
+                    run("-f", f, "validate");
+                    run("schema");
+                    run("providers");
+                }
+                return;
+            }
             run("version");
             run("--help");
             run("-f", f, "validate");
@@ -63,17 +99,12 @@ public final class Training {
             run("-f", f, "plan");
             recordServers(file);
             for (int i = 0; i < 2; i++) { // twice: the second time with the JIT's view of the first
-                run("-f", f, "output", "etcd_endpoints");
-                run("-f", f, "output", "--json");
                 run("-f", f, "show");
-                run("-f", f, "show", "--json");
                 run("-f", f, "plan");
                 run("-f", f, "plan", "--json");
-                run("-f", f, "validate");
+                probe(dir, file);
             }
             run("-f", f, "render", "--server", "etcd-0-1");
-            run("schema");
-            run("providers");
             run("bogus");
         } finally {
             System.setOut(out);
@@ -83,7 +114,50 @@ public final class Training {
     }
 
     private static void run(String... args) {
-        Main.commandLine(args).execute(args);
+        Main.run(args);
+    }
+
+    /**
+     * What a plan's refresh of a TLS etcd cluster does, against an HTTPS endpoint on loopback that answers as an etcd
+     * member would: a health probe and a member list, each with the cluster's client identity (mutual TLS).
+     */
+    static void probe(Path dir, Path recorded) throws Exception {
+        ProviderCatalog catalog = ProviderCatalog.fromClassPath();
+        Herd herd = new HerdLoader(catalog.all()).load(recorded);
+        State state = new FileStateStore(Engine.workDir(herd)).read().orElseThrow();
+        EtcdPki pki = EtcdPki.fromSecrets(state.secrets(), "etcd").orElseThrow();
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(PemKeyStores.sslContext(pki.issueMember("etcd-0-1", "127.0.0.1"))) {
+            @Override
+            public void configure(HttpsParameters params) {
+                params.setNeedClientAuth(true);
+            }
+        });
+        server.createContext("/", exchange -> {
+            byte[] body = (exchange.getRequestURI().getPath().equals("/health") ? "{\"health\":\"true\"}" : "{\"members\":[]}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            int port = server.getAddress().getPort();
+            Path file = dir.resolve("probe.yaml");
+            Files.writeString(file, Files.readString(recorded).replace("heartbeat-interval: 100", "heartbeat-interval: 100\n      clientPort: " + port));
+            Cluster cluster = new HerdLoader(catalog.all()).load(file).clusters().get("etcd");
+            Instance member = new Instance("training-0", "etcd-0-1", "127.0.0.1", Instance.Status.RUNNING, Map.of(), Instant.now());
+            try (HealthProbe probe = new HealthProbe(Map.of("etcd", pki.clientContext()))) {
+                probe.check(cluster, member);
+            }
+            try (EtcdGateway gateway = new EtcdGateway(java.util.List.of("https://127.0.0.1:" + port), pki.clientContext(),
+                    Retry.until(Duration.ZERO, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))))) {
+                gateway.tryList();
+            }
+        } finally {
+            server.stop(0);
+        }
     }
 
     /** A state that records the herd's three members, as an apply would, with the PKI a plan made. */

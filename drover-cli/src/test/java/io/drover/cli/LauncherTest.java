@@ -90,7 +90,8 @@ class LauncherTest {
         String ext = major >= 25 ? "aot" : "jsa";
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path cacheDir = Files.createDirectories(checkout.resolve("drover-cli/target/start-cache"));
-        Path cache = cacheDir.resolve(javaHome.getFileName() + "-" + releaseVersion(javaHome) + "." + ext);
+        // "one two" is not one of the light commands: the full cache.
+        Path cache = cacheDir.resolve(javaHome.getFileName() + "-" + releaseVersion(javaHome) + "-full." + ext);
         Map<String, String> env = Map.of("JAVA_HOME", javaHome.toString());
         Path drover = checkout.resolve("bin/drover");
 
