@@ -40,17 +40,20 @@ import java.util.stream.Stream;
  * starts no server: the state records servers that were never made, and the local provider finds none; the TLS
  * health probe and member list a plan makes are tried against an HTTPS endpoint of its own on loopback.
  *
- * <p>Two caches, because a cache's classes are all loaded when the JVM starts: {@code light} for the commands that
- * only read the herd file and the state ({@link #LIGHT}), {@code full} for the others.
+ * <p>Three caches, because a cache's classes are all loaded when the JVM starts: {@code light} for the commands that
+ * only read the herd file and the state ({@link #LIGHT}), {@code look} for those that also ask the provider and the
+ * servers ({@link #LOOK}), {@code full} for the others.
  */
 public final class Training {
     /** The commands the light cache is for; bin/drover picks the cache by the same list. */
     static final java.util.List<String> LIGHT = java.util.List.of("version", "output", "show", "validate", "schema", "providers");
+    /** The commands the look cache is for. */
+    static final java.util.List<String> LOOK = java.util.List.of("plan", "status");
 
     private Training() {}
 
     public static void main(String[] args) throws Exception {
-        boolean light = args.length > 0 && args[0].equals("light");
+        String kind = args.length > 0 ? args[0] : "full";
         Path dir = Files.createTempDirectory("drover-training");
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -77,7 +80,17 @@ public final class Training {
             System.setOut(none);
             System.setErr(none);
             String f = file.toString();
-            if (light) {
+            if (kind.equals("look")) {
+                recordServers(file);
+                for (int i = 0; i < 2; i++) {
+                    run("-f", f, "plan");
+                    run("-f", f, "plan", "--json");
+                    run("-f", f, "status");
+                    probe(dir, file);
+                }
+                return;
+            }
+            if (kind.equals("light")) {
                 recordServers(file);
                 for (int i = 0; i < 2; i++) { // twice: the second time with the JIT's view of the first
                     run("version");

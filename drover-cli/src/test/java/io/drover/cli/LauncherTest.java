@@ -116,6 +116,21 @@ class LauncherTest {
         }
     }
 
+    /** bin/drover picks a command's start-up cache by the lists the training runs trained them with. */
+    @Test
+    void launcherPicksTheCacheTheTrainingMadeForTheCommand() throws Exception {
+        String launcher = Files.readString(REPO.resolve("bin/drover"));
+
+        assertThat(caseList(launcher, "kind=light")).containsExactlyInAnyOrderElementsOf(Training.LIGHT);
+        assertThat(caseList(launcher, "kind=look")).containsExactlyInAnyOrderElementsOf(Training.LOOK);
+    }
+
+    /** The commands of the {@code a|b|c) ACTION} line of a shell case. */
+    private static List<String> caseList(String script, String action) {
+        return script.lines().map(String::strip).filter(l -> l.contains(") " + action))
+                .map(l -> List.of(l.substring(0, l.indexOf(')')).split("\\|"))).findFirst().orElseThrow();
+    }
+
     /** Without a cache, bin/drover runs the command at once and trains one in the background (here it cannot). */
     @Test
     void withoutACacheTheCommandRunsAtOnce() throws Exception {
