@@ -70,7 +70,7 @@ public final class Reconciler implements AutoCloseable {
     private String lastLockHolder;
     private String lastIdle;
     private final Set<String> reportedUnfilled = new HashSet<>();
-    private final Set<String> quorumLostBefore = new HashSet<>();
+    private final QuorumWatch quorumWatch = new QuorumWatch();
 
     private record Decision(Instant at, Change change) {}
 
@@ -254,7 +254,7 @@ public final class Reconciler implements AutoCloseable {
             List<ServerHealth> servers = HealthChecks.ofCluster(health, c.name());
             metrics.servers(c.name(), (int) servers.stream().filter(s -> s.health().isUp()).count(), servers.size());
         }
-        return new Checked(listing, health, unhealthy, firstFailure, quorumLost(herd, health, unhealthy));
+        return new Checked(listing, health, unhealthy, firstFailure, quorumLost(herd, health, unhealthy, checked));
     }
 
     /** Plans from what the pass found and, under the state lock, carries out the replacements that are due. */
@@ -428,10 +428,11 @@ public final class Reconciler implements AutoCloseable {
 
     /**
      * Etcd clusters where too few members are up for any membership change to be safe. A member counts as down only
-     * once heal has decided so (it is gone, or failed {@code failures} checks in a row): one slow check at start-up or
-     * during a leader election is not a lost quorum. Said once when it happens and once when it is over.
+     * once heal has decided so (it is gone, or failed {@code failures} checks in a row): one slow check at start-up is
+     * not a lost quorum; and the alarm waits out an election ({@link QuorumWatch}). Said once when it happens and once
+     * when it is over.
      */
-    private Set<String> quorumLost(Herd herd, Map<String, ServerHealth> health, Set<String> unhealthy) {
+    private Set<String> quorumLost(Herd herd, Map<String, ServerHealth> health, Set<String> unhealthy, Instant now) {
         Set<String> lost = new LinkedHashSet<>();
         for (Cluster c : herd.clusters().values()) {
             if (c.role() != Role.ETCD) {
@@ -439,16 +440,17 @@ public final class Reconciler implements AutoCloseable {
             }
             List<ServerHealth> members = HealthChecks.ofCluster(health, c.name()).stream().filter(s -> !s.record().tainted()).toList();
             long down = members.stream().filter(s -> !s.starting() && unhealthy.contains(s.name())).count();
-            boolean isLost = !members.isEmpty() && members.size() - down < members.size() / 2 + 1;
-            metrics.quorumLost(c.name(), isLost);
-            if (isLost) {
+            boolean tooFewUp = !members.isEmpty() && members.size() - down < members.size() / 2 + 1;
+            QuorumWatch.Verdict v = quorumWatch.observe(c.name(), tooFewUp, QuorumWatch.electionGrace(c), now);
+            metrics.quorumLost(c.name(), v.alarmed());
+            if (v.holds()) {
                 lost.add(c.name());
-                if (quorumLostBefore.add(c.name())) {
-                    emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has lost quorum: "
-                            + (members.size() - down) + " of " + members.size() + " members answer. Drover will not change its membership"
-                            + " (that could lose data); restore it from a snapshot, see docs/disaster-recovery.md"));
-                }
-            } else if (quorumLostBefore.remove(c.name())) {
+            }
+            if (v == QuorumWatch.Verdict.LOST) {
+                emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has lost quorum: "
+                        + (members.size() - down) + " of " + members.size() + " members answer. Drover will not change its membership"
+                        + " (that could lose data); restore it from a snapshot, see docs/disaster-recovery.md"));
+            } else if (v == QuorumWatch.Verdict.REGAINED) {
                 emit(HealEvent.of(HealEvent.Kind.RECOVERED, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has quorum again"));
             }
         }
