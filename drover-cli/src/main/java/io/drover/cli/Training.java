@@ -50,6 +50,25 @@ public final class Training {
     /** The commands the look cache is for. */
     static final java.util.List<String> LOOK = java.util.List.of("plan", "status");
 
+    /** The throw-away herd: a 3-member etcd cluster with mutual TLS, and outputs. */
+    static final String HERD = """
+            herd: training
+            provider:
+              type: local
+              addresses: 127.0.0.2-127.0.0.4
+            clusters:
+              etcd:
+                size: 3
+                role: etcd
+                image: host
+                etcd:
+                  flags:
+                    heartbeat-interval: 100
+            outputs:
+              etcd_endpoints: ${clusters.etcd.endpoints}
+              etcd_ca_file: ${clusters.etcd.ca_file}
+            """;
+
     private Training() {}
 
     public static void main(String[] args) throws Exception {
@@ -60,23 +79,7 @@ public final class Training {
         PrintStream none = new PrintStream(OutputStream.nullOutputStream());
         try {
             Path file = dir.resolve("drover.yaml");
-            Files.writeString(file, """
-                    herd: training
-                    provider:
-                      type: local
-                      addresses: 127.0.0.2-127.0.0.4
-                    clusters:
-                      etcd:
-                        size: 3
-                        role: etcd
-                        image: host
-                        etcd:
-                          flags:
-                            heartbeat-interval: 100
-                    outputs:
-                      etcd_endpoints: ${clusters.etcd.endpoints}
-                      etcd_ca_file: ${clusters.etcd.ca_file}
-                    """);
+            Files.writeString(file, HERD);
             System.setOut(none);
             System.setErr(none);
             String f = file.toString();

@@ -26,20 +26,7 @@ class TrainingTest {
     @Test
     void theProbeTrainsAWholeMutualTlsHealthCheck() throws Exception {
         Path herd = dir.resolve("drover.yaml");
-        Files.writeString(herd, """
-                herd: training-probe
-                provider:
-                  type: local
-                  addresses: 127.0.124.0/24
-                clusters:
-                  etcd:
-                    size: 3
-                    role: etcd
-                    image: host
-                    etcd:
-                      flags:
-                        heartbeat-interval: 100
-                """);
+        Files.writeString(herd, Training.HERD);
         Training.recordServers(herd);
 
         Health health = Training.probe(dir, herd);
