@@ -34,6 +34,11 @@ final class DroverCommand implements Runnable {
 
     /** Closes what the command opened; called once the command line has run. */
     void closeResources() {
+        close(resources);
+    }
+
+    /** Closes and forgets {@code resources}. */
+    static void close(java.util.List<AutoCloseable> resources) {
         for (AutoCloseable r : resources) {
             try {
                 r.close();

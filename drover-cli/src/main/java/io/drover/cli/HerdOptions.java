@@ -24,6 +24,26 @@ final class HerdOptions {
     @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
     boolean debug;
 
+    /** What the command opened (state store connections), when it runs without picocli (see {@link PlainCommandLine}). */
+    private final java.util.List<AutoCloseable> resources = new java.util.ArrayList<>();
+
+    /**
+     * Has {@code resource} closed when the command line has run: by the top command once picocli has run it, else
+     * by {@link #closeResources}.
+     */
+    void closeWhenDone(AutoCloseable resource) {
+        if (command != null) {
+            DroverCommand.closeWhenDone(command, resource);
+        } else {
+            resources.add(resource);
+        }
+    }
+
+    /** Closes what {@link #closeWhenDone} was given, for a command run without picocli. */
+    void closeResources() {
+        DroverCommand.close(resources);
+    }
+
     /** The herd file: given after the command, or before it ({@code drover -f FILE apply}), or ./drover.yaml. */
     Path file() {
         if (file != null) {

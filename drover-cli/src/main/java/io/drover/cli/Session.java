@@ -46,7 +46,7 @@ final class Session implements AutoCloseable {
         ProviderFactory factory = catalog.find(herd.provider().type())
                 .orElseThrow(() -> new UserError("provider '" + herd.provider().type() + "' is not installed"));
         Session session = new Session(herd, factory, java.util.List.copyOf(catalog.all()), HerdImages.of(herd, System.getenv()));
-        DroverCommand.closeWhenDone(options.command, session);
+        options.closeWhenDone(session);
         return session;
     }
 

@@ -192,6 +192,11 @@ public final class Training {
 
     /** A state that records the herd's three members, as an apply would, with the PKI a plan made. */
     static void recordServers(Path file) throws Exception {
+        recordServers(file, Instant.now());
+    }
+
+    /** The same, with servers made at {@code createdAt} (a test that compares two runs wants ages that stay put). */
+    static void recordServers(Path file, Instant createdAt) throws Exception {
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
         Herd herd = new HerdLoader(catalog.all()).load(file);
         FileStateStore store = new FileStateStore(Engine.workDir(herd));
@@ -199,7 +204,7 @@ public final class Training {
             State state = engine.plan(Planner.Options.APPLY).prior();
             for (int slot = 0; slot < 3; slot++) {
                 state = state.with(new ServerRecord(ServerRecord.resource("etcd", slot), "etcd", slot, 1, "etcd-" + slot + "-1",
-                        "training-" + slot, "127.0.0." + (2 + slot), null, null, Instant.now(), false, Map.of()));
+                        "training-" + slot, "127.0.0." + (2 + slot), null, null, createdAt, false, Map.of()));
             }
             store.write(state.nextSerial(), store.read().map(io.drover.state.StateVersion::of).orElse(io.drover.state.StateVersion.NONE));
         }

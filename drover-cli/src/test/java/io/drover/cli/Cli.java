@@ -29,10 +29,10 @@ final class Cli {
         });
     }
 
-    /** The same command line through {@link QuickOutput}, which must take it. */
-    static synchronized Result runQuick(String... args) {
-        return capture((o, e) -> QuickOutput.run(args, new java.io.PrintWriter(e, true))
-                .orElseThrow(() -> new AssertionError("not a quick output command line: " + String.join(" ", args))));
+    /** The same command line through {@link PlainCommandLine}, which must take it. */
+    static synchronized Result runPlain(String... args) {
+        return capture((o, e) -> PlainCommandLine.run(args, new java.io.PrintWriter(e, true))
+                .orElseThrow(() -> new AssertionError("not a plain command line: " + String.join(" ", args))));
     }
 
     private interface Command {

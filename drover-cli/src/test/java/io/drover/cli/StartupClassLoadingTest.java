@@ -54,6 +54,7 @@ class StartupClassLoadingTest {
         assertThat(run.output()).startsWith("drover ");
         assertThat(run.loaded()).noneMatch(c -> c.startsWith("io.drover.provider") || c.startsWith("io.drover.config.")
                 || c.startsWith("io.drover.engine.") || c.startsWith("tools.jackson."));
+        assertThat(run.loaded()).doesNotContain("picocli.CommandLine$Model$CommandSpec");
         assertNothingHeavy(run);
     }
 
@@ -113,6 +114,7 @@ class StartupClassLoadingTest {
         Run run = run("plan", "-f", herd.toString());
 
         assertThat(run.loaded()).contains("io.drover.provider.local.LocalProvider").anyMatch(c -> c.startsWith("org.bouncycastle."));
+        assertThat(run.loaded()).as("a plain plan command line builds no command model").doesNotContain("picocli.CommandLine$Model$CommandSpec");
         assertThat(run.loaded()).noneMatch(c -> c.startsWith("io.drover.provider.openstack.") && !c.endsWith("ProviderFactory"));
     }
 
