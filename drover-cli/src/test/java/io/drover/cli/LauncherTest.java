@@ -102,7 +102,7 @@ class LauncherTest {
         writeJar(other);
         Path otherCache = dir.resolve("other." + ext);
         Result made = exec(Map.of(), List.of(javaHome.resolve("bin/java").toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-XX:-UsePerfData", major >= 25 ? "-XX:AOTCacheOutput=" + otherCache : "-XX:ArchiveClassesAtExit=" + otherCache,
+                "-XX:CompileThresholdScaling=20", "-XX:-UsePerfData", major >= 25 ? "-XX:AOTCacheOutput=" + otherCache : "-XX:ArchiveClassesAtExit=" + otherCache,
                 "-cp", other.toString(), LauncherProbe.class.getName()));
         assertThat(otherCache).as(made.toString()).exists();
         Files.copy(otherCache, cache, StandardCopyOption.REPLACE_EXISTING);
