@@ -12,18 +12,12 @@ import io.drover.state.State;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import io.drover.config.Cluster;
-import io.drover.health.HealthProbe;
 import io.drover.render.pki.PemKeyStores;
-import io.drover.retry.Backoff;
-import io.drover.retry.Retry;
-import io.drover.roles.EtcdGateway;
 import io.drover.roles.EtcdPki;
 import io.drover.spi.Instance;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -142,25 +136,40 @@ public final class Training {
         }
     }
 
+    /** What the training's member endpoint was asked. */
+    record Seen(int healthChecks, int memberLists) {}
+
     /**
-     * What a plan's refresh of a TLS etcd cluster does, against an HTTPS endpoint on loopback that answers as an etcd
-     * member would: a health probe and a member list, each with the cluster's client identity (mutual TLS).
+     * A plan's refresh of a TLS etcd cluster whose members run, through the engine (its probes, on the threads it
+     * uses, and its member list, each with the cluster's client identity): the provider's listing is given, with
+     * the recorded members running, and the first member is an HTTPS endpoint on loopback that answers as an etcd
+     * member would (the others refuse). A start-up cache trained without this misses most of what a real plan runs.
      */
-    static io.drover.health.Health probe(Path dir, Path recorded) throws Exception {
+    static Seen probe(Path dir, Path recorded) throws Exception {
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
         Herd herd = new HerdLoader(catalog.all()).load(recorded);
         State state = new FileStateStore(Engine.workDir(herd)).read().orElseThrow();
         EtcdPki pki = EtcdPki.fromSecrets(state.secrets(), "etcd").orElseThrow();
-        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.setHttpsConfigurator(new HttpsConfigurator(PemKeyStores.sslContext(pki.issueMember("etcd-0-1", "127.0.0.1"))) {
+        ServerRecord first = state.servers().getFirst();
+        java.util.concurrent.atomic.AtomicInteger health = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger lists = new java.util.concurrent.atomic.AtomicInteger();
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(first.ip()), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(PemKeyStores.sslContext(pki.issueMember(first.name(), first.ip()))) {
             @Override
             public void configure(HttpsParameters params) {
                 params.setNeedClientAuth(true);
             }
         });
         server.createContext("/", exchange -> {
-            byte[] body = (exchange.getRequestURI().getPath().equals("/health") ? "{\"health\":\"true\"}" : "{\"members\":[]}")
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String answer;
+            if (exchange.getRequestURI().getPath().equals("/health")) {
+                health.incrementAndGet();
+                answer = "{\"health\":\"true\",\"reason\":\"\"}";
+            } else {
+                lists.incrementAndGet();
+                answer = memberList(state, exchange.getLocalAddress().getPort());
+            }
+            byte[] body = answer.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.getRequestBody().readAllBytes();
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -174,20 +183,33 @@ public final class Training {
             Files.writeString(file, Files.readString(recorded)
                     .replace("heartbeat-interval: 100", "heartbeat-interval: 100\n      clientPort: " + port)
                     .replace("image: host", "image: host\n    health:\n      type: etcd\n      timeout: 20s"));
-            Cluster cluster = new HerdLoader(catalog.all()).load(file).clusters().get("etcd");
-            Instance member = new Instance("training-0", "etcd-0-1", "127.0.0.1", Instance.Status.RUNNING, Map.of(), Instant.now());
-            io.drover.health.Health health;
-            try (HealthProbe probe = new HealthProbe(Map.of("etcd", pki.clientContext()))) {
-                health = probe.check(cluster, member);
+            Herd probed = new HerdLoader(catalog.all()).load(file);
+            String provider = probed.providers().keySet().iterator().next();
+            java.util.List<Instance> running = state.servers().stream().map(r -> new Instance(r.instanceId(), r.name(), r.ip(),
+                    Instance.Status.RUNNING, Map.of(io.drover.spi.Tags.HERD, herd.name(), io.drover.spi.Tags.CLUSTER, r.cluster(),
+                            io.drover.spi.Tags.RESOURCE, r.resource(), io.drover.spi.Tags.LINEAGE, state.lineage()), r.createdAt())).toList();
+            Map<String, String> providerOf = new java.util.HashMap<>();
+            running.forEach(i -> providerOf.put(i.id(), provider));
+            try (Engine engine = new Engine(probed, catalog.all(), new FileStateStore(Engine.workDir(probed)), Map.of(), EventSink.NONE,
+                    Engine.Settings.DEFAULT)) {
+                engine.plan(Planner.Options.APPLY, Map.of(), new Engine.Listing(running, providerOf));
             }
-            try (EtcdGateway gateway = new EtcdGateway(java.util.List.of("https://127.0.0.1:" + port), pki.clientContext(),
-                    Retry.until(Duration.ZERO, Backoff.exponential(Duration.ofMillis(10), Duration.ofMillis(10))))) {
-                gateway.tryList();
-            }
-            return health;
+            return new Seen(health.get(), lists.get());
         } finally {
             server.stop(0);
         }
+    }
+
+    /** The members as etcd's JSON gateway lists them. */
+    private static String memberList(State state, int clientPort) {
+        StringBuilder json = new StringBuilder("{\"header\":{\"cluster_id\":\"1\",\"member_id\":\"1\",\"raft_term\":\"2\"},\"members\":[");
+        int id = 1;
+        for (ServerRecord r : state.servers()) {
+            json.append(id > 1 ? "," : "").append("{\"ID\":\"").append(id++).append("\",\"name\":\"").append(r.name())
+                    .append("\",\"peerURLs\":[\"https://").append(r.ip()).append(":2380\"],\"clientURLs\":[\"https://")
+                    .append(r.ip()).append(':').append(clientPort).append("\"]}");
+        }
+        return json.append("]}").toString();
     }
 
     /** A state that records the herd's three members, as an apply would, with the PKI a plan made. */

@@ -34,6 +34,10 @@ final class Warmup {
 
     static void run() {
         try {
+            // The first certificate parsed asks whether security events are logged (jdk.event.security): that starts
+            // the JDK's System.Logger and java.util.logging, some 30 ms on a cold JVM, on the main thread (which
+            // parses the CA's certificate early in a plan) unless done here first.
+            System.getLogger("jdk.event.security").isLoggable(System.Logger.Level.DEBUG);
             JsonMapper json = JsonMapper.builder().build();
             json.readTree(json.writeValueAsBytes(Map.of("warm", List.of("up", 1, true))));
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

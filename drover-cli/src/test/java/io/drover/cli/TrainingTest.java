@@ -2,7 +2,6 @@ package io.drover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drover.health.Health;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,13 +23,14 @@ class TrainingTest {
     }
 
     @Test
-    void theProbeTrainsAWholeMutualTlsHealthCheck() throws Exception {
+    void theProbeTrainsARefreshOfRunningMembersOverMutualTls() throws Exception {
         Path herd = dir.resolve("drover.yaml");
         Files.writeString(herd, Training.HERD);
         Training.recordServers(herd);
 
-        Health health = Training.probe(dir, herd);
+        Training.Seen seen = Training.probe(dir, herd);
 
-        assertThat(health.isUp()).as(health.toString()).isTrue();
+        assertThat(seen.healthChecks()).as("health checks with a client certificate").isPositive();
+        assertThat(seen.memberLists()).as("member lists with a client certificate").isPositive();
     }
 }
