@@ -28,7 +28,22 @@ final class Warmup {
     /** Starts the warm-up if {@code command} is one that needs it. */
     static void startFor(String command) {
         if (command != null && COMMANDS.contains(command)) {
+            Thread.ofPlatform().daemon().name("drover-warm-up-cas").start(Warmup::jdkCas);
             Thread.ofPlatform().daemon().name("drover-warm-up").start(Warmup::run);
+        }
+    }
+
+    /**
+     * The first check of a server's certificate asks whether it chains to one of the JDK's own CAs (a rule about
+     * SHA-1), which reads and fingerprints the JDK's whole CA store: a tenth of a second, on a thread of its own so
+     * that it is done before the first probe (after the rest of the warm-up, it was not). By name, as it is not
+     * public; on a JDK without it the warm-up just does less.
+     */
+    static void jdkCas() {
+        try {
+            Class.forName("sun.security.util.AnchorCertificates");
+        } catch (ClassNotFoundException | LinkageError e) {
+            // another JDK
         }
     }
 
@@ -57,14 +72,6 @@ final class Warmup {
             agreement.doPhase(xdh.generateKeyPair().getPublic(), true);
             agreement.generateSecret();
             java.security.cert.CertificateFactory.getInstance("X.509");
-            // The first check of a server's certificate asks whether it chains to one of the JDK's own CAs (a rule
-            // about SHA-1), which reads the JDK's whole CA store: a tenth of a second. By name, as it is not public;
-            // on a JDK without it the warm-up just does less.
-            try {
-                Class.forName("sun.security.util.AnchorCertificates");
-            } catch (ClassNotFoundException | LinkageError e) {
-                // another JDK
-            }
             java.security.KeyStore.getInstance("PKCS12").load(null, null); // trusted CAs are held in one
             javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
             // Empty managers, not null: null would load the JDK's public CA store, which Drover never trusts.
