@@ -89,15 +89,16 @@ final class PlainCommandLine {
         boolean after = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            boolean fileHere = (!after || form.herd()) && line.options.file == null; // the top command's -f, or the herd options'
+
             if (a.startsWith("@")) {
                 return Optional.empty(); // picocli reads arguments from the file it names
             } else if (!after && a.equals(name)) {
                 after = true;
-            } else if ((a.equals("-f") || a.equals("--file")) && (!after || form.herd()) && line.options.file == null
-                    && i + 1 < args.length && !args[i + 1].isEmpty() && !args[i + 1].startsWith("-") && !args[i + 1].startsWith("@")) {
+            } else if ((a.equals("-f") || a.equals("--file")) && fileHere && i + 1 < args.length
+                    && !args[i + 1].isEmpty() && !args[i + 1].startsWith("-") && !args[i + 1].startsWith("@")) {
                 line.options.file = Path.of(args[++i]);
-            } else if (a.startsWith("--file=") && a.length() > "--file=".length() && (!after || form.herd()) && line.options.file == null
-                    && !a.startsWith("--file=@")) {
+            } else if (a.startsWith("--file=") && a.length() > "--file=".length() && fileHere && !a.startsWith("--file=@")) {
                 line.options.file = Path.of(a.substring("--file=".length()));
             } else if (after && form.herd() && HERD_FLAGS.contains(a) && line.flags.add(a)) {
                 line.options.json |= a.equals("--json");

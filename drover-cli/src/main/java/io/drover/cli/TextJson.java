@@ -12,7 +12,7 @@ import tools.jackson.core.util.DefaultPrettyPrinter;
 /**
  * Text values as JSON, exactly as {@link Json#write} and {@link Json#pretty} write them, with Jackson's streaming
  * generator alone: building the object mapper (and loading its classes) costs {@code drover output --json} more than
- * the rest of the command (JsonTest compares both).
+ * the rest of the command (TextJsonTest compares both).
  */
 final class TextJson {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
