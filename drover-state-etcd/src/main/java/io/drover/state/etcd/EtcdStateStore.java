@@ -1,5 +1,6 @@
 package io.drover.state.etcd;
 
+import io.drover.spi.Timestamps;
 import io.drover.state.DamagedStateException;
 import io.drover.state.LockHeldException;
 import io.drover.state.LockInfo;
@@ -390,7 +391,7 @@ final class EtcdStateStore implements StateStore {
         try {
             JsonNode n = JSON.readTree(bytes);
             return new LockInfo(n.path("id").asString("-"), n.path("operation").asString("?"), n.path("user").asString("?"),
-                    n.path("host").asString("?"), n.path("pid").asLong(-1), Instant.parse(n.path("since").asString()));
+                    n.path("host").asString("?"), n.path("pid").asLong(-1), Timestamps.parse(n.path("since").asString()));
         } catch (JacksonException | java.time.format.DateTimeParseException e) {
             return new LockInfo("-", "?", "someone (unreadable lock value)", "?", -1, Instant.now());
         }
