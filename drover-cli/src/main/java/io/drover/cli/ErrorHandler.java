@@ -14,6 +14,16 @@ import picocli.CommandLine;
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
+    /**
+     * Makes this picocli's handler of {@code cli}'s failures. Done here rather than in Main: the bytecode verifier
+     * checks that an ErrorHandler is picocli's handler type where one is passed as such, which loads that type, and
+     * picocli's old class files cannot be kept in the start-up cache; in Main, every command paid for reading it
+     * from the jar, plain command lines included.
+     */
+    static void installOn(CommandLine cli) {
+        cli.setExecutionExceptionHandler(new ErrorHandler());
+    }
+
     @Override
     public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
         boolean debug = parsed.hasMatchedOption("--debug")

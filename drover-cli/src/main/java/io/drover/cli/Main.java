@@ -47,8 +47,8 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        LibraryLogging.configure(java.util.Arrays.asList(args).contains("--debug"));
         Warmup.startFor(requested(args));
+        LibraryLogging.configure(java.util.Arrays.asList(args).contains("--debug"));
         java.util.Optional<Integer> plain = PlainCommandLine.run(args, new java.io.PrintWriter(System.err, true));
         if (plain.isPresent()) {
             return plain.get();
@@ -74,7 +74,7 @@ public final class Main {
             }
         }
         // Set after the subcommands are added: picocli passes these settings on to the subcommands it has.
-        cli.setExecutionExceptionHandler(new ErrorHandler());
+        ErrorHandler.installOn(cli);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         return cli;
     }

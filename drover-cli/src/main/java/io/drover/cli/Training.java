@@ -241,7 +241,8 @@ public final class Training {
         Herd herd = new HerdLoader(catalog.all()).load(file);
         FileStateStore store = new FileStateStore(Engine.workDir(herd));
         try (Engine engine = new Engine(herd, catalog.all(), store, Map.of(), EventSink.NONE, Engine.Settings.DEFAULT)) {
-            State state = engine.plan(Planner.Options.APPLY).prior();
+            // As an apply leaves it: the herd file as applied, and the servers.
+            State state = engine.plan(Planner.Options.APPLY).prior().withApplied(Engine.applied(herd.source()));
             for (int slot = 0; slot < 3; slot++) {
                 state = state.with(new ServerRecord(ServerRecord.resource("etcd", slot), "etcd", slot, 1, "etcd-" + slot + "-1",
                         "training-" + slot, "127.0.0." + (2 + slot), null, null, createdAt, false, Map.of()));

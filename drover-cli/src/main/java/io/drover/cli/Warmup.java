@@ -25,8 +25,14 @@ final class Warmup {
 
     private Warmup() {}
 
+    /** The commands that read no herd file and no state: they parse no YAML or JSON. */
+    static final Set<String> NO_FILES = Set.of("version", "schema", "providers");
+
     /** Starts the warm-up if {@code command} is one that needs it. */
     static void startFor(String command) {
+        if (command != null && Main.COMMANDS.contains(command) && !NO_FILES.contains(command)) {
+            Thread.ofPlatform().daemon().name("drover-warm-up-parsers").start(Warmup::parsers);
+        }
         if (command != null && COMMANDS.contains(command)) {
             Thread.ofPlatform().daemon().name("drover-warm-up-cas").start(Warmup::jdkCas);
             Thread.ofPlatform().daemon().name("drover-warm-up").start(Warmup::run);
@@ -47,10 +53,23 @@ final class Warmup {
         }
     }
 
+    /**
+     * Jackson's parsers (YAML for the herd file, JSON for the state) keep BigDecimal constants, and JDK 25's BigDecimal
+     * computes 5^(2^16) when its class is initialised: 20-40 ms on a cold JVM, before the first token of the herd file
+     * is read. Started first thing, it is mostly done when the main thread gets there.
+     */
+    static void parsers() {
+        try {
+            Class.forName("tools.jackson.core.base.ParserMinimalBase", true, Warmup.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            // only a warm-up: the real use reports its own errors
+        }
+    }
+
     static void run() {
         try {
-            // The first certificate parsed asks whether security events are logged (jdk.event.security): that starts
-            // the JDK's System.Logger and java.util.logging, some 30 ms on a cold JVM, on the main thread (which
+            // The first certificate parsed asks whether security events are logged (jdk.event.security): that looks
+            // up the JDK's System.Logger finder (JdkLoggerFinder, through ServiceLoader), on the main thread (which
             // parses the CA's certificate early in a plan) unless done here first.
             System.getLogger("jdk.event.security").isLoggable(System.Logger.Level.DEBUG);
             JsonMapper json = JsonMapper.builder().build();

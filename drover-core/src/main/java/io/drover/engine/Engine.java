@@ -451,7 +451,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** What the state records as applied: the herd's source text and local files, with a digest. */
-    static AppliedHerd applied(HerdSource source) {
+    public static AppliedHerd applied(HerdSource source) {
         if (source == null) {
             return null;
         }
