@@ -5,6 +5,8 @@ import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
 import io.drover.engine.Engine;
 import io.drover.plan.Planner;
+import io.drover.provider.local.LocalProvider;
+import io.drover.provider.local.LocalServers;
 import io.drover.providers.ProviderCatalog;
 import io.drover.state.FileStateStore;
 import io.drover.state.ServerRecord;
@@ -158,10 +160,11 @@ public final class Training {
     record Seen(int healthChecks, int memberLists) {}
 
     /**
-     * A plan's refresh of a TLS etcd cluster whose members run, through the engine (its probes, on the threads it
-     * uses, and its member list, each with the cluster's client identity): the provider's listing is given, with
-     * the recorded members running, and the first member is an HTTPS endpoint on loopback that answers as an etcd
-     * member would (the others refuse). A start-up cache trained without this misses most of what a real plan runs.
+     * A plan's refresh of a TLS etcd cluster whose members run, through the engine (the local provider's listing, its
+     * probes, on the threads it uses, and its member list, each with the cluster's client identity): the recorded
+     * members have stand-in server directories, run by this JVM as far as the provider can tell, and the first member
+     * is an HTTPS endpoint on loopback that answers as an etcd member would (the others refuse). A start-up cache
+     * trained without this misses most of what a real plan runs.
      */
     static Seen probe(Path dir, Path recorded) throws Exception {
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
@@ -206,11 +209,19 @@ public final class Training {
             java.util.List<Instance> running = state.servers().stream().map(r -> new Instance(r.instanceId(), r.name(), r.ip(),
                     Instance.Status.RUNNING, Map.of(io.drover.spi.Tags.HERD, herd.name(), io.drover.spi.Tags.CLUSTER, r.cluster(),
                             io.drover.spi.Tags.RESOURCE, r.resource(), io.drover.spi.Tags.LINEAGE, state.lineage()), r.createdAt())).toList();
-            Map<String, String> providerOf = new java.util.HashMap<>();
-            running.forEach(i -> providerOf.put(i.id(), provider));
             try (Engine engine = new Engine(probed, catalog.all(), new FileStateStore(Engine.workDir(probed)), Map.of(), EventSink.NONE,
                     Engine.Settings.DEFAULT)) {
-                engine.plan(Planner.Options.APPLY, Map.of(), new Engine.Listing(running, providerOf));
+                LocalProvider local = (LocalProvider) engine.provider(provider);
+                try {
+                    for (Instance i : running) {
+                        LocalServers.standIn(local.serverDirectory(i.id()), i, "etcd", new io.drover.spi.Image("host", "host", ""));
+                    }
+                    engine.plan(Planner.Options.APPLY);
+                } finally {
+                    for (Instance i : running) {
+                        delete(local.serverDirectory(i.id()));
+                    }
+                }
             }
             return new Seen(health.get(), lists.get());
         } finally {
