@@ -12,7 +12,6 @@ import io.drover.spi.Instance;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,10 +69,15 @@ final class Refresher {
                 }
             }
             // Ask the healthy ones first: a frozen member would make the question wait out its timeout.
-            candidates.sort(Comparator.comparing(r -> !Optional.ofNullable(health.get(r.instanceId())).map(Health::isUp).orElse(false)));
+            candidates.sort((a, b) -> Boolean.compare(!isUp(health, a), !isUp(health, b)));
             roles.apply(c).membership(candidates).ifPresent(m -> membership.put(c.name(), m));
         }
         return new Reality(instances, listing.providerOf(), health, membership);
+    }
+
+    private static boolean isUp(Map<String, Health> health, ServerRecord r) {
+        Health h = health.get(r.instanceId());
+        return h != null && h.isUp();
     }
 
     private static String clusterOf(Instance i, Map<String, ServerRecord> recordById) {

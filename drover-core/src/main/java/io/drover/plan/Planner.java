@@ -182,14 +182,17 @@ public final class Planner {
             return changes;
         }
         String desired = template.digest();
-        Candidate best = candidates.stream().filter(c -> c.sound)
-                .max(Comparator.<Candidate, Boolean>comparing(c -> template.provider().equals(c.record.provider()))
-                        .thenComparing(c -> desired.equals(c.record.digest()))
-                        .thenComparing(c -> c.recorded)
-                        .thenComparingInt(c -> c.record.generation()))
-                .orElse(null);
+        // The one to keep: on the cluster's provider, then already of the desired digest, then recorded, then the
+        // newest generation. (Written out: Comparator's composed comparators are lambdas the start-up cache does not keep.)
+        Comparator<Candidate> keeping = (a, b) -> {
+            int c = Boolean.compare(template.provider().equals(a.record.provider()), template.provider().equals(b.record.provider()));
+            c = c != 0 ? c : Boolean.compare(desired.equals(a.record.digest()), desired.equals(b.record.digest()));
+            c = c != 0 ? c : Boolean.compare(a.recorded, b.recorded);
+            return c != 0 ? c : Integer.compare(a.record.generation(), b.record.generation());
+        };
+        Candidate best = candidates.stream().filter(c -> c.sound).max(keeping).orElse(null);
         Candidate replaced = best != null ? null : candidates.stream().filter(c -> c.recorded)
-                .max(Comparator.comparingInt(c -> c.record.generation())).orElse(null);
+                .max((a, b) -> Integer.compare(a.record.generation(), b.record.generation())).orElse(null);
         for (Candidate c : candidates) {
             if (c != best && c != replaced) {
                 changes.add(new Change(Action.DELETE, address, leftoverReason(c), c.record, false, true, Stage.CLEANUP, null));
