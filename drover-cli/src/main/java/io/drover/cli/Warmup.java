@@ -30,12 +30,11 @@ final class Warmup {
 
     /** Starts the warm-up if {@code command} is one that needs it. */
     static void startFor(String command) {
-        if (command != null && Main.COMMANDS.contains(command) && !NO_FILES.contains(command)) {
-            Thread.ofPlatform().daemon().name("drover-warm-up-parsers").start(Warmup::parsers);
-        }
         if (command != null && COMMANDS.contains(command)) {
             Thread.ofPlatform().daemon().name("drover-warm-up-cas").start(Warmup::jdkCas);
-            Thread.ofPlatform().daemon().name("drover-warm-up").start(Warmup::run);
+            Thread.ofPlatform().daemon().name("drover-warm-up").start(Warmup::run); // parsers first
+        } else if (command != null && Main.COMMANDS.contains(command) && !NO_FILES.contains(command)) {
+            Thread.ofPlatform().daemon().name("drover-warm-up-parsers").start(Warmup::parsers);
         }
     }
 
@@ -67,6 +66,7 @@ final class Warmup {
     }
 
     static void run() {
+        parsers();
         try {
             // The first certificate parsed asks whether security events are logged (jdk.event.security): that looks
             // up the JDK's System.Logger finder (JdkLoggerFinder, through ServiceLoader), on the main thread (which
