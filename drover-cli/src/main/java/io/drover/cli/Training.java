@@ -71,6 +71,10 @@ public final class Training {
             recordServers(Path.of(args[1])); // in the child JVM of recordInChild
             return;
         }
+        if (kind.equals("member") && args.length == 2) {
+            serveMember(Path.of(args[1])); // in the child JVM of probe
+            return;
+        }
         Path dir = Files.createTempDirectory("drover-training");
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -134,13 +138,19 @@ public final class Training {
      * which the commands trained here never use, and every class this JVM loads goes into the cache.
      */
     private static void recordInChild(Path file) throws IOException, InterruptedException {
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                Training.class.getName(), "record", file.toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process child = child("record", file.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         if (child.waitFor() != 0) {
             throw new IOException("recording the training's servers failed (exit " + child.exitValue() + ")");
         }
+    }
+
+    /** A JVM running this class's main with {@code args}; its errors go where this JVM's go. */
+    private static ProcessBuilder child(String... args) {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
+                Training.class.getName()));
+        command.addAll(java.util.List.of(args));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
     }
 
     private static void run(String... args) {
@@ -164,9 +174,61 @@ public final class Training {
      * probes, on the threads it uses, and its member list, each with the cluster's client identity): the recorded
      * members have stand-in server directories, run by this JVM as far as the provider can tell, and the first member
      * is an HTTPS endpoint on loopback that answers as an etcd member would (the others refuse). A start-up cache
-     * trained without this misses most of what a real plan runs.
+     * trained without this misses most of what a real plan runs. The endpoint runs in a child JVM: its server side
+     * (the HTTP server, the member's certificate made with BouncyCastle) is nothing a command runs, and every class
+     * this JVM loads goes into the cache.
      */
     static Seen probe(Path dir, Path recorded) throws Exception {
+        Process member = child("member", recorded.toString()).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        try (java.io.BufferedReader answers = member.inputReader(java.nio.charset.StandardCharsets.UTF_8)) {
+            String port = answers.readLine();
+            if (port == null) {
+                throw new IOException("the training's member endpoint did not start (exit " + member.waitFor() + ")");
+            }
+            ProviderCatalog catalog = ProviderCatalog.fromClassPath();
+            Herd herd = new HerdLoader(catalog.all()).load(recorded);
+            State state = new FileStateStore(Engine.workDir(herd)).read().orElseThrow();
+            Path file = dir.resolve("probe.yaml");
+            // The endpoint's port, and patience: both ends of this first handshake run on cold JVMs.
+            Files.writeString(file, Files.readString(recorded)
+                    .replace("heartbeat-interval: 100", "heartbeat-interval: 100\n      clientPort: " + port.strip())
+                    .replace("image: host", "image: host\n    health:\n      type: etcd\n      timeout: 20s"));
+            Herd probed = new HerdLoader(catalog.all()).load(file);
+            String provider = probed.providers().keySet().iterator().next();
+            java.util.List<Instance> running = state.servers().stream().map(r -> new Instance(r.instanceId(), r.name(), r.ip(),
+                    Instance.Status.RUNNING, Map.of(io.drover.spi.Tags.HERD, herd.name(), io.drover.spi.Tags.CLUSTER, r.cluster(),
+                            io.drover.spi.Tags.RESOURCE, r.resource(), io.drover.spi.Tags.LINEAGE, state.lineage()), r.createdAt())).toList();
+            try (Engine engine = new Engine(probed, catalog.all(), new FileStateStore(Engine.workDir(probed)), Map.of(), EventSink.NONE,
+                    Engine.Settings.DEFAULT)) {
+                LocalProvider local = (LocalProvider) engine.provider(provider);
+                try {
+                    for (Instance i : running) {
+                        LocalServers.standIn(local.serverDirectory(i.id()), i, "etcd", new io.drover.spi.Image("host", "host", ""));
+                    }
+                    engine.plan(Planner.Options.APPLY);
+                } finally {
+                    for (Instance i : running) {
+                        delete(local.serverDirectory(i.id()));
+                    }
+                }
+            }
+            member.getOutputStream().close(); // the endpoint's cue to say what it was asked, and stop
+            String[] seen = String.valueOf(answers.readLine()).strip().split(" ");
+            if (member.waitFor() != 0 || seen.length != 2) {
+                throw new IOException("the training's member endpoint failed (exit " + member.exitValue() + ")");
+            }
+            return new Seen(Integer.parseInt(seen[0]), Integer.parseInt(seen[1]));
+        } finally {
+            member.destroy();
+        }
+    }
+
+    /**
+     * The child JVM of {@link #probe}: an HTTPS endpoint on the recorded herd's first member address, with that member's
+     * certificate, asking for the client's. Prints its port, serves until its standard input ends, then prints how
+     * many health checks and member lists it answered.
+     */
+    private static void serveMember(Path recorded) throws Exception {
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
         Herd herd = new HerdLoader(catalog.all()).load(recorded);
         State state = new FileStateStore(Engine.workDir(herd)).read().orElseThrow();
@@ -198,32 +260,11 @@ public final class Training {
         });
         server.start();
         try {
-            int port = server.getAddress().getPort();
-            Path file = dir.resolve("probe.yaml");
-            // The endpoint's port, and patience: both ends of this first handshake run in one cold JVM.
-            Files.writeString(file, Files.readString(recorded)
-                    .replace("heartbeat-interval: 100", "heartbeat-interval: 100\n      clientPort: " + port)
-                    .replace("image: host", "image: host\n    health:\n      type: etcd\n      timeout: 20s"));
-            Herd probed = new HerdLoader(catalog.all()).load(file);
-            String provider = probed.providers().keySet().iterator().next();
-            java.util.List<Instance> running = state.servers().stream().map(r -> new Instance(r.instanceId(), r.name(), r.ip(),
-                    Instance.Status.RUNNING, Map.of(io.drover.spi.Tags.HERD, herd.name(), io.drover.spi.Tags.CLUSTER, r.cluster(),
-                            io.drover.spi.Tags.RESOURCE, r.resource(), io.drover.spi.Tags.LINEAGE, state.lineage()), r.createdAt())).toList();
-            try (Engine engine = new Engine(probed, catalog.all(), new FileStateStore(Engine.workDir(probed)), Map.of(), EventSink.NONE,
-                    Engine.Settings.DEFAULT)) {
-                LocalProvider local = (LocalProvider) engine.provider(provider);
-                try {
-                    for (Instance i : running) {
-                        LocalServers.standIn(local.serverDirectory(i.id()), i, "etcd", new io.drover.spi.Image("host", "host", ""));
-                    }
-                    engine.plan(Planner.Options.APPLY);
-                } finally {
-                    for (Instance i : running) {
-                        delete(local.serverDirectory(i.id()));
-                    }
-                }
-            }
-            return new Seen(health.get(), lists.get());
+            System.out.println(server.getAddress().getPort());
+            System.out.flush();
+            System.in.readAllBytes();
+            System.out.println(health.get() + " " + lists.get());
+            System.out.flush();
         } finally {
             server.stop(0);
         }

@@ -23,8 +23,9 @@ class TrainingTest {
         Training.main(new String[] {"full"});
     }
 
+    /** The members are probed only if the local provider listed their stand-ins as running. */
     @Test
-    void theProbeTrainsARefreshOfRunningMembersOverMutualTls() throws Exception {
+    void theProbeTrainsTheListingAndARefreshOfRunningMembersOverMutualTls() throws Exception {
         Path herd = dir.resolve("drover.yaml");
         Files.writeString(herd, Training.HERD);
         Training.recordServers(herd);
