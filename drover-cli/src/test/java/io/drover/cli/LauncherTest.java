@@ -3,7 +3,6 @@ package io.drover.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +102,7 @@ class LauncherTest {
         Path otherCache = dir.resolve("other." + ext);
         Result made = exec(Map.of(), List.of(javaHome.resolve("bin/java").toString(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-XX:CompileThresholdScaling=20", "-XX:-UsePerfData", major >= 25 ? "-XX:AOTCacheOutput=" + otherCache : "-XX:ArchiveClassesAtExit=" + otherCache,
-                "-cp", other.toString(), LauncherProbe.class.getName()));
+                "-cp", other.toString(), "io.drover.cli.Main"));
         assertThat(otherCache).as(made.toString()).exists();
         Files.copy(otherCache, cache, StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(cache, FileTime.from(Instant.now()));
@@ -173,16 +172,31 @@ class LauncherTest {
         return checkout;
     }
 
-    /** A jar whose main class is {@link LauncherProbe}. */
-    private static void writeJar(Path jar) throws IOException {
+    /**
+     * A jar whose io.drover.cli.Main (the class bin/drover starts) prints its arguments after "probe", compiled here:
+     * the test's class path has the real one.
+     */
+    private void writeJar(Path jar) throws IOException {
+        Path src = Files.createTempDirectory(dir, "probe");
+        Path source = Files.createDirectories(src.resolve("io/drover/cli")).resolve("Main.java");
+        Files.writeString(source, """
+                package io.drover.cli;
+
+                public final class Main {
+                    public static void main(String[] args) {
+                        System.out.println("probe " + String.join(" ", args));
+                    }
+                }
+                """);
+        int compiled = javax.tools.ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "21", "-d", src.toString(), source.toString());
+        assertThat(compiled).as("the stand-in main class compiles").isZero();
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
-        String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
-                InputStream in = LauncherTest.class.getClassLoader().getResourceAsStream(entry)) {
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "io.drover.cli.Main");
+        String entry = "io/drover/cli/Main.class";
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
             out.putNextEntry(new JarEntry(entry));
-            in.transferTo(out);
+            out.write(Files.readAllBytes(src.resolve(entry)));
             out.closeEntry();
         }
     }
