@@ -90,13 +90,24 @@ public interface Provider extends AutoCloseable {
         return java.time.Duration.ZERO;
     }
 
-    /** Destroys a server and waits until it is gone. Destroying a server that does not exist is not an error. */
     /**
      * Destroys a server and waits until it is gone: {@link #list()} no longer shows it when this returns, and what
      * the provider made for it (a port, an address lease) is gone too. Destroying a server that does not exist (any
      * more) is not an error.
      */
     void destroy(String instanceId) throws ProviderException;
+
+    /**
+     * Restarts a running server in place, as a reboot does: its services stop and start again from what is on its
+     * disks; its name, address, tags and disks stay, and its first-boot config is not rendered again. Returns once it
+     * runs again. The engine asks for it only when a restart is known to end a stall that waiting would end much later
+     * (an etcd member that joined from a snapshot and lost its first request). A provider whose servers take longer
+     * to reboot than that wait (a cloud VM) returns false and does nothing: the default. A server that is not running
+     * is an error.
+     */
+    default boolean reboot(String instanceId) throws ProviderException {
+        return false;
+    }
 
     /**
      * Makes sure the cluster-wide resources of one cluster exist (idempotent: creates or adopts them).

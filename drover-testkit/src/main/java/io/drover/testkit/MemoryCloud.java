@@ -56,7 +56,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MemoryCloud {
 
     /** The provider operations, for fault injection, holds and call counts. */
-    public enum Operation { RESOLVE_IMAGE, CREATE, RESERVE, RELEASE, SWEEP, LIST, DESTROY, ENSURE_CLUSTER, DESTROY_CLUSTER, LIST_CLUSTERS }
+    public enum Operation { RESOLVE_IMAGE, CREATE, RESERVE, RELEASE, SWEEP, LIST, DESTROY, REBOOT, ENSURE_CLUSTER, DESTROY_CLUSTER, LIST_CLUSTERS }
 
     private final Clock clock;
     private final boolean reservations;
@@ -153,6 +153,11 @@ public final class MemoryCloud {
     /** How many times a user data of a server of that name was rendered. */
     public synchronized int renders(String name) {
         return renders.getOrDefault(name, 0);
+    }
+
+    /** How many times the server of that name was rebooted. */
+    public synchronized int reboots(String name) {
+        return named(name).reboots;
     }
 
     /** Every server of every herd, oldest first. */
@@ -340,6 +345,18 @@ public final class MemoryCloud {
         }
     }
 
+    /** A reboot keeps everything of the server; only running servers can be rebooted. */
+    void reboot(String herd, String id) throws ProviderException {
+        enter(Operation.REBOOT, id);
+        synchronized (this) {
+            Server s = servers.get(id);
+            if (s == null || !s.herd.equals(herd) || s.status != Instance.Status.RUNNING) {
+                throw new ProviderException("server " + id + " is not running: only a running server can be rebooted");
+            }
+            s.reboots++;
+        }
+    }
+
     void ensureCluster(String herd, ClusterRequest request) throws ProviderException {
         enter(Operation.ENSURE_CLUSTER, request.name());
         synchronized (this) {
@@ -454,6 +471,7 @@ public final class MemoryCloud {
         String drift;
         UserData userData;
         boolean creating;
+        int reboots;
 
         Server(String id, String herd, String name, String cluster, String ip, Map<String, String> tags, Instant createdAt, Image image) {
             this.id = id;

@@ -75,6 +75,12 @@ public final class MemoryProvider implements Provider {
     }
 
     @Override
+    public boolean reboot(String instanceId) throws ProviderException {
+        cloud.reboot(herd, instanceId);
+        return true;
+    }
+
+    @Override
     public void ensureCluster(ClusterRequest request) throws ProviderException {
         cloud.ensureCluster(herd, request);
     }

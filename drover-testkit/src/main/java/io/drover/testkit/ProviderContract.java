@@ -59,7 +59,9 @@ public abstract class ProviderContract {
         /** {@link Instance#drift()} reports servers changed behind its back ({@link #causeDrift} makes one). */
         DRIFT,
         /** {@link Provider#ensureCluster} makes resources that {@link Provider#listClusters} finds. */
-        CLUSTER_RESOURCES
+        CLUSTER_RESOURCES,
+        /** {@link Provider#reboot} restarts a running server in place ({@link #bootIdentity} tells one boot from the next). */
+        REBOOT
     }
 
     /** Where a create's process is killed, as by {@code kill -9}. */
@@ -133,6 +135,14 @@ public abstract class ProviderContract {
     /** Changes a running server so that the provider reports drift ({@link Capability#DRIFT}). */
     protected void causeDrift(Instance server) throws Exception {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " declares DRIFT but does not implement causeDrift");
+    }
+
+    /**
+     * Something of a running server that changes with every boot and only then (a supervisor's process id, a boot
+     * counter): {@link Capability#REBOOT} providers must supply it.
+     */
+    protected Object bootIdentity(Instance server) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " declares REBOOT but does not implement bootIdentity");
     }
 
     /**
@@ -503,6 +513,51 @@ public abstract class ProviderContract {
         assertThat(drifted.status()).isEqualTo(Instance.Status.RUNNING);
         assertThat(drifted.tags()).as("drift is a field, never a rewritten tag").isEqualTo(created.tags());
         assertThat(drifted.id()).isEqualTo(created.id());
+    }
+
+    // ---- reboot ------------------------------------------------------------------------------------------------------------
+
+    @Test
+    public void aRebootedServerRunsAgainWithItsIdentityAndWithoutANewFirstBootConfig() throws Exception {
+        assume(Capability.REBOOT);
+        String name = name("a");
+        Renders renders = new Renders();
+        Instance created = provider.create(request(name, renders));
+        Object firstBoot = bootIdentity(created);
+
+        assertThat(provider.reboot(created.id())).isTrue();
+
+        Instance after = listed(provider, name).orElseThrow();
+        assertThat(after.status()).as("running when reboot returns").isEqualTo(Instance.Status.RUNNING);
+        assertThat(after.id()).isEqualTo(created.id());
+        assertThat(after.ip()).isEqualTo(created.ip());
+        assertThat(after.tags()).isEqualTo(created.tags());
+        assertThat(renders.seen()).as("user data rendered once, at create").hasSize(1);
+        assertThat(bootIdentity(after)).as("booted again").isNotEqualTo(firstBoot);
+        assertThat(provider.list()).extracting(Instance::id).containsExactly(created.id());
+    }
+
+    @Test
+    public void rebootOfAServerThatIsNotRunningIsAnError() throws Exception {
+        assume(Capability.REBOOT);
+        Instance created = provider.create(request(name("a"), new Renders()));
+        killBehindTheProvidersBack(created);
+        Instance dead = awaitDead(provider, name("a"));
+
+        assertThatThrownBy(() -> provider.reboot(dead.id())).isInstanceOf(ProviderException.class);
+        assertThatThrownBy(() -> provider.reboot(unknownServerId())).isInstanceOf(ProviderException.class);
+    }
+
+    @Test
+    public void aProviderThatCannotRebootSaysSoAndLeavesTheServerAlone() throws Exception {
+        assumeTrue(!can(Capability.REBOOT), () -> factory().type() + " reboots servers");
+        Instance created = provider.create(request(name("a"), new Renders()));
+
+        assertThat(provider.reboot(created.id())).isFalse();
+
+        Instance after = listed(provider, name("a")).orElseThrow();
+        assertThat(after.status()).isEqualTo(Instance.Status.RUNNING);
+        assertThat(after.id()).isEqualTo(created.id());
     }
 
     // ---- reservations ------------------------------------------------------------------------------------------------------

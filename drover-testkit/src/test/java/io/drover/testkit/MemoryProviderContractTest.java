@@ -58,6 +58,11 @@ class MemoryProviderContractTest extends ProviderContract {
     }
 
     @Override
+    protected Object bootIdentity(Instance server) {
+        return cloud.reboots(server.name());
+    }
+
+    @Override
     protected void causeDrift(Instance server) {
         cloud.drift(server.name(), "/etc/motd changed by hand");
     }

@@ -12,6 +12,6 @@ class MemoryProviderWithoutReservationsContractTest extends MemoryProviderContra
 
     @Override
     protected Set<Capability> capabilities() {
-        return EnumSet.of(Capability.DRIFT, Capability.CLUSTER_RESOURCES);
+        return EnumSet.of(Capability.DRIFT, Capability.CLUSTER_RESOURCES, Capability.REBOOT);
     }
 }

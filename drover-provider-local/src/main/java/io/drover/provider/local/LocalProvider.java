@@ -470,6 +470,37 @@ public final class LocalProvider implements Provider {
         allocator.release(serverDir);
     }
 
+    /**
+     * Stops the server's supervisor and its units as a shutdown does (SIGTERM, then SIGKILL after a timeout) and starts
+     * a new supervisor on the same directory, which starts the units again; nothing is rendered or copied again. While
+     * it reboots the server is BUILDING, never STOPPED, so that no other run takes it for dead.
+     */
+    @Override
+    public boolean reboot(String instanceId) throws ProviderException {
+        Path serverDir = serverDirectory(instanceId);
+        Optional<PidFile> pid = PidFile.read(serverDir.resolve(PidFile.NAME)).filter(PidFile::alive);
+        if (pid.isEmpty()) {
+            throw new ProviderException("server " + instanceId + " is not running: only a running server can be rebooted");
+        }
+        try {
+            SupervisorConfig config = SupervisorConfig.read(serverDir.resolve(SupervisorConfig.NAME));
+            PidFile.current().write(serverDir.resolve(CREATOR));
+            try {
+                new ProcessGroup(pid.get().pid(), pid.get().started()).stop(STOP_TIMEOUT);
+                Files.deleteIfExists(serverDir.resolve(PidFile.NAME));
+                startSupervisor(instanceId, serverDir, config.image());
+            } finally {
+                Files.deleteIfExists(serverDir.resolve(CREATOR));
+            }
+        } catch (IOException e) {
+            throw new ProviderException("cannot reboot server " + instanceId + " (" + serverDir + "): " + FileErrors.describe(e), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("interrupted while rebooting server " + instanceId, true, e);
+        }
+        return true;
+    }
+
     /** The directory of a server of this provider (it may not exist). */
     public Path serverDirectory(String instanceId) throws ProviderException {
         if (!NAME.matcher(instanceId).matches()) {

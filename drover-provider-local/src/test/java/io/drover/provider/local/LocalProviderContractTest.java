@@ -63,13 +63,19 @@ class LocalProviderContractTest extends ProviderContract {
 
     @Override
     protected Set<Capability> capabilities() {
-        return EnumSet.of(Capability.RESERVATIONS, Capability.DRIFT);
+        return EnumSet.of(Capability.RESERVATIONS, Capability.DRIFT, Capability.REBOOT);
     }
 
     @Override
     protected void killBehindTheProvidersBack(Instance server) throws Exception {
         long group = LocalServers.processGroup(serverDir(server.name())).orElseThrow();
         LocalHerd.killGroup(group);
+    }
+
+    /** Each boot is a new supervisor process. */
+    @Override
+    protected Object bootIdentity(Instance server) {
+        return LocalServers.processGroup(serverDir(server.name())).orElseThrow();
     }
 
     @Override
