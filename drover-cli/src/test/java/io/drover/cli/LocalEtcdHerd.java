@@ -38,10 +38,16 @@ final class LocalEtcdHerd implements AutoCloseable {
 
     /** (Re)writes the herd file with this heartbeat interval: a change of it replaces every member. */
     void write(int heartbeat) throws IOException {
+        write(heartbeat, 10_000);
+    }
+
+    /** (Re)writes the herd file with this heartbeat interval and etcd's {@code snapshot-count} (the example's: 10,000). */
+    void write(int heartbeat, int snapshotCount) throws IOException {
         String text = Files.readString(Path.of("..", "examples", "etcd-local", "drover.yaml"))
                 .replace("herd: etcd-local", "herd: " + name)
                 .replace("  type: local\n", "  type: local\n  addresses: " + addresses + "\n")
-                .replaceAll("heartbeat-interval: \\d+", "heartbeat-interval: " + heartbeat);
+                .replaceAll("heartbeat-interval: \\d+", "heartbeat-interval: " + heartbeat)
+                .replaceAll("snapshot-count: \\d+", "snapshot-count: " + snapshotCount);
         Files.writeString(file, text);
     }
 

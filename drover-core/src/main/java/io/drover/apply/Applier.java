@@ -53,6 +53,11 @@ public final class Applier {
      */
     static final int PROVIDER_ATTEMPTS = 4;
     static final Backoff PROVIDER_BACKOFF = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(8)).withJitter();
+    /**
+     * How long a server that joined a live cluster may take to become healthy before its role is asked whether it is
+     * stuck: a joined etcd member normally serves within a few hundred milliseconds of its promotion.
+     */
+    static final Duration STUCK_AFTER = Duration.ofSeconds(1);
 
     private final Providers providers;
     private final StateKeeper keeper;
@@ -486,7 +491,7 @@ public final class Applier {
             events.emit(new Event.Progress(change.resource(), "admitting " + name + " to its cluster"));
         }
         role.admit(record, live);
-        awaitHealthy(template, record);
+        awaitHealthy(template, record, role, live);
         return record;
     }
 
@@ -561,16 +566,34 @@ public final class Applier {
     }
 
     private void awaitHealthy(ClusterTemplate template, ServerRecord record) throws Exception {
+        awaitHealthy(template, record, ClusterRole.PLAIN, List.of());
+    }
+
+    /**
+     * Waits until the server answers its health check. A server that joined {@code live} members and is not healthy
+     * after {@link #STUCK_AFTER} is looked at once by its role: if the role says it is stuck, its provider reboots it
+     * (when it can do that quicker than the stall lasts).
+     */
+    private void awaitHealthy(ClusterTemplate template, ServerRecord record, ClusterRole role, List<ServerRecord> live) throws Exception {
         Cluster cluster = template.cluster();
         events.emit(new Event.Progress(record.resource(), "waiting for " + record.name() + " to become healthy"));
         Instance probe = new Instance(record.instanceId(), record.name(), record.ip(), Instance.Status.RUNNING, Map.of(), record.createdAt());
         Health[] last = {null};
+        Instant lookAt = clock.instant().plus(STUCK_AFTER);
+        boolean[] looked = {live.isEmpty()};
         Duration pause = Duration.ofMillis(Math.min(200, Math.max(10, cluster.health().interval().toMillis())));
         Optional<Health> up = Retry.until(cluster.health().startTimeout(), new Backoff(pause, pause, Backoff.Jitter.NONE))
                 .withTime(clock, sleeper)
                 .poll(() -> {
                     last[0] = health.check(cluster, probe);
-                    return last[0].isUp() ? Optional.of(last[0]) : Optional.empty();
+                    if (last[0].isUp()) {
+                        return Optional.of(last[0]);
+                    }
+                    if (!looked[0] && !clock.instant().isBefore(lookAt)) {
+                        looked[0] = true;
+                        unstick(role, record, live);
+                    }
+                    return Optional.empty();
                 });
         if (up.isPresent()) {
             if (record.tainted() || keeper.current().server(record.name()).map(ServerRecord::tainted).orElse(false)) {
@@ -579,6 +602,21 @@ public final class Applier {
             return;
         }
         throw new ServerNotHealthyException(record.name(), cluster.health().startTimeout(), last[0] == null ? "none" : last[0].detail());
+    }
+
+    /** Reboots a joined server that its role says is stuck, if its provider can; a failure to do so is only reported. */
+    private void unstick(ClusterRole role, ServerRecord record, List<ServerRecord> live) throws InterruptedException {
+        try {
+            Optional<String> stuck = role.stuck(record, live);
+            if (stuck.isPresent() && providers.get(record.providerOr(providers.first())).reboot(record.instanceId())) {
+                events.emit(new Event.Progress(record.resource(), "restarted " + record.name() + ": " + stuck.get()));
+            }
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            // Waiting still ends the stall, only later: say why the shortcut was not taken, and go on waiting.
+            events.emit(new Event.Note(record.resource(), "could not restart " + record.name() + ": " + message(e)));
+        }
     }
 
     private void awaitPort(String ip, int port, Duration timeout) throws Exception {

@@ -42,6 +42,8 @@ public final class EtcdRole implements ClusterRole {
     static final String PKI_DIR = "/etc/etcd/pki";
     /** How long one probe of a member's health may take when judging quorum. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    /** A serving member answers its status at once; a stuck one accepts the connection and never answers. */
+    private static final Duration STUCK_PROBE_TIMEOUT = Duration.ofMillis(500);
     /**
      * How long a removal waits for enough voters to answer before it is refused: a busy machine or a leader election
      * can make a probe miss, and a real loss of quorum does not pass in seconds.
@@ -152,6 +154,29 @@ public final class EtcdRole implements ClusterRole {
                 gateway.promote(member.get().id());
             }
         }
+    }
+
+    /**
+     * A member that its cluster counts as a voter (promoted, so it had caught up with the leader) but that answers no
+     * client request. etcd 3.4 has a member that joins from a snapshot (every join, once the cluster has taken one)
+     * wait for its first request, the one that publishes it, to be applied locally; the leader, though, may already have
+     * put that request into the very snapshot the member starts from, so the member waits out its request timeout (5 s
+     * plus two election timeouts), serving no client, before it asks again. Restarted, it serves at once.
+     */
+    @Override
+    public Optional<String> stuck(ServerRecord joined, List<ServerRecord> live) throws InterruptedException {
+        if (live.isEmpty() || joined.ip() == null) {
+            return Optional.empty();
+        }
+        try (EtcdGateway gateway = gateway(live, retry.withDeadline(Duration.ZERO))) {
+            boolean voter = gateway.tryList().flatMap(list -> list.stream().filter(m -> standsFor(m, joined)).findFirst())
+                    .map(m -> !m.learner()).orElse(false);
+            if (!voter || gateway.status(clientUrl(joined.ip()), STUCK_PROBE_TIMEOUT).isPresent()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of("it is a voting member of its cluster but answers no client; etcd would wait out its request timeout"
+                + " before it serves");
     }
 
     @Override
