@@ -42,10 +42,12 @@ class JoinFromSnapshotTest {
 
                 assertThat(r.exitCode()).as(r.toString()).isZero();
                 Map<String, Duration> joins = joinTimes(r.out());
-                System.out.println("time from admission to healthy: " + joins);
+                // Not every join from a snapshot stalls (it depends on whether the leader's snapshot already holds the
+                // member's publication), but most do: without the restart, this roll almost always has one at 7 s or more.
+                System.out.println("time from admission to healthy: " + joins + "; restarted: "
+                        + r.out().lines().filter(l -> l.contains("\"message\":\"restarted ")).count());
                 assertThat(joins).as("time from admission to healthy, per new member\n" + r.out()).hasSize(3)
                         .allSatisfy((server, took) -> assertThat(took).isLessThanOrEqualTo(LocalEtcdHerd.bound(JOIN_BOUND)));
-                assertThat(r.out()).as("at least one member joined from a snapshot and was restarted").contains("\"message\":\"restarted ");
                 herd.assertWhole(writer, "after the roll");
                 LocalEtcdHerd.assertNoWriteLost(writer, "after the roll");
             }

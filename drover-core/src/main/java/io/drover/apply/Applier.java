@@ -55,9 +55,9 @@ public final class Applier {
     static final Backoff PROVIDER_BACKOFF = Backoff.exponential(Duration.ofSeconds(1), Duration.ofSeconds(8)).withJitter();
     /**
      * How long a server that joined a live cluster may take to become healthy before its role is asked whether it is
-     * stuck: a joined etcd member normally serves within a few hundred milliseconds of its promotion.
+     * stuck: an etcd member is promoted only once it has caught up, and by then it normally serves already.
      */
-    static final Duration STUCK_AFTER = Duration.ofSeconds(1);
+    static final Duration STUCK_AFTER = Duration.ofMillis(500);
 
     private final Providers providers;
     private final StateKeeper keeper;
