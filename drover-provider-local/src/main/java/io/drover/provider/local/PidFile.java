@@ -50,12 +50,27 @@ record PidFile(long pid, Instant started) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** True if the process that wrote this file still runs (same pid and same start time). */
+    /** True if the process that wrote this file still runs (same pid and same start time, and not a zombie). */
     boolean alive() {
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
+                .filter(p -> !exited(pid))
                 .flatMap(p -> p.info().startInstant())
                 .map(started::equals)
                 .orElse(false);
+    }
+
+    /**
+     * Whether the process has exited but was not reaped yet (a zombie): the JDK still calls it alive. A killed
+     * supervisor's parent is init, which in a container may reap late or never; until it does, the server is dead.
+     */
+    private static boolean exited(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return false; // gone meanwhile (then the start time decides), or no /proc
+        }
     }
 }
