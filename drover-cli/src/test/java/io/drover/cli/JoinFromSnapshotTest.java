@@ -17,9 +17,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A member that joins a real etcd cluster from a snapshot (every join, once the cluster has taken its first one)
- * serves within seconds. etcd 3.4 loses such a member's first request, the one that publishes it, and sends it again
- * only after its request timeout, here 7 s (5 s plus two election timeouts of 1 s), during which it serves no client;
- * Drover sees the member caught up but unpublished and restarts it, which publishes it at once.
+ * serves within seconds. etcd 3.4 often has such a member wait for its own publication, which the snapshot already
+ * holds, until its request timeout, here 7 s (5 s plus two election timeouts of 1 s), serving no client meanwhile;
+ * Drover sees a voting member that answers no client and restarts it, which serves at once.
  */
 class JoinFromSnapshotTest {
     @TempDir

@@ -28,9 +28,8 @@ public interface ClusterRole {
     /**
      * Asked about a joined server that is slow to become healthy: whether the cluster shows it stuck in a way that a
      * restart of its services ends at once while waiting would take long (etcd 3.4: a member that joined from a
-     * snapshot and lost its first request, the one that publishes it, which etcd sends again only after its request
-     * timeout, 5 s plus two election timeouts). Empty when it is not stuck, or the role cannot tell; else why, for
-     * display.
+     * snapshot and waits out its request timeout before it serves, see {@link EtcdRole#stuck}). Empty when it is not
+     * stuck, or the role cannot tell; else why, for display.
      */
     default Optional<String> stuck(ServerRecord joined, List<ServerRecord> live) throws Exception {
         return Optional.empty();

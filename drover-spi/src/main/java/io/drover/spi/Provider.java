@@ -101,7 +101,7 @@ public interface Provider extends AutoCloseable {
      * Restarts a running server in place, as a reboot does: its services stop and start again from what is on its
      * disks; its name, address, tags and disks stay, and its first-boot config is not rendered again. Returns once it
      * runs again. The engine asks for it only when a restart is known to end a stall that waiting would end much later
-     * (an etcd member that joined from a snapshot and lost its first request). A provider whose servers take longer
+     * (an etcd member that joined from a snapshot and waits out a timeout before it serves). A provider whose servers take longer
      * to reboot than that wait (a cloud VM) returns false and does nothing: the default. A server that is not running
      * is an error.
      */

@@ -54,23 +54,10 @@ record PidFile(long pid, Instant started) {
     boolean alive() {
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
-                .filter(p -> !exited(pid))
+                // A killed supervisor's parent is init, which in a container may reap late or never: a zombie is dead.
+                .filter(p -> ProcStat.of(pid).map(st -> !st.exited()).orElse(true))
                 .flatMap(p -> p.info().startInstant())
                 .map(started::equals)
                 .orElse(false);
-    }
-
-    /**
-     * Whether the process has exited but was not reaped yet (a zombie): the JDK still calls it alive. A killed
-     * supervisor's parent is init, which in a container may reap late or never; until it does, the server is dead.
-     */
-    private static boolean exited(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
-            char state = stat.charAt(stat.lastIndexOf(')') + 2);
-            return state == 'Z' || state == 'X';
-        } catch (IOException | RuntimeException e) {
-            return false; // gone meanwhile (then the start time decides), or no /proc
-        }
     }
 }

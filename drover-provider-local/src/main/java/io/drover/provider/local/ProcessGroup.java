@@ -39,7 +39,7 @@ final class ProcessGroup {
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path proc : procs.toList()) {
                 String name = proc.getFileName().toString();
-                if (!name.chars().allMatch(Character::isDigit) || groupOf(proc) != pgid) {
+                if (!name.chars().allMatch(Character::isDigit) || groupOf(Long.parseLong(name)) != pgid) {
                     continue;
                 }
                 ProcessHandle.of(Long.parseLong(name))
@@ -93,17 +93,8 @@ final class ProcessGroup {
         }
     }
 
-    /**
-     * Field 5 of {@code /proc/PID/stat}, after the parenthesised command name (which may contain anything); -1 for
-     * zombies, which are dead already and only wait for their parent.
-     */
-    private static long groupOf(Path proc) {
-        try {
-            String stat = Files.readString(proc.resolve("stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return fields[0].equals("Z") || fields[0].equals("X") ? -1 : Long.parseLong(fields[2]);
-        } catch (IOException | RuntimeException e) {
-            return -1; // gone meanwhile
-        }
+    /** The process group of a live process; -1 for one that has exited (a zombie only waits for its parent) or is gone. */
+    private static long groupOf(long pid) {
+        return ProcStat.of(pid).filter(st -> !st.exited()).map(ProcStat::group).orElse(-1L);
     }
 }

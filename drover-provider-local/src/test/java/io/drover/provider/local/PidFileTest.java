@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +23,7 @@ class PidFileTest {
             PidFile file = new PidFile(pid, ProcessHandle.of(pid).orElseThrow().info().startInstant().orElseThrow());
             assertThat(file.alive()).as("while it runs").isTrue();
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> state(pid) == 'Z');
+            await().atMost(Duration.ofSeconds(20)).until(() -> ProcStat.of(pid).map(ProcStat::state).orElse('?') == 'Z');
 
             assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).as("the JDK still calls it alive").contains(true);
             assertThat(file.alive()).as("exited, not reaped").isFalse();
@@ -39,14 +37,5 @@ class PidFileTest {
         PidFile self = PidFile.current();
         assertThat(self.alive()).isTrue();
         assertThat(new PidFile(self.pid(), self.started().minusSeconds(1)).alive()).as("a recycled pid").isFalse();
-    }
-
-    private static char state(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2);
-        } catch (Exception e) {
-            return '?';
-        }
     }
 }
