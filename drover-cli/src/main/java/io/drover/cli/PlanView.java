@@ -36,6 +36,7 @@ final class PlanView {
                         + plan.clusters().get(c.cluster()).provider() + "', create before destroy";
                 case DELETE -> style.red(line) + server + "  will be destroyed";
                 case ADOPT -> style.cyan(line) + server + "  will be adopted into the state";
+                case AWAIT -> style.cyan(line) + server + "  will be waited for, not replaced";
                 case NO_OP -> line;
             };
             out.println(text + style.dim("  (" + c.reason().text() + ")"));
@@ -52,6 +53,7 @@ final class PlanView {
         return plan.count(Action.CREATE) + " to create, " + plan.count(Action.REPLACE) + " to replace, "
                 + (plan.count(Action.MIGRATE) > 0 ? plan.count(Action.MIGRATE) + " to migrate, " : "")
                 + plan.count(Action.DELETE) + " to destroy" + (plan.count(Action.ADOPT) > 0 ? ", " + plan.count(Action.ADOPT) + " to adopt" : "")
+                + (plan.count(Action.AWAIT) > 0 ? ", " + plan.count(Action.AWAIT) + " still starting" : "")
                 + ", " + plan.count(Action.NO_OP) + " unchanged.";
     }
 

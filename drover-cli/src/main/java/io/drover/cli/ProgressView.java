@@ -70,6 +70,7 @@ final class ProgressView implements EventSink {
             case "replace" -> "replacing";
             case "destroy" -> "destroying";
             case "adopt" -> "adopting";
+            case "wait for" -> "waiting for";
             default -> verb;
         };
     }
@@ -80,6 +81,7 @@ final class ProgressView implements EventSink {
             case "replace" -> "replaced";
             case "destroy" -> "destroyed";
             case "adopt" -> "adopted";
+            case "wait for" -> "healthy:";
             default -> verb;
         };
     }

@@ -73,7 +73,10 @@ public final class Applier {
     private final Retry providerRetry;
     private final Map<String, Integer> generations = new ConcurrentHashMap<>();
     private Map<String, ClusterTemplate> templates = Map.of();
-    /** Servers the plan found not serving: never counted as live members, whatever the state says. */
+    /**
+     * Servers the plan found not serving: never counted as live members, whatever the state says, unless this apply
+     * saw them become healthy (a server it waited for).
+     */
     private Set<String> unsound = Set.of();
 
     /**
@@ -177,7 +180,8 @@ public final class Applier {
 
     public ApplyResult apply(Plan plan) throws Exception {
         templates = plan.clusters();
-        unsound = plan.unsound();
+        unsound = ConcurrentHashMap.newKeySet();
+        unsound.addAll(plan.unsound());
         plan.prior().servers().forEach(this::noteGeneration);
         plan.changes().stream().filter(c -> c.before() != null).forEach(c -> noteGeneration(c.before()));
         // The refreshed state first: adopted servers and newly generated secrets are recorded before any step.
@@ -283,8 +287,10 @@ public final class Applier {
         // Clean-up first: duplicates, failed creates and records of vanished servers (one at a time for membership).
         List<Step> cleanups = chain(graph, changes.stream().filter(c -> c.stage() == Change.Stage.CLEANUP).toList(), null, serial, steps);
         List<Change> launches = changes.stream().filter(c -> c.stage() == Change.Stage.ROLL).toList();
+        // Not while servers of a killed run are still starting: the new ones join them once they serve.
+        boolean awaiting = changes.stream().anyMatch(c -> c.action() == Action.AWAIT);
         boolean bootstrap = serial && !launches.isEmpty() && launches.stream().allMatch(c -> c.action() == Action.CREATE)
-                && soundServers(plan, template.name()) == 0;
+                && soundServers(plan, template.name()) == 0 && !awaiting;
         ClusterRole.Bootstrap members = bootstrap ? reserve(template, launches) : null;
         boolean allNew = launches.stream().allMatch(c -> c.action() == Action.CREATE);
         int batch = serial ? 1 : allNew ? Integer.MAX_VALUE : Math.max(1, template.cluster().maxUnavailable());
@@ -428,6 +434,7 @@ public final class Applier {
                 }
             }
             case DELETE -> retire(change, before, true);
+            case AWAIT -> awaitStarting(change);
             default -> {}
         }
         events.emit(new Event.Finished(change.resource(), change.action(), created != null ? created : before == null ? null : before.name(),
@@ -493,6 +500,20 @@ public final class Applier {
         role.admit(record, live);
         awaitHealthy(template, record, role, live);
         return record;
+    }
+
+    /**
+     * Waits for a server a killed run created, for what is left of its start timeout (a health interval at least, so
+     * that a plan made just before the deadline still looks once): healthy, it counts from now on like any member.
+     */
+    private void awaitStarting(Change change) throws Exception {
+        ClusterTemplate template = requireTemplate(change);
+        ServerRecord record = change.before();
+        HealthCheck check = template.cluster().health();
+        Instant deadline = record.createdAt() == null ? clock.instant() : record.createdAt().plus(check.startTimeout());
+        Duration left = Duration.between(clock.instant(), deadline);
+        awaitHealthy(template, record, ClusterRole.PLAIN, List.of(), left.compareTo(check.interval()) < 0 ? check.interval() : left);
+        unsound.remove(record.name());
     }
 
     /** A provider call, tried again after retryable failures (see {@link #PROVIDER_ATTEMPTS}); the last failure is thrown. */
@@ -575,6 +596,11 @@ public final class Applier {
      * (when it can do that quicker than the stall lasts).
      */
     private void awaitHealthy(ClusterTemplate template, ServerRecord record, ClusterRole role, List<ServerRecord> live) throws Exception {
+        awaitHealthy(template, record, role, live, template.cluster().health().startTimeout());
+    }
+
+    private void awaitHealthy(ClusterTemplate template, ServerRecord record, ClusterRole role, List<ServerRecord> live, Duration patience)
+            throws Exception {
         Cluster cluster = template.cluster();
         events.emit(new Event.Progress(record.resource(), "waiting for " + record.name() + " to become healthy"));
         Instance probe = new Instance(record.instanceId(), record.name(), record.ip(), Instance.Status.RUNNING, Map.of(), record.createdAt());
@@ -582,7 +608,7 @@ public final class Applier {
         Instant lookAt = clock.instant().plus(STUCK_AFTER);
         boolean[] looked = {live.isEmpty()};
         Duration pause = Duration.ofMillis(Math.min(200, Math.max(10, cluster.health().interval().toMillis())));
-        Optional<Health> up = Retry.until(cluster.health().startTimeout(), new Backoff(pause, pause, Backoff.Jitter.NONE))
+        Optional<Health> up = Retry.until(patience, new Backoff(pause, pause, Backoff.Jitter.NONE))
                 .withTime(clock, sleeper)
                 .poll(() -> {
                     last[0] = health.check(cluster, probe);

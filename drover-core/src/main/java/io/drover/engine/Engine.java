@@ -283,7 +283,7 @@ public final class Engine implements AutoCloseable {
         Reality reality = options.destroy()
                 ? new Reality(instances, listing.providerOf(), Map.of(), Map.of())
                 : refresh(state, listing, knownHealth);
-        Plan plan = new Planner().plan(herd, templates, state, reality, options);
+        Plan plan = new Planner(settings.clock().instant()).plan(herd, templates, state, reality, options);
         return options.heal() || options.destroy() ? plan : plan.withStrays(strays(plan));
     }
 

@@ -12,6 +12,11 @@ public enum Action {
     DELETE("-", "destroy"),
     /** A server found running but missing from the state (a crash before the state was saved) is recorded. */
     ADOPT("<=", "adopt"),
+    /**
+     * A recorded server that is still starting (created by a run that was killed before it became healthy, within its
+     * start timeout): apply waits for it instead of replacing it; a member that does not answer yet is not dead.
+     */
+    AWAIT("..", "wait for"),
     /** Nothing to do. */
     NO_OP(" ", "keep");
 

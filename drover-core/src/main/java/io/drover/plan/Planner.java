@@ -10,6 +10,7 @@ import io.drover.spi.Instance;
 import io.drover.spi.Tags;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,8 +32,20 @@ import java.util.TreeMap;
  * that was never seen healthy (tainted, or found unrecorded) must be healthy now, and a member of its cluster. The
  * best sound candidate keeps the slot; every other candidate goes first, so a slot never ends up with two servers,
  * and a server that never worked never takes the place of one that does.
+ *
+ * <p>A server a killed run created that does not answer <em>yet</em> is not dead: within its start timeout (counted
+ * from its creation) it is <em>starting</em>, and the plan waits for it ({@link Action#AWAIT}) instead of replacing it,
+ * so the run after a crash never destroys a member that a quorum may still need. Only where waiting can succeed: in an
+ * etcd cluster that has a trusted member, or whose starting members are a majority (a first bootstrap killed after
+ * its servers were created); a minority of a cluster that never formed can never elect a leader, and is started afresh.
  */
 public final class Planner {
+    private final Instant now;
+
+    /** @param now the time of the plan: servers created less than their start timeout before it are still starting */
+    public Planner(Instant now) {
+        this.now = now;
+    }
 
     /**
      * Knobs of one planning run.
@@ -52,6 +65,10 @@ public final class Planner {
         public static Options heal(Set<String> unhealthy) {
             return new Options(false, true, unhealthy);
         }
+
+        public Options withUnhealthy(Set<String> servers) {
+            return new Options(destroy, heal, servers);
+        }
     }
 
     public Plan plan(Herd herd, Map<String, ClusterTemplate> templates, State state, List<Instance> reality, Options options) {
@@ -68,13 +85,13 @@ public final class Planner {
         Set<String> tracked = new HashSet<>();
         for (ServerRecord r : state.servers()) {
             tracked.add(r.instanceId());
-            Candidate c = candidate(r.provider() == null ? r.onProvider(firstProvider) : r, byId.get(r.instanceId()), true, reality, templates);
+            Candidate c = candidate(r.provider() == null ? r.onProvider(firstProvider) : r, byId.get(r.instanceId()), true, reality, templates, now);
             slots.computeIfAbsent(address(r), k -> new ArrayList<>()).add(c);
         }
         for (Instance i : reality.instances()) {
             if (!tracked.contains(i.id())) {
                 ServerRecord found = recordOf(i).onProvider(reality.providerOf().getOrDefault(i.id(), firstProvider));
-                slots.computeIfAbsent(address(found), k -> new ArrayList<>()).add(candidate(found, i, false, reality, templates));
+                slots.computeIfAbsent(address(found), k -> new ArrayList<>()).add(candidate(found, i, false, reality, templates, now));
             }
         }
         if (!options.destroy()) {
@@ -84,7 +101,8 @@ public final class Planner {
                 }
             }
         }
-        Set<String> freshStart = options.destroy() ? Set.of() : neverFormed(slots, templates, reality);
+        Set<String> waiting = options.destroy() ? Set.of() : worthWaitingFor(slots, templates);
+        Set<String> freshStart = options.destroy() ? Set.of() : neverFormed(slots, templates, reality, waiting);
         State prior = state;
         Set<String> unsound = new HashSet<>();
         List<Change> changes = new ArrayList<>();
@@ -101,7 +119,7 @@ public final class Planner {
             if (freshStart.contains(address.cluster())) {
                 changes.addAll(startAfresh(address, template, e.getValue()));
             } else {
-                changes.addAll(decide(address, template, e.getValue(), options));
+                changes.addAll(decide(address, template, e.getValue(), options, waiting.contains(address.cluster())));
             }
         }
         Set<String> removed = new LinkedHashSet<>();
@@ -115,7 +133,8 @@ public final class Planner {
         return new Plan(herd.name(), prior, changes, templates, List.copyOf(removed), options.destroy(), unsound);
     }
 
-    private static Candidate candidate(ServerRecord r, Instance instance, boolean recorded, Reality reality, Map<String, ClusterTemplate> templates) {
+    private static Candidate candidate(ServerRecord r, Instance instance, boolean recorded, Reality reality, Map<String, ClusterTemplate> templates,
+            Instant now) {
         boolean running = instance != null && (instance.status() == Instance.Status.RUNNING
                 || (recorded && instance.status() == Instance.Status.BUILDING));
         Health health = instance == null ? null : reality.health().get(instance.id());
@@ -125,7 +144,41 @@ public final class Planner {
         boolean trusted = recorded && !r.tainted();
         boolean sound = running && counted && (trusted || (health != null && health.isUp()));
         boolean drifted = running && instance.drifted().isPresent();
-        return new Candidate(r, instance, recorded, sound, drifted, standing);
+        // Known to its cluster as a learner or not at all, it is not merely slow: something went wrong while it joined.
+        boolean mayVote = standing == null || standing == Membership.Standing.VOTER;
+        boolean starting = recorded && r.tainted() && running && !sound && !drifted && mayVote && withinStartTimeout(r, templates, now);
+        return new Candidate(r, instance, recorded, sound, drifted, standing, starting);
+    }
+
+    private static boolean withinStartTimeout(ServerRecord r, Map<String, ClusterTemplate> templates, Instant now) {
+        ClusterTemplate t = templates.get(r.cluster());
+        return t != null && r.createdAt() != null && now.isBefore(r.createdAt().plus(t.cluster().health().startTimeout()));
+    }
+
+    /**
+     * Clusters whose starting servers are worth waiting for: any cluster without membership; an etcd cluster with a
+     * trusted or sound member (the starting one joins it); or one whose starting members are a majority of its size,
+     * enough to elect a leader among themselves.
+     */
+    private static Set<String> worthWaitingFor(Map<SlotAddress, List<Candidate>> slots, Map<String, ClusterTemplate> templates) {
+        Map<String, Integer> startingSlots = new HashMap<>();
+        Set<String> formed = new HashSet<>();
+        slots.forEach((address, candidates) -> {
+            if (candidates.stream().anyMatch(Candidate::starting)) {
+                startingSlots.merge(address.cluster(), 1, Integer::sum);
+            }
+            if (candidates.stream().anyMatch(c -> c.sound || (c.recorded && !c.record.tainted()))) {
+                formed.add(address.cluster());
+            }
+        });
+        Set<String> waiting = new HashSet<>();
+        for (ClusterTemplate t : templates.values()) {
+            int starting = startingSlots.getOrDefault(t.name(), 0);
+            if (starting > 0 && (t.cluster().role() != Role.ETCD || formed.contains(t.name()) || starting >= t.cluster().size() / 2 + 1)) {
+                waiting.add(t.name());
+            }
+        }
+        return waiting;
     }
 
     /**
@@ -133,7 +186,8 @@ public final class Planner {
      * member is tainted (none was ever healthy, so none holds acknowledged data). They are started afresh, all members at once, instead of having
      * new members join a cluster that does not exist.
      */
-    private static Set<String> neverFormed(Map<SlotAddress, List<Candidate>> slots, Map<String, ClusterTemplate> templates, Reality reality) {
+    private static Set<String> neverFormed(Map<SlotAddress, List<Candidate>> slots, Map<String, ClusterTemplate> templates, Reality reality,
+            Set<String> waiting) {
         Map<String, Boolean> formed = new HashMap<>();
         Map<String, Boolean> anyRecorded = new HashMap<>();
         slots.forEach((address, candidates) -> {
@@ -149,8 +203,9 @@ public final class Planner {
         Set<String> fresh = new HashSet<>();
         for (ClusterTemplate t : templates.values()) {
             // A member list answered means a cluster exists, whatever the health checks said: never start afresh then.
+            // Nor while its members are still starting: they may be forming it right now.
             if (t.cluster().role() == Role.ETCD && anyRecorded.getOrDefault(t.name(), false) && !formed.getOrDefault(t.name(), false)
-                    && !reality.membership().containsKey(t.name())) {
+                    && !reality.membership().containsKey(t.name()) && !waiting.contains(t.name())) {
                 fresh.add(t.name());
             }
         }
@@ -168,7 +223,8 @@ public final class Planner {
         return changes;
     }
 
-    private static List<Change> decide(SlotAddress address, ClusterTemplate template, List<Candidate> candidates, Options options) {
+    private static List<Change> decide(SlotAddress address, ClusterTemplate template, List<Candidate> candidates, Options options,
+            boolean waitForStarting) {
         List<Change> changes = new ArrayList<>();
         if (template == null || address.slot() >= template.cluster().size()) {
             if (options.heal()) {
@@ -191,6 +247,12 @@ public final class Planner {
             return c != 0 ? c : Integer.compare(a.record.generation(), b.record.generation());
         };
         Candidate best = candidates.stream().filter(c -> c.sound).max(keeping).orElse(null);
+        // No server of the slot serves yet, but one is still starting: it keeps the slot, and apply waits for it.
+        boolean awaiting = best == null && waitForStarting;
+        if (awaiting) {
+            best = candidates.stream().filter(Candidate::starting).max(keeping).orElse(null);
+            awaiting = best != null;
+        }
         Candidate replaced = best != null ? null : candidates.stream().filter(c -> c.recorded)
                 .max((a, b) -> Integer.compare(a.record.generation(), b.record.generation())).orElse(null);
         for (Candidate c : candidates) {
@@ -200,7 +262,11 @@ public final class Planner {
         }
         boolean etcd = template.cluster().role() == Role.ETCD;
         if (best != null) {
-            Reason why = whyReplace(best, template, options);
+            if (awaiting) {
+                changes.add(new Change(Action.AWAIT, address, Reason.STARTING, best.record, false, false, Stage.CLEANUP, best.record.digest()));
+            }
+            // Failed checks of a server that is still starting say nothing yet: it is given its start timeout.
+            Reason why = whyReplace(best, template, awaiting ? options.withUnhealthy(Set.of()) : options);
             if (why == Reason.PROVIDER_CHANGED) {
                 changes.add(new Change(Action.MIGRATE, address, why, best.record, true, true, Stage.ROLL, desired));
             } else if (why != null) {
@@ -210,6 +276,8 @@ public final class Planner {
                 changes.add(new Change(Action.REPLACE, address, why, best.record, createFirst, true, Stage.ROLL, desired));
             } else if (!best.recorded) {
                 changes.add(new Change(Action.ADOPT, address, Reason.ADOPTED, best.record, false, false, Stage.ROLL, best.record.digest()));
+            } else if (awaiting) {
+                // the wait untaints it
             } else if (best.record.tainted()) {
                 changes.add(new Change(Action.ADOPT, address, Reason.RECOVERED, best.record, false, false, Stage.ROLL, best.record.digest()));
             } else {
@@ -278,6 +346,7 @@ public final class Planner {
                 i.tag(Tags.DIGEST), i.tag(Tags.IMAGE_DIGEST), i.createdAt(), false, Map.of());
     }
 
+    /** @param starting recorded, never healthy, created within its start timeout, not ruled out by its cluster: may still come up */
     private record Candidate(ServerRecord record, Instance instance, boolean recorded, boolean sound, boolean drifted,
-            Membership.Standing standing) {}
+            Membership.Standing standing, boolean starting) {}
 }

@@ -12,6 +12,7 @@ public enum Reason {
     NOT_A_MEMBER("its cluster does not count it as a voting member"),
     FAILED_CREATE("left behind by an interrupted create"),
     NOT_RUNNING("it is not running"),
+    STARTING("still starting: created by a run that stopped before it became healthy, within its start timeout"),
     RECOVERED("healthy now: it was still starting when the last run stopped"),
     PROVIDER_CHANGED("the cluster moves to another provider"),
     NEVER_FORMED("its etcd cluster never became healthy: it is created afresh"),

@@ -29,7 +29,8 @@ class PlannerTest {
     private static final Path FILE = Path.of("drover.yaml");
     private static final Image IMAGE = new Image("host", "host", "sha256:image1");
 
-    private final Planner planner = new Planner();
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    private final Planner planner = new Planner(NOW);
 
     static Cluster cluster(String name, int size) {
         return new Cluster(name, size, Role.PLAIN, "host", 1, List.of(), EtcdOptions.DEFAULT, HealthCheck.defaultFor(Role.PLAIN),

@@ -234,10 +234,10 @@ public final class Reconciler implements AutoCloseable {
         Set<String> unhealthy = new LinkedHashSet<>();
         Map<String, Instant> firstFailure = new HashMap<>();
         for (ServerHealth s : health.values()) {
-            if (s.starting()) {
+            Cluster cluster = herd.clusters().get(s.record().cluster());
+            if (s.starting() || stillStarting(s, cluster, checked)) {
                 continue;
             }
-            Cluster cluster = herd.clusters().get(s.record().cluster());
             int before = tracker.run(s.name()).failures();
             HealthTracker.Verdict v = tracker.observe(s.name(), s.health(), cluster.health().failures(), s.gone(), checked);
             if (v.unhealthy()) {
@@ -255,6 +255,16 @@ public final class Reconciler implements AutoCloseable {
             metrics.servers(c.name(), (int) servers.stream().filter(s -> s.health().isUp()).count(), servers.size());
         }
         return new Checked(listing, health, unhealthy, firstFailure, quorumLost(herd, health, unhealthy, checked));
+    }
+
+    /**
+     * A server a killed run created that has not answered yet, within its start timeout: not failing, only starting
+     * (the plan waits for it, as apply does).
+     */
+    private static boolean stillStarting(ServerHealth s, Cluster cluster, Instant now) {
+        ServerRecord r = s.record();
+        return r.tainted() && !s.gone() && !s.health().isUp() && r.createdAt() != null
+                && now.isBefore(r.createdAt().plus(cluster.health().startTimeout()));
     }
 
     /** Plans from what the pass found and, under the state lock, carries out the replacements that are due. */
@@ -407,7 +417,7 @@ public final class Reconciler implements AutoCloseable {
     private Plan prepare(Herd herd, Plan plan, Set<String> quorumLost, Instant now) {
         Set<String> hold = new HashSet<>(quorumLost);
         for (Change c : plan.changes()) {
-            if (c.isNoOp() || c.action() == Action.ADOPT) {
+            if (c.isNoOp() || c.action() == Action.ADOPT || c.action() == Action.AWAIT) {
                 continue;
             }
             Optional<Duration> wait = tracker.backoff(c.resource(), now);
@@ -418,8 +428,11 @@ public final class Reconciler implements AutoCloseable {
         }
         List<Change> changes = new ArrayList<>();
         for (Change c : plan.changes()) {
-            if (hold.contains(c.cluster()) && !c.isNoOp()) {
-                continue; // nothing for this cluster this pass
+            if (c.action() == Action.AWAIT) {
+                continue; // a server still starting: a later pass adopts it once healthy, or replaces it after its start timeout
+            }
+            if (hold.contains(c.cluster()) && !c.isNoOp() && c.action() != Action.ADOPT) {
+                continue; // nothing for this cluster this pass, but recording a member found healthy changes nothing out there
             }
             changes.add(c);
         }
@@ -438,7 +451,10 @@ public final class Reconciler implements AutoCloseable {
             if (c.role() != Role.ETCD) {
                 continue;
             }
-            List<ServerHealth> members = HealthChecks.ofCluster(health, c.name()).stream().filter(s -> !s.record().tainted()).toList();
+            // A server never seen healthy is not counted (it may be a learner, or never have started), unless it
+            // answers now: then it is a member that a killed run was still waiting for, and it votes.
+            List<ServerHealth> members = HealthChecks.ofCluster(health, c.name()).stream()
+                    .filter(s -> !s.record().tainted() || s.health().isUp()).toList();
             long down = members.stream().filter(s -> !s.starting() && unhealthy.contains(s.name())).count();
             boolean tooFewUp = !members.isEmpty() && members.size() - down < members.size() / 2 + 1;
             QuorumWatch.Verdict v = quorumWatch.observe(c.name(), tooFewUp, QuorumWatch.electionGrace(c), now);
