@@ -43,6 +43,16 @@ class HerdLoaderProblemsTest {
     static Stream<Case> herdProblems() {
         return Stream.of(
                 new Case("yamlSyntaxError", "herd: t\nclusters: [\n", "3:1", "YAML syntax error"),
+                // The line out of place, not where the parser gave up (the line after a dedented key).
+                new Case("keyDedentedOutOfItsBlock", "herd: t\nclusters:\n  app:\n    size: 1\n  image: host\n    role: plain\n", "5:3",
+                        "'image: host' is indented 2 spaces, out of line with 'size:' at 4:5 (indent it like the keys of its block"),
+                new Case("keyBetweenTwoIndentations", "herd: t\nclusters:\n  app:\n    size: 1\n   image: host\n", "5:4",
+                        "'image: host' is indented 3 spaces, out of line with 'size:' at 4:5"),
+                new Case("keyIndentedUnderAValue", "herd: t\nclusters:\n  app:\n    size: 1\n      image: host\n", "5:7",
+                        "'image: host' is indented 6 spaces, deeper than 'size:' at 4:5, which holds a value already"),
+                new Case("listItemKeyDedented", "herd: t\nclusters:\n  app:\n    size: 1\n    image: host\n    firstBoot:\n      passwd:\n"
+                        + "        users:\n          - name: core\n           shell: /bin/sh\n", "10:12",
+                        "'shell: /bin/sh' is indented 11 spaces, out of line with 'name:' at 9:13"),
                 new Case("topLevelNotAMap", "- herd\n- clusters\n", "1:1", "must be a map of keys"),
                 new Case("unknownTopLevelKeyWithSuggestion", top("variabels: {a: b}\n"), "4:1", "did you mean 'variables'?"),
                 new Case("unknownClusterKeyWithSuggestion", app("sizee: 2\n"), "6:5", "unknown key 'sizee' in cluster 'app'"),
