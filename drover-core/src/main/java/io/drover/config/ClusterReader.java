@@ -267,6 +267,7 @@ final class ClusterReader {
                     }
                 }
             }
+            new EtcdFlagRules(problems).check(flags, flagMap.entries());
         }
         return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container);
     }

@@ -277,10 +277,39 @@ public final class HerdLoader {
                 }
                 String value = variable.value() instanceof YamlScalar s && s.isNull() ? "" : MapReader.asText(variable.value(), variable.key(), problems);
                 if (value != null) {
-                    variables.put(variable.key(), value);
+                    variables.put(variable.key(), literal(variable, value));
                 }
             }
             return variables;
+        }
+
+        /**
+         * A variable's value is used as written, never resolved (as Terraform refuses references in a variable's
+         * default): a {@code ${} in it would reach servers as those two characters, so it is refused, and {@code $${}
+         * writes a literal {@code ${} as in templates.
+         */
+        private String literal(Entry variable, String value) {
+            if (!value.contains("${")) {
+                return value;
+            }
+            StringBuilder out = new StringBuilder(value.length());
+            for (int i = 0; i < value.length(); i++) {
+                if (value.startsWith("$${", i)) {
+                    out.append("${");
+                    i += 2;
+                } else if (value.startsWith("${", i)) {
+                    int end = value.indexOf('}', i);
+                    String written = end < 0 ? "${" : value.substring(i, end + 1);
+                    problems.add(((YamlScalar) variable.value()).positionOf(i, lines), "variable '" + variable.key() + "' holds '"
+                            + Problems.shown(written.length() > 40 ? written.substring(0, 37) + "..." : written)
+                            + "', but a variable's value is used as written: references in it are not resolved",
+                            "write $" + written + " for a literal " + written + ", or write the reference where the variable is used");
+                    return value;
+                } else {
+                    out.append(value.charAt(i));
+                }
+            }
+            return out.toString();
         }
 
         private Map<String, Output> outputs(MapReader top, References references) {

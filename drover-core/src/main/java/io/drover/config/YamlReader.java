@@ -13,6 +13,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
@@ -223,6 +224,10 @@ final class YamlReader {
     private Problem syntaxProblem(JacksonException e) {
         if (e.getCause() instanceof MarkedYamlEngineException yaml && yaml.getProblemMark().isPresent()) {
             var mark = yaml.getProblemMark().get();
+            Optional<Problem> misplaced = Indentation.misplaced(file, lines, mark.getLine() + 1);
+            if (misplaced.isPresent()) {
+                return misplaced.get();
+            }
             String context = yaml.getContext() == null ? "" : yaml.getContext();
             var started = yaml.getContextMark();
             if (started.isPresent() && started.get().getLine() != mark.getLine()) {

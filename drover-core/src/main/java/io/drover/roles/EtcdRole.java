@@ -151,7 +151,19 @@ public final class EtcdRole implements ClusterRole {
                         + " is not a member (someone removed it while it started)");
             }
             if (member.get().learner()) {
-                gateway.promote(member.get().id());
+                try {
+                    gateway.promote(member.get().id());
+                } catch (EtcdException e) {
+                    // It never caught up (it died at start, or never started): as a learner it counts for nothing, but
+                    // left in the list it would be one more member to remove before the next add, and etcd still
+                    // dials it. Removing a learner cannot cost quorum.
+                    try {
+                        gateway.remove(member.get().id());
+                    } catch (EtcdException removal) {
+                        e.addSuppressed(removal); // the end of the next apply removes it (see verify)
+                    }
+                    throw e;
+                }
             }
         }
     }

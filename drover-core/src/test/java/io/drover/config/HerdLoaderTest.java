@@ -379,6 +379,25 @@ class HerdLoaderTest {
     }
 
     @Test
+    void aDoubledDollarInAVariableWritesALiteralReferenceAndAnEtcdFlagInGosHexFormIsAccepted() throws Exception {
+        Herd herd = loader.parse("""
+                herd: t
+                variables:
+                  script: 'echo $${HOME} costs $5'
+                clusters:
+                  kv:
+                    size: 1
+                    role: etcd
+                    image: host
+                    etcd:
+                      flags: {heartbeat-interval: 0x64, election-timeout: 500}
+                """, Path.of("drover.yaml"));
+
+        assertThat(herd.variables()).containsEntry("script", "echo ${HOME} costs $5");
+        assertThat(herd.clusters().get("kv").etcd().flags()).containsEntry("heartbeat-interval", "0x64");
+    }
+
+    @Test
     void missingFileIsAProblemNamingTheFile() {
         Path missing = dir.resolve("nope.yaml");
 

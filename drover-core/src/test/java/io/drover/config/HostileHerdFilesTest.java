@@ -135,7 +135,7 @@ class HostileHerdFilesTest {
         for (int i = 0; i < 5000; i++) {
             yaml.append("  v").append(i).append(": value-").append(i).append('\n');
         }
-        yaml.append("  long: \"").append("a${x}b".repeat(50_000)).append("\"\n");
+        yaml.append("  long: \"").append("a$${x}b".repeat(50_000)).append("\"\n");
         yaml.append("outputs:\n  long: \"").append("${var.v1}/".repeat(30_000)).append("\"\nclusters:\n");
         yaml.append("  flow: {size: 1, image: host, dependsOn: [").append("c1, ".repeat(150_000)).append("c1]}\n");
         yaml.append("  deep: {size: 1, image: host, provider: ").append("{a: ".repeat(400)).append('1').append("}".repeat(400)).append("}\n");

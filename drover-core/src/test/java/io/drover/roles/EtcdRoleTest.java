@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import io.drover.testkit.EtcdServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EtcdRoleTest {
     private static final Cluster CLUSTER = new Cluster("etcd", 3, Role.ETCD, "host", 1, List.of(),
@@ -28,6 +30,28 @@ class EtcdRoleTest {
 
     private static String env(FirstBoot fb) {
         return fb.files().stream().filter(f -> f.path().equals(EtcdRole.ENV_FILE)).map(FileEntry::contents).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aLearnerThatNeverStartsIsRemovedWhenItsPromotionFails(@TempDir Path dir) throws Exception {
+        try (EtcdServer etcd = EtcdServer.start(dir)) {
+            int clientPort = java.net.URI.create(etcd.endpoint()).getPort();
+            Cluster plain = new Cluster("etcd", 3, Role.ETCD, "host", 1, List.of(), new EtcdOptions(clientPort, 2380, Map.of(), false, null),
+                    HealthCheck.defaultFor(Role.ETCD), FirstBoot.EMPTY, Map.of(), true, SourcePosition.unknown(Path.of("drover.yaml")));
+            EtcdRole role = new EtcdRole("h", plain, Duration.ofSeconds(1), null);
+            // The test server's only member, "state", stands for the live server.
+            ServerRecord live = new ServerRecord("etcd[0]", "etcd", 0, 1, "state", "state", "127.0.0.1", "sha256:x", "sha256:i",
+                    Instant.EPOCH, false, Map.of());
+            ServerRecord joined = new ServerRecord("etcd[1]", "etcd", 1, 1, "etcd-1-1", "etcd-1-1", "127.0.0.2", "sha256:x", "sha256:i",
+                    Instant.EPOCH, true, Map.of());
+            role.join(new Endpoint(joined.name(), joined.ip()), new ClusterRole.Peers(List.of(live), null, List.of(live)));
+            assertThat(role.membership(List.of(live)).orElseThrow().members()).hasSize(2);
+
+            // Nothing ever starts at 127.0.0.2: the learner never catches up.
+            assertThatThrownBy(() -> role.admit(joined, List.of(live))).isInstanceOf(EtcdException.class);
+
+            assertThat(role.membership(List.of(live)).orElseThrow().members()).extracting(m -> m.name()).containsExactly("state");
+        }
     }
 
     @Test
