@@ -2,6 +2,7 @@ package io.drover.cli;
 
 import io.drover.plan.Action;
 import io.drover.plan.Change;
+import io.drover.plan.IdentityDiff;
 import io.drover.plan.Plan;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -40,6 +41,7 @@ final class PlanView {
                 case NO_OP -> line;
             };
             out.println(text + style.dim("  (" + c.reason().text() + ")"));
+            diffLines(c.diff(), style, out);
         }
         for (Plan.StrayCluster stray : plan.strays()) {
             out.println(style.red(String.format("%3s", Action.DELETE.symbol()) + " " + stray.cluster()) + "  its resources on provider '"
@@ -47,6 +49,51 @@ final class PlanView {
         }
         out.println();
         out.println(style.bold("Plan: " + summary(plan)));
+    }
+
+    /** What changed, one field a line under its change, as Terraform shows it. */
+    private static void diffLines(IdentityDiff diff, Style style, PrintStream out) {
+        switch (diff) {
+            case IdentityDiff.None none -> { }
+            case IdentityDiff.Known known when known.fields().isEmpty() ->
+                    out.println("        " + style.dim("(nothing in the herd file changed: inputs kept in the state did, e.g. the etcd CA)"));
+            case IdentityDiff.Known known -> {
+                for (IdentityDiff.Field f : known.fields()) {
+                    String line = "      " + f.symbol() + " " + f.describe();
+                    out.println(switch (f.symbol()) {
+                        case "+" -> style.green(line);
+                        case "-" -> style.red(line);
+                        default -> style.yellow(line);
+                    });
+                }
+            }
+            case IdentityDiff.Unknown unknown -> out.println("        " + style.dim("(what changed is unknown: " + unknown.why() + ")"));
+        }
+    }
+
+    /** The {@code diff} field of a change in {@code plan --json}, null when there is nothing to show. */
+    private static Map<String, Object> diffJson(IdentityDiff diff) {
+        return switch (diff) {
+            case IdentityDiff.None none -> null;
+            case IdentityDiff.Known known -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("known", true);
+                m.put("fields", known.fields().stream().map(f -> {
+                    Map<String, Object> field = new LinkedHashMap<>();
+                    field.put("path", f.path());
+                    field.put("before", f.before());
+                    field.put("after", f.after());
+                    return field;
+                }).toList());
+                yield m;
+            }
+            case IdentityDiff.Unknown unknown -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("known", false);
+                m.put("why", unknown.why());
+                yield m;
+            }
+        };
     }
 
     static String summary(Plan plan) {
@@ -80,6 +127,7 @@ final class PlanView {
             }
             m.put("currentDigest", c.before() == null ? null : c.before().digest());
             m.put("desiredDigest", c.desiredDigest());
+            m.put("diff", diffJson(c.diff()));
             changes.add(m);
         }
         root.put("changes", changes);

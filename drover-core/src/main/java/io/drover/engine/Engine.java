@@ -391,7 +391,8 @@ public final class Engine implements AutoCloseable {
             EtcdPki pki = pkis.pki(c, state);
             // The CA is part of every member's identity: a new CA means new members, rolled one at a time.
             Map<String, String> extra = pki == null ? Map.of() : pki.identity();
-            templates.put(c.name(), new ClusterTemplate(c, provider, image, Identity.digest(herd, c, image, extra)));
+            templates.put(c.name(), new ClusterTemplate(c, provider, image, Identity.digest(herd, c, image, extra),
+                    Identity.facts(herd, c, image, extra)));
         }
         return templates;
     }
@@ -426,7 +427,7 @@ public final class Engine implements AutoCloseable {
         synchronized (listed) {
             listed.clear(); // servers change: heal's next pass must see them as they are
         }
-        State prior = plan.destroy() ? plan.prior().markDestroyed() : plan.prior().withApplied(applied(herd.source()));
+        State prior = plan.destroy() ? plan.prior().markDestroyed() : plan.prior().withApplied(applied(herd.source(), plan));
         Plan recorded = plan.withPrior(prior);
         StateKeeper keeper = new StateKeeper(store, prior);
         Map<String, ClusterRole> roles = new HashMap<>();
@@ -448,6 +449,12 @@ public final class Engine implements AutoCloseable {
             State withOutputs = keeper.update(s -> s.withOutputs(outputs(s)));
             return new ApplyResult(withOutputs, result.done(), result.failures(), result.skipped());
         }
+    }
+
+    /** What the state records as applying {@code plan}: the herd's source, and what its identities cover (plan shows diffs from it). */
+    private static AppliedHerd applied(HerdSource source, Plan plan) {
+        AppliedHerd applied = applied(source);
+        return applied == null ? null : applied.withIdentities(io.drover.plan.IdentityDiffs.toRecord(plan));
     }
 
     /** What the state records as applied: the herd's source text and local files, with a digest. */

@@ -15,10 +15,11 @@ import java.util.Objects;
  *     cluster goes, or never formed)
  * @param stage when the change runs relative to the cluster's other changes
  * @param desiredDigest the identity the slot has after the change ({@code null} for a delete)
+ * @param diff for a replacement with a new identity: what changed, for display only (like the reason)
  */
 public record Change(
         Action action, SlotAddress address, Reason reason, ServerRecord before, boolean createFirst, boolean leaveCluster,
-        Stage stage, String desiredDigest) {
+        Stage stage, String desiredDigest, IdentityDiff diff) {
 
     /** The order of a cluster's changes. */
     public enum Stage {
@@ -35,6 +36,14 @@ public record Change(
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(stage, "stage");
+        diff = diff == null ? IdentityDiff.NONE : diff;
+    }
+
+    /** A change with nothing to show of what changed (see {@link IdentityDiffs} for the ones that have). */
+    public Change(
+            Action action, SlotAddress address, Reason reason, ServerRecord before, boolean createFirst, boolean leaveCluster,
+            Stage stage, String desiredDigest) {
+        this(action, address, reason, before, createFirst, leaveCluster, stage, desiredDigest, IdentityDiff.NONE);
     }
 
     public static Change create(SlotAddress address, String desiredDigest) {
@@ -63,6 +72,11 @@ public record Change(
 
     /** The same change, with the old server going first (heal: a frozen etcd member must leave before a new one joins). */
     public Change destroyFirst() {
-        return new Change(action, address, reason, before, false, leaveCluster, stage, desiredDigest);
+        return new Change(action, address, reason, before, false, leaveCluster, stage, desiredDigest, diff);
+    }
+
+    /** The same change, explained by what changed. */
+    public Change withDiff(IdentityDiff newDiff) {
+        return new Change(action, address, reason, before, createFirst, leaveCluster, stage, desiredDigest, newDiff);
     }
 }

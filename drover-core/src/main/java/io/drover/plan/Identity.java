@@ -35,6 +35,18 @@ public final class Identity {
      * @param extra further inputs a feature adds to the identity (e.g. the CA fingerprint), sorted by key
      */
     public static String digest(Herd herd, Cluster cluster, Image image, Map<String, String> extra) {
+        return sha256(CANONICAL.writeValueAsBytes(inputs(herd, cluster, image, extra)));
+    }
+
+    /**
+     * What {@link #digest} covers, flattened for people: {@code etcd.flags.election-timeout -> 1000}. Computed from the
+     * same inputs as the digest, so two digests that differ always differ here too (plan shows what changed).
+     */
+    public static Map<String, String> facts(Herd herd, Cluster cluster, Image image, Map<String, String> extra) {
+        return IdentityFacts.flatten(CANONICAL.valueToTree(inputs(herd, cluster, image, extra)));
+    }
+
+    private static Map<String, Object> inputs(Herd herd, Cluster cluster, Image image, Map<String, String> extra) {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("format", 1);
         input.put("image", image.digest());
@@ -52,7 +64,7 @@ public final class Identity {
         }
         input.put("firstBoot", cluster.firstBoot().mapStrings(s -> staticPart(herd, s)));
         input.put("extra", new TreeMap<>(extra));
-        return sha256(CANONICAL.writeValueAsBytes(input));
+        return input;
     }
 
     private static String staticPart(Herd herd, String text) {

@@ -130,7 +130,9 @@ public final class Planner {
                 }
             }
         }
-        return new Plan(herd.name(), prior, changes, templates, List.copyOf(removed), options.destroy(), unsound);
+        // What changed is only explained here, after every decision: apply never reads it.
+        return new Plan(herd.name(), prior, IdentityDiffs.explain(changes, state, templates), templates, List.copyOf(removed),
+                options.destroy(), unsound);
     }
 
     private static Candidate candidate(ServerRecord r, Instance instance, boolean recorded, Reality reality, Map<String, ClusterTemplate> templates,

@@ -144,20 +144,36 @@ final class StateReader {
         String text = null;
         Map<String, String> localFiles = Map.of();
         String digest = null;
+        Map<String, Map<String, String>> identities = new LinkedHashMap<>();
         for (String field; (field = p.nextName()) != null; ) {
             p.nextToken();
             switch (field) {
                 case "text" -> text = string(field);
                 case "localFiles" -> localFiles = strings(field);
                 case "digest" -> digest = string(field);
+                case "identities" -> identities = nestedStrings(field);
                 default -> p.skipChildren();
             }
         }
         try {
-            return new AppliedHerd(text, localFiles, digest);
+            return new AppliedHerd(text, localFiles, digest, identities);
         } catch (RuntimeException e) {
             throw damaged("the applied herd lacks its " + e.getMessage());
         }
+    }
+
+    /** A JSON object of objects of strings, in its order. */
+    private Map<String, Map<String, String>> nestedStrings(String what) {
+        Map<String, Map<String, String>> map = new LinkedHashMap<>();
+        if (p.currentToken() == JsonToken.VALUE_NULL) {
+            return map;
+        }
+        expect(JsonToken.START_OBJECT, what);
+        for (String key; (key = p.nextName()) != null; ) {
+            p.nextToken();
+            map.put(key, strings(what + "." + key));
+        }
+        return map;
     }
 
     /** A JSON object of strings, in its order. */

@@ -69,8 +69,8 @@ final class LiveStream implements AutoCloseable {
     }
 
     /**
-     * Serves one subscriber until it goes away or the server stops: first the events after {@code since} (what
-     * the page has not seen yet, e.g. after a reconnect), then the herd, then whatever happens.
+     * Serves one subscriber until it goes away or the server stops: first the herd, then the events after
+     * {@code since} (what the page has not seen yet, e.g. after a reconnect), then whatever happens.
      *
      * @return false when there are too many subscribers already (nothing was written)
      */
@@ -80,12 +80,13 @@ final class LiveStream implements AutoCloseable {
         }
         Subscriber s = new Subscriber(out);
         StringBuilder first = new StringBuilder("retry: 2000\n\n");
+        // The herd first, at once (a checked look follows within a tick); then the events the page has not seen.
+        first.append(message("herd", null, observer.firstLook()));
         if (since != null) {
             for (HealEvent e : feed.since(since, 1000)) {
                 first.append(message("event", e.time().toString(), e.toMap()));
             }
         }
-        first.append(message("herd", null, observer.firstLook())); // at once; a checked look follows within a tick
         subscribers.add(s);
         if (s.send(first.toString())) {
             while (!s.done.await(1, TimeUnit.SECONDS) && stop.getCount() > 0) {

@@ -262,7 +262,26 @@ public final class WebServer implements AutoCloseable {
         return values.isEmpty() ? null : values.get(0);
     }
 
-    private void asset(HttpExchange exchange, String path) throws IOException {
+    /**
+     * The page with the herd as last seen inlined, as a JSON data block the script renders before anything else: the
+     * page shows the herd at once, whatever the stream has to replay first. A data block is not run, so the policy
+     * forbidding inline script still holds; {@code <}, {@code >} and {@code &} are escaped, so no value can end it.
+     */
+    private byte[] withSnapshot(byte[] page) throws InterruptedException {
+        String json;
+        try {
+            json = mapper.writeValueAsString(observer.firstLook());
+        } catch (RuntimeException e) {
+            return page; // the stream says what went wrong
+        }
+        String safe = json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+                .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
+        return new String(page, StandardCharsets.UTF_8)
+                .replace("<!--snapshot-->", "<script type=\"application/json\" id=\"snapshot\">" + safe + "</script>")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void asset(HttpExchange exchange, String path) throws IOException, InterruptedException {
         String name = ASSETS.get(path);
         if (name == null) {
             text(exchange, 404, "no such page: " + path + "\n");
@@ -275,6 +294,9 @@ public final class WebServer implements AutoCloseable {
                 return;
             }
             body = in.readAllBytes();
+        }
+        if (name.equals("index.html")) {
+            body = withSnapshot(body);
         }
         Headers out = exchange.getResponseHeaders();
         out.set("Content-Type", switch (name.substring(name.lastIndexOf('.') + 1)) {

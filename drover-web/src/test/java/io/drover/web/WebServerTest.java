@@ -226,6 +226,39 @@ class WebServerTest {
         }
     }
 
+    @Test
+    void thePageShowsTheRecordedServersAtOnceEvenWithManyEventsToReplay() throws Exception {
+        assertThat(Chromium.installed()).as("Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)").isTrue();
+        java.util.List<io.drover.state.ServerRecord> servers = new java.util.ArrayList<>();
+        for (int slot = 0; slot < 2; slot++) {
+            servers.add(new io.drover.state.ServerRecord("web[" + slot + "]", "web", slot, 1, "web-" + slot + "-1", "gone-" + slot,
+                    "127.0.96." + (slot + 1), "sha256:d", "sha256:i", Instant.now(), false, Map.of()));
+        }
+        io.drover.state.State state = io.drover.state.State.empty("web-test");
+        for (io.drover.state.ServerRecord r : servers) {
+            state = state.with(r);
+        }
+        store.write(state.nextSerial(), io.drover.state.StateVersion.NONE);
+        // A heal that ran for a while: the last minute alone holds more events than the page keeps.
+        Instant start = Instant.now().minusSeconds(50);
+        for (int i = 0; i < 2000; i++) {
+            log.append(new HealEvent(start.plusMillis(i * 20L), HealEvent.Kind.STEP, "web", "web[" + (i % 2) + "]", null,
+                    "step " + i, null));
+        }
+        start(WebServer.Settings.loopback(0));
+        try (Chromium browser = Chromium.start(1280, 900)) {
+            browser.driver().get("http://127.0.0.1:" + server.port() + "/");
+            // The page measures itself (WebDriver calls take a second of their own on a busy machine): how long after its
+            // script started the herd was first drawn.
+            String drawnAfter = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> browser.driver().findElement(org.openqa.selenium.By.tagName("body")).getDomAttribute("data-first-render-ms"),
+                            java.util.Objects::nonNull);
+            System.out.printf("page: the herd was drawn %s ms after the page's script started%n", drawnAfter);
+            assertThat(Integer.parseInt(drawnAfter)).isLessThan(500);
+            assertThat(browser.driver().findElements(org.openqa.selenium.By.cssSelector("#servers tbody tr[data-server]"))).hasSize(2);
+        }
+    }
+
     /** Reads SSE lines until the message of this event line, and returns its data line (bounded in time by the test). */
     private static String next(BufferedReader lines, String eventLine) throws Exception {
         CompletableFuture<String> found = CompletableFuture.supplyAsync(() -> {

@@ -148,6 +148,17 @@ function eventKey(e) {
 /** Every event seen, newest first (by time: the log and the stream may deliver them in either order). */
 const timeline = [];
 
+/**
+ * Events that arrived since the timeline was last drawn: drawn together a moment later, however many a replay brings
+ * (one redraw each kept the page busy for seconds). A timer, not an animation frame: those stop in a hidden tab.
+ */
+const pending = [];
+
+function queueEvent(e) {
+  if (pending.length === 0) setTimeout(() => addEvents(pending.splice(0)), 50);
+  pending.push(e);
+}
+
 function addEvents(events) {
   let added = false;
   for (const e of events) {
@@ -192,7 +203,7 @@ function connect() {
   const source = new EventSource('/api/stream?since=60s');
   source.addEventListener('open', () => setLive('open', 'live'));
   source.addEventListener('herd', m => renderHerd(JSON.parse(m.data)));
-  source.addEventListener('event', m => addEvents([JSON.parse(m.data)]));
+  source.addEventListener('event', m => queueEvent(JSON.parse(m.data)));
   source.addEventListener('problem', m => {
     const p = document.getElementById('problems');
     p.hidden = false;
@@ -201,8 +212,15 @@ function connect() {
   source.addEventListener('error', () => setLive('connecting', 'reconnecting…')); // EventSource retries by itself
 }
 
+/** The herd as the server last saw it, inlined into the page: shown before the stream has said anything. */
+function renderSnapshot() {
+  const block = document.getElementById('snapshot');
+  if (block) renderHerd(JSON.parse(block.textContent));
+}
+
 async function main() {
-  connect(); // its first message is the herd, at once
+  renderSnapshot();
+  connect(); // its first message is the herd again, then the events of the last minute
   try {
     addEvents((await getJson('/api/events?limit=' + MAX_EVENTS)).events);
   } catch (err) {
