@@ -73,10 +73,16 @@ final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    /** The newest event about the server itself or its slot (a slot's last event may name its previous server). */
-    private static HealEvent lastEvent(Map<String, HealEvent> last, ServerHealth s) {
+    /**
+     * The newest event about the server itself or its slot. A slot's event about another server (the one it replaced:
+     * "failed a check", "replace (it is not running)") says nothing of this one, and is not shown beside it.
+     */
+    static HealEvent lastEvent(Map<String, HealEvent> last, ServerHealth s) {
         HealEvent byServer = last.get(s.name());
         HealEvent bySlot = last.get(s.record().resource());
+        if (bySlot != null && bySlot.server() != null && !bySlot.server().equals(s.name())) {
+            bySlot = null;
+        }
         if (byServer == null) {
             return bySlot;
         }

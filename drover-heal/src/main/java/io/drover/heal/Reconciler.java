@@ -206,8 +206,13 @@ public final class Reconciler implements AutoCloseable {
             lastIdle = null;
         }
         Current now = current(state);
-        Checked checked = check(now, state);
-        reportUnfilled(now.herd(), state);
+        // While another run holds the state lock (an operator's apply), the servers it replaces fail checks and its
+        // slots are briefly empty by design: heal keeps counting, but does not report them as problems.
+        boolean othersAtWork = store.lockHolder().isPresent();
+        Checked checked = check(now, state, othersAtWork);
+        if (!othersAtWork) {
+            reportUnfilled(now.herd(), state);
+        }
         return act(start, now, checked);
     }
 
@@ -224,7 +229,7 @@ public final class Reconciler implements AutoCloseable {
             Map<String, Instant> firstFailure, Set<String> quorumLost) {}
 
     /** Lists the servers (once), checks every one, and decides from the run of checks which are unhealthy. */
-    private Checked check(Current now, State state) throws Exception {
+    private Checked check(Current now, State state, boolean quiet) throws Exception {
         Herd herd = now.herd();
         // One listing per pass, reused by the plan; a cloud is asked at most once per its refresh interval.
         Engine.Listing listing = now.engine().recentList();
@@ -243,7 +248,7 @@ public final class Reconciler implements AutoCloseable {
             if (v.unhealthy()) {
                 unhealthy.add(s.name());
                 firstFailure.put(s.name(), v.firstFailure());
-            } else if (v.failures() == 1) {
+            } else if (v.failures() == 1 && !quiet) {
                 emit(event(HealEvent.Kind.FAILING, s, "failed a check: " + s.health().detail()));
             } else if (v.failures() == 0 && before > 0) {
                 emit(event(HealEvent.Kind.RECOVERED, s, "healthy again after " + before + " failed check" + (before == 1 ? "" : "s")));
