@@ -13,8 +13,13 @@ final class DroverCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** {@code drover -f FILE COMMAND} works as well as {@code drover COMMAND -f FILE}. */
-    @picocli.CommandLine.Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The herd file (default: ./drover.yaml).")
+    /**
+     * The herd file, one option for every command: picocli copies an inherited option to each subcommand, nested ones
+     * too, bound to this field, so {@code drover -f FILE state pull}, {@code drover state -f FILE pull} and
+     * {@code drover state pull -f FILE} all set it (the last one given wins). {@link HerdOptions#file()} reads it.
+     */
+    @picocli.CommandLine.Option(names = {"-f", "--file"}, paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The herd file (default: ./drover.yaml).")
     java.nio.file.Path file;
 
     /** What commands opened that must be closed when the command line has run (state store connections). */
