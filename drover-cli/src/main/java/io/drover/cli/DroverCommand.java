@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Immutable cattle servers: declare a herd in YAML, then plan, apply, destroy and heal it.")
 // The subcommands are added by Main.commandLine, only the one being run unless picocli needs them all (help).
+// A command's description: its first element is its summary in the list of commands, so one whole sentence; each
+// further element is a paragraph of whole sentences that picocli wraps to the terminal (HelpTextTest reads them all).
 final class DroverCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
