@@ -75,6 +75,13 @@ final class HealCommand implements Callable<Integer> {
             }
             if (once) {
                 HealPass pass = reconciler.once();
+                if (pass.whole()) {
+                    // Events say what changed; a healthy herd has none, and silence read as "did it check at all?"
+                    int servers = pass.health().size();
+                    String line = "herd whole: " + servers + " of " + servers + " server" + (servers == 1 ? "" : "s")
+                            + " healthy, nothing to do";
+                    print(out, style, HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, line));
+                }
                 return pass.failed() ? ExitCodes.ERROR : ExitCodes.OK;
             }
             // SIGINT/SIGTERM: let the pass in progress finish (the state is saved after every step), then exit.
