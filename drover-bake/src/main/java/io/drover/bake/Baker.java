@@ -40,6 +40,11 @@ public final class Baker {
     private final Path aptCache;
     private final BakeListener listener;
     private final Tools tools;
+    /**
+     * The digests this baker built: a base built for the image after it, or an image named after its base, is found
+     * in the store by then, and was said "up to date" right after "built".
+     */
+    private final Set<String> builtHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param aptCache a directory keeping downloaded .deb files between bakes, or {@code null} for none
@@ -69,7 +74,9 @@ public final class Baker {
     public BakedImage bake(Recipe recipe) throws BakeException {
         Optional<BakedImage> existing = stored(recipe);
         if (existing.isPresent()) {
-            listener.upToDate(recipe, existing.get());
+            if (!builtHere.contains(recipe.digest())) {
+                listener.upToDate(recipe, existing.get());
+            }
             return existing.get();
         }
         Tools.requireRoot();
@@ -92,7 +99,7 @@ public final class Baker {
             parent = stored(recipe.parent()).orElse(null);
             if (parent == null) {
                 parent = build(recipe.parent());
-            } else {
+            } else if (!builtHere.contains(recipe.parent().digest())) {
                 listener.upToDate(recipe.parent(), parent);
             }
         }
@@ -135,6 +142,7 @@ public final class Baker {
                     outputs, ImageStore.size(build), recipe.wants(ImageSpec.Format.QCOW2) ? KERNEL_COMMAND_LINE : "");
             manifest.write();
             BakedImage image = store.commit(build, manifest);
+            builtHere.add(recipe.digest());
             ok = true;
             Duration took = Duration.between(started, Instant.now());
             b.log("built in " + took.toMillis() + " ms");

@@ -39,8 +39,9 @@ final class ApplyCommand implements Callable<Integer> {
         }
         Style style = Style.detect(options.noColor);
         ProgressView progress = new ProgressView(System.out, style, options.json);
+        InterruptNotice interrupted = new InterruptNotice(progress, System.err);
         // Recorded in .drover/events.jsonl beside heal's events, for 'drover status' and the web view.
-        ApplyLog log = new ApplyLog(new EventLog(Engine.workDir(session.herd)), destroy ? "destroy" : "apply", progress);
+        ApplyLog log = new ApplyLog(new EventLog(Engine.workDir(session.herd)), destroy ? "destroy" : "apply", interrupted);
         try (StateLock lock = change.lock(session.store(), destroy ? "destroy" : "apply");
                 Engine engine = session.engine(log, new Engine.Settings(parallelism, Duration.ofSeconds(60)))) {
             Plan plan = engine.plan(destroy ? Planner.Options.DESTROY : Planner.Options.APPLY);
@@ -62,7 +63,8 @@ final class ApplyCommand implements Callable<Integer> {
             }
             log.started(plan);
             ApplyResult result;
-            try {
+            try (interrupted) {
+                interrupted.install(plan.changes().stream().filter(c -> !c.isNoOp()).count(), again(options, destroy));
                 result = engine.apply(plan);
             } catch (Exception e) {
                 log.failed(e);
@@ -87,6 +89,12 @@ final class ApplyCommand implements Callable<Integer> {
             }
             return result.ok() ? ExitCodes.OK : ExitCodes.ERROR;
         }
+    }
+
+    /** The command line that finishes an interrupted run, with the herd file when it is not the default one. */
+    private static String again(HerdOptions options, boolean destroy) {
+        String file = options.file().equals(java.nio.file.Path.of("drover.yaml")) ? "" : "-f " + options.file() + " ";
+        return "drover " + file + (destroy ? "destroy" : "apply");
     }
 
     private static boolean confirm(boolean destroy) throws Exception {

@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bake", description = {
     "Build the herd file's images (all, or those named) unless an image with the same inputs is already baked.",
-    "Images are content-addressed: the digest covers the base, the apt sources' Release files, packages, files,",
-    "steps and outputs. Needs root and mmdebstrap (qemu-utils for qcow2). See docs/bake.md."})
+    "Images are content-addressed: the digest covers the base, the apt sources' Release files, packages, files, "
+        + "steps and outputs.",
+    "Needs root and mmdebstrap (qemu-utils for qcow2). See docs/bake.md."})
 final class BakeCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;

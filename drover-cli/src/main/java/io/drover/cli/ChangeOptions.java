@@ -20,8 +20,7 @@ final class ChangeOptions {
         if (timeout == null) {
             throw new UserError("--lock-timeout: '" + lockTimeout + "' is not a duration (" + io.drover.config.Durations.HINT + ", or 0)");
         }
-        return new io.drover.state.LockWaiter().lock(store, operation, timeout,
-                holder -> System.err.println("drover: waiting for the state lock, held by " + holder.describe()));
+        return Session.lock(store, operation, timeout);
     }
 
     int parallelism() {

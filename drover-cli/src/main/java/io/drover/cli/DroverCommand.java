@@ -9,12 +9,19 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "Immutable cattle servers: declare a herd in YAML, then plan, apply, destroy and heal it.")
 // The subcommands are added by Main.commandLine, only the one being run unless picocli needs them all (help).
+// A command's description: its first element is its summary in the list of commands, so one whole sentence; each
+// further element is a paragraph of whole sentences that picocli wraps to the terminal (HelpTextTest reads them all).
 final class DroverCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** {@code drover -f FILE COMMAND} works as well as {@code drover COMMAND -f FILE}. */
-    @picocli.CommandLine.Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The herd file (default: ./drover.yaml).")
+    /**
+     * The herd file, one option for every command: picocli copies an inherited option to each subcommand, nested ones
+     * too, bound to this field, so {@code drover -f FILE state pull}, {@code drover state -f FILE pull} and
+     * {@code drover state pull -f FILE} all set it (the last one given wins). {@link HerdOptions#file()} reads it.
+     */
+    @picocli.CommandLine.Option(names = {"-f", "--file"}, paramLabel = "FILE", scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "The herd file (default: ./drover.yaml).")
     java.nio.file.Path file;
 
     /** What commands opened that must be closed when the command line has run (state store connections). */

@@ -35,6 +35,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static int report(Exception e, boolean debug, PrintWriter err) {
         int code = ExitCodes.ERROR;
         switch (e) {
+            case io.drover.config.HerdFileMissingException m -> {
+                err.println("drover: no herd file at " + m.file() + " (write one, see docs/herd-file.md, or point to yours with -f FILE)");
+                code = ExitCodes.INVALID_OR_CHANGES;
+            }
             case ConfigException c -> {
                 for (Problem p : c.problems()) {
                     err.println(p);

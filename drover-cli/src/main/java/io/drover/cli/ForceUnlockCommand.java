@@ -7,8 +7,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "force-unlock", description = {
     "Break the state lock held with lock ID (as printed when a command was refused or waited).",
-    "Only for a stuck holder: a killed one's etcd lock expires by itself after the lock TTL, and a file lock",
-    "frees itself when its process ends. The broken holder, if it still runs, can no longer write the state."})
+    "Only for a stuck holder: a killed one's etcd lock expires by itself after the lock TTL, and a file lock "
+        + "frees itself when its process ends. The broken holder, if it still runs, can no longer write the state."})
 final class ForceUnlockCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;

@@ -19,9 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "heal", description = {
-    "Keep the herd whole: check every server's health, replace dead, frozen, drifted or missing ones through the same",
-    "plan/apply engine as 'apply', and record what happened in .drover/events.jsonl. Runs until interrupted (Ctrl-C or",
-    "SIGTERM: the current step finishes first), or for one decision with --once."})
+    "Keep the herd whole: replace dead, frozen, drifted or missing servers through the same engine as 'apply'.",
+    "Every server's health is checked every interval, and what happened is recorded in .drover/events.jsonl. "
+        + "Runs until interrupted (Ctrl-C or SIGTERM: the current step finishes first), or for one decision with --once."})
 final class HealCommand implements Callable<Integer> {
     /** How long a SIGINT/SIGTERM waits for the step in progress (an etcd member being added) to finish. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(90);
@@ -75,6 +75,13 @@ final class HealCommand implements Callable<Integer> {
             }
             if (once) {
                 HealPass pass = reconciler.once();
+                if (pass.whole()) {
+                    // Events say what changed; a healthy herd has none, and silence read as "did it check at all?"
+                    int servers = pass.health().size();
+                    String line = "herd whole: " + servers + " of " + servers + " server" + (servers == 1 ? "" : "s")
+                            + " healthy, nothing to do";
+                    print(out, style, HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, line));
+                }
                 return pass.failed() ? ExitCodes.ERROR : ExitCodes.OK;
             }
             // SIGINT/SIGTERM: let the pass in progress finish (the state is saved after every step), then exit.

@@ -12,7 +12,10 @@ final class HerdOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "The herd file (default: ./drover.yaml).")
+    /**
+     * The herd file when the command runs without picocli ({@link PlainCommandLine}); through picocli, -f is the top
+     * command's inherited option (see {@link DroverCommand#file}), so that it is one option in every position.
+     */
     Path file;
 
     @Option(names = "--json", description = "Machine-readable JSON output.")
@@ -44,14 +47,9 @@ final class HerdOptions {
         DroverCommand.close(resources);
     }
 
-    /** The herd file: given after the command, or before it ({@code drover -f FILE apply}), or ./drover.yaml. */
+    /** The herd file: -f wherever it was given ({@code drover -f FILE apply}, {@code drover apply -f FILE}), or ./drover.yaml. */
     Path file() {
-        if (file != null) {
-            return file;
-        }
-        if (command != null && command.parent() != null && command.parent().userObject() instanceof DroverCommand top && top.file != null) {
-            return top.file;
-        }
-        return DEFAULT_FILE;
+        Path given = command != null && command.root().userObject() instanceof DroverCommand top ? top.file : file;
+        return given != null ? given : DEFAULT_FILE;
     }
 }

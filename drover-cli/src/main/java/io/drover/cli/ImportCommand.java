@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "import", description = {
     "Adopt the running servers of this herd into a new state, when the state was lost (deleted, or left on another machine).",
-    "Each server is recorded from the tags Drover gave it. Each etcd cluster's CA is recovered from a state that still has it:",
-    ".drover/state.json.backup when there is one, or --secrets-from FILE; it is used only if the running members accept it."})
+    "Each server is recorded from the tags Drover gave it. Each etcd cluster's CA is recovered from a state that still "
+        + "has it: .drover/state.json.backup when there is one, or --secrets-from FILE; it is used only if the running "
+        + "members accept it."})
 final class ImportCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;

@@ -17,7 +17,7 @@ import java.util.function.Function;
  *
  * <p>Only plain forms are taken: one command of {@link #FORMS}, its flags (options without a value), at most one
  * argument where the command has one, and the herd file as {@code -f FILE}, {@code --file FILE} or
- * {@code --file=FILE} before the command or (when the command reads a herd) after it. Anything else, help, a repeated
+ * {@code --file=FILE} before the command or after it (for every command, as picocli takes it: one inherited option). Anything else, help, a repeated
  * or unknown option, a missing value, an {@code @file}, goes through picocli, which knows what to make of it or how to
  * say it does not. The command objects, their work and their messages are the same either way
  * (PlainCommandLineTest runs every form both ways).
@@ -26,7 +26,7 @@ final class PlainCommandLine {
     /**
      * A command's plain form.
      *
-     * @param herd whether it takes the herd options ({@link HerdOptions}: -f after the command, --json, --no-color, --debug)
+     * @param herd whether it takes the herd options ({@link HerdOptions}: --json, --no-color, --debug)
      * @param flags its own flags
      * @param argument whether it takes one optional argument
      */
@@ -89,7 +89,7 @@ final class PlainCommandLine {
         boolean after = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            boolean fileHere = (!after || form.herd()) && line.options.file == null; // the top command's -f, or the herd options'
+            boolean fileHere = line.options.file == null; // -f is one option in every position, once (picocli says what a second one means)
 
             if (a.startsWith("@")) {
                 return Optional.empty(); // picocli reads arguments from the file it names

@@ -17,8 +17,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rotate-ca", description = {
-    "Replace the CA of an etcd cluster with a new one, rolling: every member is replaced three times, one at a time",
-    "(trust both CAs, get certificates from the new one, stop trusting the old one), so members always trust each other.",
+    "Replace the CA of an etcd cluster with a new one, rolling, without downtime.",
+    "Every member is replaced three times, one at a time (trust both CAs, get certificates from the new one, stop "
+        + "trusting the old one), so members always trust each other.",
     "Interrupted, it continues where it stopped when run again."})
 final class RotateCaCommand implements Callable<Integer> {
     @Mixin

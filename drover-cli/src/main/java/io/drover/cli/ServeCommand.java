@@ -7,9 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "serve", description = {
-    "Serve a live, read-only web view of the herd: clusters and servers with their health checked now, etcd roles and",
-    "raft lag, outdated or drifted servers, outputs, the lock holder and the event log, updated as things happen.",
-    "Loopback only unless --bind says otherwise (then a token is required). API: docs/web.md."})
+    "Serve a live, read-only web view of the herd, and its JSON API (docs/web.md).",
+    "It shows clusters and servers with their health checked now, etcd roles and raft lag, outdated or drifted servers, "
+        + "outputs, the lock holder and the event log, updated as things happen.",
+    "Loopback only unless --bind says otherwise (then a token is required)."})
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;

@@ -99,8 +99,17 @@ final class Session implements AutoCloseable {
 
     /** A store's lock, waiting up to {@code timeout}, as {@code --lock-timeout} of apply does. */
     static StateLock lock(StateStore store, String operation, Duration timeout) throws StateException, InterruptedException {
-        return new LockWaiter().lock(store, operation, timeout,
-                holder -> System.err.println("drover: waiting for the state lock, held by " + holder.describe()));
+        return new LockWaiter().lock(store, operation, timeout, holder -> System.err.println(waitingFor(holder)));
+    }
+
+    /** What a command waiting for the lock says about its holder; one whose process is gone is not worth waiting for as if it worked. */
+    static String waitingFor(io.drover.state.LockInfo holder) {
+        String line = "drover: waiting for the state lock, held by " + holder.describe();
+        if (holder.processGoneHere()) {
+            line += "; its process " + holder.pid() + " is gone (killed?): its lock is taken over once it expires (an etcd"
+                    + " lock after the state block's lockTtl), or break it now with 'drover force-unlock " + holder.id() + "'";
+        }
+        return line;
     }
 
     Engine engine(EventSink events, Engine.Settings settings) throws StateException {

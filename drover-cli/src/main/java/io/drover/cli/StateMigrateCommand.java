@@ -19,10 +19,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "migrate", description = {
-    "Copy the state from where the herd file (and DROVER_STATE_*) say it is to another backend, read it back and",
-    "verify it, then say what to change in the herd file. Both places are locked meanwhile; lineage and serial are kept.",
-    "To the same place, it rewrites the state in place with the current encryption settings: the way to encrypt an",
-    "unencrypted state (with --from-unencrypted) or to re-encrypt it with a new key after a rotation."})
+    "Copy the state to another backend, verify it, and say what to change in the herd file.",
+    "The state is read from where the herd file (and DROVER_STATE_*) say it is, written to the other backend and read "
+        + "back. Both places are locked meanwhile; lineage and serial are kept.",
+    "To the same place, it rewrites the state in place with the current encryption settings: the way to encrypt an "
+        + "unencrypted state (with --from-unencrypted) or to re-encrypt it with a new key after a rotation."})
 final class StateMigrateCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;

@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "push", description = {
     "Replace the stored state with FILE (from 'drover state pull', encrypted or not), under the state lock.",
-    "FILE must be of the stored state's lineage and at least as new: pulled, edited, pushed back (it is stored as",
-    "the next serial). Anything else, a state of another lineage or older than the stored one, needs --force."})
+    "FILE must be of the stored state's lineage and at least as new: pulled, edited, pushed back (it is stored as "
+        + "the next serial). Anything else, a state of another lineage or older than the stored one, needs --force."})
 final class StatePushCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;

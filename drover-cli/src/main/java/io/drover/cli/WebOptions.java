@@ -29,8 +29,8 @@ final class WebOptions {
     String bind;
 
     @Option(names = "--token-file", paramLabel = "FILE", description = {
-        "Read the access token from FILE (or set " + TOKEN_VARIABLE + "). A token given this way is required on loopback too;",
-        "bound elsewhere without one, drover makes one up and prints it once."})
+        "Read the access token from FILE (or set " + TOKEN_VARIABLE + "). A token given this way is required on loopback "
+            + "too; bound elsewhere without one, drover makes one up and prints it once."})
     Path tokenFile;
 
     boolean given() {

@@ -8,6 +8,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,19 @@ class BadInputTest {
         Cli.Result r = Cli.run("plan", "-f", dir.resolve("nope.yaml").toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("nope.yaml").doesNotContain("\tat ");
+    }
+
+    /** A file that is not there is not a file with a problem in it: the message says it is missing and how to make one. */
+    @Test
+    void missingHerdFileIsNotCountedAsAProblemInIt() {
+        Path missing = dir.resolve("nope.yaml");
+        for (String[] args : List.of(new String[] {"plan", "-f", missing.toString()}, new String[] {"-f", missing.toString(), "validate"})) {
+            Cli.Result r = Cli.run(args);
+
+            assertThat(r.err().lines().toList()).as(r.toString()).containsExactly("drover: no herd file at " + missing
+                    + " (write one, see docs/herd-file.md, or point to yours with -f FILE)");
+            assertThat(Cli.runPlain(args)).isEqualTo(r);
+        }
     }
 
     @Test

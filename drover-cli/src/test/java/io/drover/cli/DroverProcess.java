@@ -35,12 +35,17 @@ final class DroverProcess {
 
     /** Starts drover with these arguments; its output goes to a file in the working directory. */
     Process start(String... args) {
+        return startMain("io.drover.cli.Main", args);
+    }
+
+    /** Starts another main class of this class path (a test's helper) the same way. */
+    Process startMain(String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // bin/drover's JVM flags: a small, fast-starting JVM (heal too runs on them)
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
                 "-cp", System.getProperty("java.class.path")));
-        command.add("io.drover.cli.Main");
+        command.add(mainClass);
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(log().toFile());

@@ -102,6 +102,14 @@ class HealCommandTest {
     }
 
     @Test
+    void healOnceOnAHealthyHerdSaysItIsWhole() {
+        Cli.Result heal = drover("heal", "--once");
+
+        assertThat(heal.exitCode()).as(heal.toString()).isZero();
+        assertThat(heal.out()).as(heal.toString()).contains("herd whole: 3 of 3 servers healthy, nothing to do");
+    }
+
+    @Test
     void rejectsAnInvalidMetricsPort() {
         Cli.Result r = drover("heal", "--once", "--metrics-port", "70000");
         assertThat(r.exitCode()).isNotZero();

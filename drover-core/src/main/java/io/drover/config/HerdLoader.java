@@ -51,8 +51,7 @@ public final class HerdLoader {
         try {
             text = TextFile.read(file);
         } catch (NoSuchFileException e) {
-            throw new ConfigException(new Problem(SourcePosition.unknown(file), "herd file not found",
-                    "create it (see docs/herd-file.md) or pass the right path with --file"));
+            throw new HerdFileMissingException(file);
         } catch (CharacterCodingException e) {
             throw new ConfigException(new Problem(SourcePosition.unknown(file), "herd file is not UTF-8 text", "save it as UTF-8"));
         } catch (TextFile.NotRegular e) {

@@ -20,14 +20,24 @@ public record LockInfo(String id, String operation, String user, String host, lo
     }
 
     public static LockInfo current(String id, String operation) {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            host = "unknown-host";
-        }
-        return new LockInfo(id, operation, System.getProperty("user.name", "unknown"), host,
+        return new LockInfo(id, operation, System.getProperty("user.name", "unknown"), localHost(),
                 ProcessHandle.current().pid(), Instant.now());
+    }
+
+    private static String localHost() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown-host";
+        }
+    }
+
+    /**
+     * Whether the holder ran on this host and its process has ended: a killed run whose etcd lease has not expired
+     * yet, or a file lock being handed over. Of a holder on another host nothing can be told from here.
+     */
+    public boolean processGoneHere() {
+        return pid > 0 && host.equals(localHost()) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
     }
 
     public String describe() {
