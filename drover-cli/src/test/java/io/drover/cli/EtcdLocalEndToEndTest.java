@@ -163,6 +163,9 @@ class EtcdLocalEndToEndTest {
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
         // One at a time: each replacement finishes before the next one starts.
         assertThat(ApplyEvents.replacements(apply.out())).isEqualTo(new ApplyEvents.Replacements(3, 1));
+        // The create after a member just joined waits for etcd's strict-reconfig-check: a line says so, not silence.
+        assertThat(apply.out().lines().filter(l -> l.contains("\"progress\"") && l.contains("strict-reconfig-check")))
+                .as(apply.out()).isNotEmpty();
 
         List<String> endpoints = endpoints();
         assertThat(endpoints).hasSize(3);
