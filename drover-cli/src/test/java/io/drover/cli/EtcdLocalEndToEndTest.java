@@ -163,6 +163,9 @@ class EtcdLocalEndToEndTest {
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
         // One at a time: each replacement finishes before the next one starts.
         assertThat(ApplyEvents.replacements(apply.out())).isEqualTo(new ApplyEvents.Replacements(3, 1));
+        // The create after a member just joined waits for etcd's strict-reconfig-check: a line says so, not silence.
+        assertThat(apply.out().lines().filter(l -> l.contains("\"progress\"") && l.contains("strict-reconfig-check")))
+                .as(apply.out()).isNotEmpty();
 
         List<String> endpoints = endpoints();
         assertThat(endpoints).hasSize(3);
@@ -172,6 +175,33 @@ class EtcdLocalEndToEndTest {
             assertThat(lost).as("acknowledged writes lost of " + acknowledged.size()).isEmpty();
         }
         assertThat(drover("plan", "--detailed-exitcode").exitCode()).isZero();
+    }
+
+    /**
+     * After the rolling replacement every member joined a running cluster: render shows each member's real address and
+     * recorded peers (no documentation addresses) and says in the env file that such a member booted with "existing".
+     */
+    @Test
+    @Order(5)
+    void renderOfARecordedMemberShowsItsRealPeersAndSaysWhatItCannotKnow() throws Exception {
+        JsonNode servers = Json.MAPPER.readTree(drover("show", "--json").out()).get("servers");
+        String name = servers.get(1).get("name").asString();
+        Cli.Result render = drover("render", "--server", name);
+        assertThat(render.exitCode()).as(render.toString()).isZero();
+        String env = null;
+        for (JsonNode f : Json.MAPPER.readTree(render.out()).path("storage").path("files")) {
+            if (f.get("path").asString().equals("/etc/drover/etcd.env")) {
+                String source = f.get("contents").get("source").asString();
+                env = java.net.URLDecoder.decode(source.substring("data:,".length()).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        assertThat(env).as(render.out()).isNotNull().doesNotContain("192.0.2.");
+        for (JsonNode s : servers) {
+            assertThat(env).contains(s.get("name").asString() + "=https://" + s.get("ip").asString() + ":2380");
+        }
+        Path real = dir.resolve(".drover/local/servers").resolve(name).resolve("root/etc/drover/etcd.env");
+        assertThat(Files.readString(real)).contains("ETCD_INITIAL_CLUSTER_STATE=existing");
+        assertThat(env).contains("booted with ETCD_INITIAL_CLUSTER_STATE=existing").contains("/etc/drover/etcd.env has what it got");
     }
 
     @Test

@@ -110,6 +110,23 @@ class HealCommandTest {
     }
 
     @Test
+    void healSaysOncePerSlotThatSlotsAddedToTheFileButNotAppliedAreApplysJob() throws Exception {
+        String applied = Files.readString(herdFile);
+        Files.writeString(herdFile, applied.replace("    size: 3\n", "    size: 5\n"));
+        try {
+            Cli.Result heal = drover("heal", "--once", "--json");
+            assertThat(heal.exitCode()).as(heal.toString()).isZero();
+            List<JsonNode> unfilled = heal.out().lines().filter(l -> l.startsWith("{")).map(Json.MAPPER::readTree)
+                    .filter(e -> e.get("message").asString().contains("never applied")).toList();
+            assertThat(unfilled).as(heal.out()).extracting(e -> e.get("resource").asString()).containsExactly("web[3]", "web[4]");
+            assertThat(unfilled).allSatisfy(e -> assertThat(e.get("message").asString()).contains("run 'drover apply'"));
+            assertThat(Json.MAPPER.readTree(drover("show", "--json").out()).get("servers")).as("heal created nothing").hasSize(3);
+        } finally {
+            Files.writeString(herdFile, applied);
+        }
+    }
+
+    @Test
     void rejectsAnInvalidMetricsPort() {
         Cli.Result r = drover("heal", "--once", "--metrics-port", "70000");
         assertThat(r.exitCode()).isNotZero();

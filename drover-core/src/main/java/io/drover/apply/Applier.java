@@ -58,6 +58,8 @@ public final class Applier {
      * stuck: an etcd member is promoted only once it has caught up, and by then it normally serves already.
      */
     static final Duration STUCK_AFTER = Duration.ofMillis(500);
+    /** A join still waiting after this is said to wait. */
+    static final Duration JOIN_NOTICE_AFTER = Duration.ofSeconds(1);
 
     private final Providers providers;
     private final StateKeeper keeper;
@@ -459,7 +461,8 @@ public final class Applier {
                 tags(template, change),
                 endpoint -> {
                     try {
-                        return launcher.userData(template, endpoint, change.slot(), role.join(endpoint, peers), keeper.current());
+                        return launcher.userData(template, endpoint, change.slot(), joinSaying(change, name, role, endpoint, peers),
+                                keeper.current());
                     } catch (ProviderException e) {
                         throw e;
                     } catch (Exception e) {
@@ -522,6 +525,27 @@ public final class Applier {
     }
 
     /** Carries a role's failure out of the provider's user-data callback, which may only throw ProviderException. */
+    /**
+     * The role's join, with a progress line if joining a running cluster one change at a time (etcd) takes more than
+     * {@link #JOIN_NOTICE_AFTER}: etcd refuses a new member until its leader has seen every voter active for 5 s
+     * (strict-reconfig-check), so the create after a member just joined stalls that long, and a silent stall looks hung.
+     */
+    private io.drover.render.FirstBoot joinSaying(Change change, String name, ClusterRole role, Endpoint endpoint, ClusterRole.Peers peers)
+            throws Exception {
+        if (peers.bootstrap() != null || peers.live().isEmpty() || !role.serialMembershipChanges()) {
+            return role.join(endpoint, peers);
+        }
+        var notice = java.util.concurrent.CompletableFuture.runAsync(() -> events.emit(new Event.Progress(change.resource(),
+                "waiting for the cluster to accept " + name + ": etcd takes a new member only once its leader has seen every"
+                        + " member active for 5 s (strict-reconfig-check)")),
+                java.util.concurrent.CompletableFuture.delayedExecutor(JOIN_NOTICE_AFTER.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+        try {
+            return role.join(endpoint, peers);
+        } finally {
+            notice.cancel(false);
+        }
+    }
+
     private static final class JoinFailedException extends ProviderException {
         private final Exception cause;
 

@@ -20,10 +20,11 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * What one server boots with, for {@code drover render}. A recorded server is rendered with its own name and address;
- * a slot not yet applied gets a preview identity (its first name, a documentation address from 192.0.2.0/24). Etcd
- * members are rendered as if the whole cluster were being created, so rendering needs no network and gives the same
- * bytes every time.
+ * What one server boots with, for {@code drover render}. A recorded server (named, or filling the slot named) is
+ * rendered with its own name and address; a slot not yet applied gets a preview identity (its first name, a
+ * documentation address from 192.0.2.0/24). Etcd members are rendered as if the whole cluster were being created from
+ * the servers recorded now (previews for the slots none fills), so rendering needs no network and gives the same bytes
+ * every time; what that cannot know (a member that joined a running cluster was told so) the env file says itself.
  */
 final class Preview {
     private final Herd herd;
@@ -60,7 +61,7 @@ final class Preview {
                         + "' (give a recorded server name, see 'drover show', or a slot like "
                         + herd.clusters().keySet().iterator().next() + "[0])");
             }
-            self = previewEndpoint(cluster, slot);
+            self = endpoint(state, cluster, slot);
         }
         if (cluster == null) {
             throw new IllegalArgumentException("server '" + server + "' belongs to a cluster the herd file no longer has");
@@ -69,7 +70,7 @@ final class Preview {
         if (cluster.role() == Role.ETCD) {
             List<Endpoint> members = new ArrayList<>();
             for (int i = 0; i < cluster.size(); i++) {
-                members.add(i == slot ? self : previewEndpoint(cluster, i));
+                members.add(i == slot ? self : endpoint(state, cluster, i));
             }
             roleAdditions = ((EtcdRole) roles.apply(cluster)).preview()
                     .join(self, new ClusterRole.Peers(List.of(), new ClusterRole.Bootstrap(members), List.of()));
@@ -83,6 +84,12 @@ final class Preview {
             case IGNITION -> new IgnitionRenderer(version).render(resolved);
             case CLOUD_INIT -> new CloudInitRenderer().render(resolved);
         };
+    }
+
+    /** The server recorded in this slot (as {@code drover show} lists it), or a preview identity when none is. */
+    private static Endpoint endpoint(State state, Cluster cluster, int slot) {
+        return state.cluster(cluster.name()).stream().filter(r -> r.slot() == slot && !r.tainted() && r.ip() != null).findFirst()
+                .map(r -> new Endpoint(r.name(), r.ip())).orElseGet(() -> previewEndpoint(cluster, slot));
     }
 
     private static Endpoint previewEndpoint(Cluster cluster, int slot) {

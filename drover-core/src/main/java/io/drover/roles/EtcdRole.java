@@ -32,6 +32,12 @@ import javax.net.ssl.SSLContext;
 public final class EtcdRole implements ClusterRole {
     /** Where the member's generated environment goes; the unit reads it. */
     public static final String ENV_FILE = "/etc/drover/etcd.env";
+    /** Heads the env file {@code drover render} prints. */
+    static final String PREVIEW_NOTE = """
+            # drover render: as if the whole cluster were created at once, with the members recorded now. A member that
+            # joined a running cluster (a replacement, a member added by heal) booted with ETCD_INITIAL_CLUSTER_STATE=existing
+            # and the members of that moment: its own /etc/drover/etcd.env has what it got.
+            """;
     public static final String UNIT = "etcd-member.service";
     /** What an environment file value may hold unquoted: names, addresses, URLs and lists of them. */
     private static final Pattern ENV_VALUE = Pattern.compile("[A-Za-z0-9._:/,=@+\\[\\]-]*");
@@ -335,6 +341,10 @@ public final class EtcdRole implements ClusterRole {
         env.put("ETCD_LISTEN_CLIENT_URLS", clientUrl(self.ip()));
         env.put("ETCD_ADVERTISE_CLIENT_URLS", clientUrl(self.ip()));
         String envText = env.entrySet().stream().map(e -> envLine(e.getKey(), e.getValue())).collect(Collectors.joining());
+        if (preview) {
+            // drover render cannot know how a member joined: say so where the reader looks, not only in the docs.
+            envText = PREVIEW_NOTE + envText;
+        }
         List<FileEntry> files = new ArrayList<>();
         files.add(new FileEntry(ENV_FILE, 0644, Owner.ROOT, envText, true));
         if (pki != null) {

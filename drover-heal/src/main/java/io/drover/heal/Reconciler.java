@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -389,20 +390,30 @@ public final class Reconciler implements AutoCloseable {
         return current;
     }
 
-    /** Slots of the applied herd that no recorded server fills: heal does not create them; said once per slot. */
-    private void reportUnfilled(Herd herd, State state) {
-        for (Cluster c : herd.clusters().values()) {
-            for (int slot = 0; slot < c.size(); slot++) {
-                SlotAddress address = new SlotAddress(c.name(), slot);
-                boolean filled = state.cluster(c.name()).stream().anyMatch(r -> r.slot() == address.slot());
+    /**
+     * Slots that no recorded server fills: those of the applied herd, and those the herd file (as heal read it at
+     * start) has beyond it, such as a cluster grown from 3 to 5 and not applied yet. Heal creates neither; said once
+     * per slot.
+     */
+    private void reportUnfilled(Herd applied, State state) {
+        Map<String, Integer> sizes = new TreeMap<>();
+        for (Herd h : List.of(applied, fileHerd)) {
+            h.clusters().values().forEach(c -> sizes.merge(c.name(), c.size(), Math::max));
+        }
+        sizes.forEach((cluster, size) -> {
+            int appliedSize = applied.clusters().containsKey(cluster) ? applied.clusters().get(cluster).size() : 0;
+            for (int slot = 0; slot < size; slot++) {
+                SlotAddress address = new SlotAddress(cluster, slot);
+                boolean filled = state.cluster(cluster).stream().anyMatch(r -> r.slot() == address.slot());
                 if (!filled && reportedUnfilled.add(address.toString())) {
-                    emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, c.name(), address.toString(), null,
-                            "no server is recorded for this slot; heal does not create servers, run 'drover apply'"));
+                    emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, cluster, address.toString(), null, slot < appliedSize
+                            ? "no server is recorded for this slot; heal does not create servers, run 'drover apply'"
+                            : "this slot is in the herd file but was never applied; heal does not create servers, run 'drover apply'"));
                 } else if (filled) {
                     reportedUnfilled.remove(address.toString());
                 }
             }
-        }
+        });
     }
 
     /** The health heal checked this pass, by instance id, so the plan does not probe the same servers again. */
@@ -468,8 +479,11 @@ public final class Reconciler implements AutoCloseable {
                 lost.add(c.name());
             }
             if (v == QuorumWatch.Verdict.LOST) {
+                // Said as the members answer: a survivor without a leader answers (503), it is only not healthy.
+                long answering = members.stream().filter(ServerHealth::reachable).count();
                 emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has lost quorum: "
-                        + (members.size() - down) + " of " + members.size() + " members answer. Drover will not change its membership"
+                        + answering + " of " + members.size() + " members answer" + (answering > members.size() - down ? " (without a leader)" : "")
+                        + ". Drover will not change its membership"
                         + " (that could lose data); restore it from a snapshot, see docs/disaster-recovery.md"));
             } else if (v == QuorumWatch.Verdict.REGAINED) {
                 emit(HealEvent.of(HealEvent.Kind.RECOVERED, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has quorum again"));
