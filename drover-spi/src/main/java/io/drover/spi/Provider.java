@@ -110,6 +110,16 @@ public interface Provider extends AutoCloseable {
     }
 
     /**
+     * The last lines the server's software wrote (its services' logs, a VM's console), so that an error saying a server
+     * did not become healthy can say why: an etcd member that exits at start only says so in its log. At most
+     * {@code lines} lines, oldest first, each prefixed with where it came from when there are several sources. Never
+     * fails: a log that cannot be read gives nothing. The default knows no log.
+     */
+    default List<String> bootLog(String instanceId, int lines) {
+        return List.of();
+    }
+
+    /**
      * Makes sure the cluster-wide resources of one cluster exist (idempotent: creates or adopts them).
      * The default has none, like the local provider.
      */

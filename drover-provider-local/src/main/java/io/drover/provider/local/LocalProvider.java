@@ -501,6 +501,15 @@ public final class LocalProvider implements Provider {
         return true;
     }
 
+    @Override
+    public List<String> bootLog(String instanceId, int lines) {
+        try {
+            return ServiceLogs.tail(serverDirectory(instanceId), lines);
+        } catch (ProviderException e) {
+            return List.of(); // not a local server id: no log to read
+        }
+    }
+
     /** The directory of a server of this provider (it may not exist). */
     public Path serverDirectory(String instanceId) throws ProviderException {
         if (!NAME.matcher(instanceId).matches()) {
