@@ -106,7 +106,7 @@ public final class CliBenchmark {
     private static final List<String> CACHED = List.of("version", "output", "show", "plan");
 
     /** The training runs that make bin/drover's start-up caches of the commands timed go on in the background: wait for them. */
-    private static void awaitStartCache(Path home) throws Exception {
+    static void awaitStartCache(Path home) throws Exception {
         Path cacheDir = home.resolve("drover-cli/target/start-cache");
         Path jar = home.resolve("drover-cli/target/drover.jar");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
@@ -184,7 +184,7 @@ public final class CliBenchmark {
         return s == null ? "?" : s.lines().filter(l -> l.startsWith("Terraform v")).findFirst().orElse(s.lines().findFirst().orElse("?"));
     }
 
-    private static String load() {
+    static String load() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         } catch (IOException e) {

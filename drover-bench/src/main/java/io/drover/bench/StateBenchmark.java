@@ -23,12 +23,13 @@ import java.util.Map;
  * {@code bin/bench state [RESOURCES]}: plan time of the plan benchmark's herd (default 10,000 servers, up to
  * date) with its state in etcd (a real single-member etcd on this machine) against the state in a local file,
  * unencrypted and encrypted, and the ratios. Every plan reads the whole state, so this is the price of sharing
- * it. A passphrase adds one PBKDF2 stretching per command, printed separately.
+ * it. Then what a passphrase adds to a whole {@code bin/drover output} process ({@link PassphraseCost}).
  */
 public final class StateBenchmark {
     private static final int WARMUP = 3;
     private static final int RUNS = 10;
     private static final String KEY_VARIABLE = "DROVER_BENCH_KEY";
+    private static final int OUTPUT_RUNS = 9;
 
     private StateBenchmark() {}
 
@@ -66,10 +67,7 @@ public final class StateBenchmark {
                 }
             }
         }
-        long t0 = System.nanoTime();
-        StateStores.codec("bench", file.withEncryption(new StateSettings.Encryption(new StateSettings.Passphrase("P", 600_000), null)),
-                Map.of("P", "a passphrase of the benchmark"), false).encode(fixture.state);
-        System.out.printf("  + a passphrase (PBKDF2-HMAC-SHA512, 600,000 iterations): %.0f ms once per command%n", (System.nanoTime() - t0) / 1e6);
+        PassphraseCost.run(Path.of(System.getProperty("drover.home", ".")).toAbsolutePath(), OUTPUT_RUNS);
         System.out.printf("  machine: %d cores, load average %.2f (other work on the machine inflates the figures)%n",
                 Runtime.getRuntime().availableProcessors(),
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());

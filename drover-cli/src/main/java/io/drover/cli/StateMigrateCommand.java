@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
     "The state is read from where the herd file (and DROVER_STATE_*) say it is, written to the other backend and read "
         + "back. Both places are locked meanwhile; lineage and serial are kept.",
     "To the same place, it rewrites the state in place with the current encryption settings: the way to encrypt an "
-        + "unencrypted state (with --from-unencrypted) or to re-encrypt it with a new key after a rotation."})
+        + "unencrypted state (with --from-unencrypted), to re-encrypt it with a new key after a rotation, or to decrypt "
+        + "it (with --decrypt) before removing state.encryption from the herd file."})
 final class StateMigrateCommand implements Callable<Integer> {
     @Mixin
     HerdOptions options;
@@ -49,6 +50,9 @@ final class StateMigrateCommand implements Callable<Integer> {
     @Option(names = "--from-unencrypted", description = "Read the source although it is not encrypted while the herd file configures encryption (once, to encrypt it).")
     boolean fromUnencrypted;
 
+    @Option(names = "--decrypt", description = "Write the state unencrypted (read with the herd file's state.encryption): to turn encryption off, then remove the block.")
+    boolean decrypt;
+
     @Option(names = "--force", description = "Overwrite a state already at the destination (of another lineage, or newer).")
     boolean force;
 
@@ -66,9 +70,10 @@ final class StateMigrateCommand implements Callable<Integer> {
         StateSettings source = session.settings();
         StateSettings destination = destination(source, backend, session.herd.name());
         boolean inPlace = samePlace(source, destination, session.herd.name());
-        StateCodec reading = fromUnencrypted ? session.codec().acceptingUnencrypted() : session.codec();
+        StateCodec writing = writingCodec(session);
+        StateCodec reading = fromUnencrypted ? session.codec().acceptingUnencrypted() : writing;
         StateStore from = session.open(source, reading);
-        StateStore into = inPlace ? from : session.open(destination, session.codec());
+        StateStore into = inPlace ? from : session.open(destination, writing);
         Duration timeout = lockTimeout.value();
         try (StateLock a = Session.lock(from, "state migrate", timeout);
                 StateLock b = inPlace ? null : Session.lock(into, "state migrate", timeout)) {
@@ -94,23 +99,43 @@ final class StateMigrateCommand implements Callable<Integer> {
                     into.write(written, StateVersion.NONE);
                 }
             }
-            verify(session, destination, written, into.describe());
+            verify(session, destination, written, into.describe(), writing);
             if (inPlace) {
                 System.out.println("State at " + into.describe() + " rewritten in place as serial " + written.serial()
-                        + (session.codec().encrypts() ? ", encrypted with " + keyName(source) : ", unencrypted") + ", and verified.");
+                        + (writing.encrypts() ? ", encrypted with " + keyName(source) : ", unencrypted") + ", and verified.");
+                if (decrypt) {
+                    System.out.println("Now remove the encryption block from the herd file's state block (" + options.file()
+                            + "): until then drover refuses this unencrypted state.");
+                }
                 return ExitCodes.OK;
             }
             System.out.println("State copied from " + from.describe() + " to " + into.describe() + " (serial " + written.serial()
-                    + (session.codec().encrypts() ? ", encrypted" : "") + ") and verified.");
+                    + (writing.encrypts() ? ", encrypted" : "") + ") and verified.");
             System.out.println();
             System.out.println("Now make the herd file's state block say (" + options.file() + "):");
             System.out.println();
-            System.out.print(snippet(destination, session.herd.directory()));
+            System.out.print(snippet(decrypt ? destination.withEncryption(null) : destination, session.herd.directory()));
             System.out.println();
             System.out.println("Until then drover keeps using " + from.describe() + ". The copy there is left as it was: delete it once the"
                     + " herd file points at the new place" + (backend == Backend.ETCD ? " (rm " + from.describe() + "*)" : "") + ".");
             return ExitCodes.OK;
         }
+    }
+
+    /** What the migration writes with: the herd file's keys, or with --decrypt no encryption (read with those keys). */
+    private StateCodec writingCodec(Session session) throws Exception {
+        if (!decrypt) {
+            return session.codec();
+        }
+        if (fromUnencrypted) {
+            throw new UserError("--decrypt and --from-unencrypted go opposite ways: give one", ExitCodes.INVALID_OR_CHANGES);
+        }
+        if (!session.codec().hasKeys()) {
+            throw new UserError("--decrypt reads the state with the herd file's state.encryption, and " + options.file()
+                    + " has none: put the encryption block back (the key it names) for this command, then remove it",
+                    ExitCodes.INVALID_OR_CHANGES);
+        }
+        return session.codec().decrypting();
     }
 
     private StateSettings destination(StateSettings source, Backend backend, String herd) throws Exception {
@@ -155,8 +180,8 @@ final class StateMigrateCommand implements Callable<Integer> {
      * Reads the written state back through a store of its own (a connection of its own, nothing cached), as the next
      * command will; with the same keys, so a passphrase is not stretched twice.
      */
-    private static void verify(Session session, StateSettings where, State expected, String describe) throws Exception {
-        try (StateStore check = StateStores.open(session.herd, where, session.codec())) {
+    private static void verify(Session session, StateSettings where, State expected, String describe, StateCodec codec) throws Exception {
+        try (StateStore check = StateStores.open(session.herd, where, codec)) {
             State back = check.read().orElse(null);
             if (!expected.equals(back)) {
                 throw new UserError("the state read back from " + describe + " differs from the one written (serial "

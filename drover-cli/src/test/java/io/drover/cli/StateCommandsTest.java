@@ -23,6 +23,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** {@code drover state pull|push|migrate} and {@code drover force-unlock}, as a user runs them (no servers needed). */
@@ -143,6 +145,49 @@ class StateCommandsTest {
         Cli.Result back = drover("state", "migrate", "--to", "file");
         assertThat(back.exitCode()).as(back.toString()).isZero();
         assertThat(back.out()).contains("state:\n  backend: file\n");
+    }
+
+    /**
+     * Removing state.encryption from the herd file cannot decrypt the state: the refusal names the way out, and
+     * 'state migrate --decrypt' (made with the block still in) rewrites it in place unencrypted, on either backend.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "etcd"})
+    void encryptionIsTurnedOffByMigrateDecryptWhichTheRefusalWithoutTheBlockNames(String backend) throws Exception {
+        Files.writeString(dir.resolve("state.key"), java.util.Base64.getEncoder().encodeToString(new byte[32]));
+        String where = backend.equals("file") ? "" : "  backend: etcd\n  endpoints: [" + etcd.endpoint() + "]\n  prefix: /decrypt/"
+                + UUID.randomUUID().toString().substring(0, 8) + "\n";
+        String encrypted = HERD + "state:\n" + where + "  encryption:\n    keyFile: state.key\n";
+        String plain = HERD + (where.isEmpty() ? "" : "state:\n" + where);
+        Files.writeString(herdFile, encrypted);
+        State state = recorded(3);
+        Cli.Result push = drover("state", "push", file("s.json", state).toString());
+        assertThat(push.exitCode()).as(push.toString()).isZero();
+
+        Files.writeString(herdFile, plain);
+        for (Cli.Result refused : List.of(drover("state", "pull"), drover("state", "push", "--force", dir.resolve("s.json").toString()))) {
+            assertThat(refused.exitCode()).isEqualTo(1);
+            assertThat(refused.err()).contains("is encrypted, but the herd file has no state.encryption")
+                    .contains("'drover state migrate --to BACKEND --decrypt'").doesNotContain("\tat ");
+        }
+        Cli.Result withoutKey = drover("state", "migrate", "--to", backend, "--decrypt");
+        assertThat(withoutKey.exitCode()).isEqualTo(2);
+        assertThat(withoutKey.err()).contains("put the encryption block back");
+
+        Files.writeString(herdFile, encrypted);
+        Cli.Result decrypt = drover("state", "migrate", "--to", backend, "--decrypt");
+        assertThat(decrypt.exitCode()).as(decrypt.toString()).isZero();
+        assertThat(decrypt.out()).contains("rewritten in place as serial 4, unencrypted, and verified")
+                .contains("Now remove the encryption block");
+
+        Files.writeString(herdFile, plain);
+        State pulled = pulled();
+        assertThat(pulled.lineage()).isEqualTo(state.lineage());
+        assertThat(pulled.servers()).isEqualTo(state.servers());
+        assertThat(pulled.serial()).isEqualTo(4);
+        if (backend.equals("file")) {
+            assertThat(Files.readString(dir.resolve(".drover/state.json"))).startsWith("{").contains("\"lineage\" : \"" + state.lineage());
+        }
     }
 
     @Test

@@ -16,9 +16,7 @@ import java.util.List;
 import java.util.Map;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -63,7 +61,7 @@ public final class StateCipher {
     private final Key primary;
     private final Key fallback;
     private final SecureRandom random = new SecureRandom();
-    /** PBKDF2 takes about a second by design: each (passphrase, salt, iterations) is stretched once per process. */
+    /** PBKDF2 costs most of a second by design: each (passphrase, salt, iterations) is stretched once per process. */
     private final Map<String, byte[]> derived = new HashMap<>();
     /** The salt new envelopes use with a passphrase: the last one opened with it, or one made on first use. */
     private byte[] writeSalt;
@@ -312,17 +310,12 @@ public final class StateCipher {
     /** A decrypted envelope. */
     record Opened(byte[] plaintext, StateVersion version, boolean withFallback) {}
 
-    private byte[] derive(PassphraseKey p, byte[] salt, int iterations) throws StateKeyException {
+    private byte[] derive(PassphraseKey p, byte[] salt, int iterations) {
         String cacheKey = (p == primary ? "primary/" : "fallback/") + b64(salt) + "/" + iterations;
         synchronized (derived) {
             byte[] key = derived.get(cacheKey);
             if (key == null) {
-                try {
-                    key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")
-                            .generateSecret(new PBEKeySpec(p.passphrase(), salt, iterations, 256)).getEncoded();
-                } catch (GeneralSecurityException e) {
-                    throw new StateKeyException("cannot derive the state key from " + p.describe() + ": " + e.getMessage(), e);
-                }
+                key = Pbkdf2.deriveKey(p.passphrase(), salt, iterations);
                 derived.put(cacheKey, key);
             }
             return key;

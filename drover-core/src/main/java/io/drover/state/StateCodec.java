@@ -25,9 +25,19 @@ public final class StateCodec {
         static final JsonMapper COMPACT = PRETTY.rebuild().disable(SerializationFeature.INDENT_OUTPUT).build();
     }
 
+    /** What a codec with keys writes, and which stored states it reads. */
+    private enum Mode {
+        /** Writes encrypted; reads only encrypted state. */
+        ENCRYPTED,
+        /** Writes encrypted; also reads an unencrypted state, once, to encrypt it. */
+        ENCRYPTING,
+        /** Reads either, with the keys; writes unencrypted, once, to turn encryption off. */
+        DECRYPTING
+    }
+
     private final String herd;
     private final StateCipher cipher;
-    private final boolean acceptUnencrypted;
+    private final Mode mode;
 
     /** Unencrypted state; an encrypted one is refused with a message saying how to configure the key. */
     public StateCodec() {
@@ -41,23 +51,40 @@ public final class StateCodec {
      *     always encrypted
      */
     public StateCodec(String herd, StateCipher cipher, boolean acceptUnencrypted) {
+        this(herd, cipher, acceptUnencrypted ? Mode.ENCRYPTING : Mode.ENCRYPTED);
+    }
+
+    private StateCodec(String herd, StateCipher cipher, Mode mode) {
         this.herd = herd;
         this.cipher = cipher;
-        this.acceptUnencrypted = acceptUnencrypted;
+        this.mode = mode;
     }
 
     /** Whether this codec writes encrypted state. */
     public boolean encrypts() {
+        return cipher != null && mode != Mode.DECRYPTING;
+    }
+
+    /** Whether this codec has keys to read encrypted state with. */
+    public boolean hasKeys() {
         return cipher != null;
     }
 
     /** The same keys, also reading unencrypted state (for the one migration that encrypts it). */
     public StateCodec acceptingUnencrypted() {
-        return new StateCodec(herd, cipher, true);
+        return new StateCodec(herd, cipher, Mode.ENCRYPTING);
+    }
+
+    /**
+     * The same keys to read, writing unencrypted JSON: for the one migration that turns encryption off
+     * ({@code drover state migrate --decrypt}), made while the herd file still names the key.
+     */
+    public StateCodec decrypting() {
+        return new StateCodec(herd, cipher, Mode.DECRYPTING);
     }
 
     public byte[] encode(State state) throws StateException {
-        if (cipher == null) {
+        if (!encrypts()) {
             return Writers.PRETTY.writeValueAsBytes(state);
         }
         return cipher.seal(Writers.COMPACT.writeValueAsBytes(state), state.herd(), state.lineage(), state.serial());
@@ -71,8 +98,7 @@ public final class StateCodec {
     public State decode(byte[] bytes, String where) throws StateException {
         if (StateCipher.isEnvelope(bytes)) {
             if (cipher == null) {
-                throw new StateKeyException("the state at " + where + " is encrypted, but the herd file has no state.encryption:"
-                        + " add it with the herd's key (see docs/state.md)");
+                throw new EncryptedStateException(where);
             }
             StateCipher.Opened opened = cipher.open(bytes, herd, where);
             State state = parse(opened.plaintext(), where);
@@ -82,7 +108,7 @@ public final class StateCodec {
             }
             return state;
         }
-        if (cipher != null && !acceptUnencrypted) {
+        if (cipher != null && mode == Mode.ENCRYPTED) {
             throw new UnencryptedStateException(where);
         }
         return parse(bytes, where);

@@ -9,6 +9,7 @@ public class UnencryptedStateException extends StateException {
     public UnencryptedStateException(String where) {
         super("the state at " + where + " is not encrypted, but the herd file configures state.encryption. If you just turned"
                 + " encryption on, encrypt it once with 'drover state migrate --to BACKEND --from-unencrypted' (BACKEND: where"
-                + " it is now); otherwise someone replaced the encrypted state: find out who before going on");
+                + " it is now); if you decrypted it with 'drover state migrate --decrypt', remove state.encryption from the herd"
+                + " file; otherwise someone replaced the encrypted state: find out who before going on");
     }
 }

@@ -80,4 +80,17 @@ class StateCipherTest {
 
         assertThatThrownBy(() -> codec(byEnv, env).decode(edited, "s")).isInstanceOf(StateKeyException.class);
     }
+
+    /** Envelopes sealed before drover stretched passphrases itself (with the JDK's PBKDF2) still open. */
+    @Test
+    void anEnvelopeSealedWithTheJdksPbkdf2StillOpens() throws Exception {
+        byte[] sealed;
+        try (var in = StateCipherTest.class.getResourceAsStream("sealed-by-jdk-pbkdf2.json")) {
+            sealed = in.readAllBytes();
+        }
+        State opened = codec(BY_PASSPHRASE, Map.of("PASS", PASSPHRASE)).decode(sealed, "s");
+        assertThat(opened.herd()).isEqualTo("h");
+        assertThat(opened.serial()).isEqualTo(1);
+        assertThat(opened.servers()).isEqualTo(state().servers());
+    }
 }

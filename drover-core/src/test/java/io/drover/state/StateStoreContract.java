@@ -329,6 +329,26 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    void anEncryptedStateIsRefusedWithoutTheKeyUntilADecryptingMigrationRewritesItInClear() throws Exception {
+        State state = sample().nextSerial();
+        open(encrypted(), Map.of(KEY_VARIABLE, KEY)).write(state, StateVersion.NONE);
+
+        assertThatThrownBy(() -> store().read())
+                .isInstanceOf(EncryptedStateException.class)
+                .hasMessageContaining("--decrypt");
+
+        StateCodec decrypting = StateStores.codec(HERD, encrypted(), Map.of(KEY_VARIABLE, KEY), false).decrypting();
+        StateStore migrator = open(encrypted(), decrypting);
+        State read = migrator.read().orElseThrow();
+        migrator.write(read.nextSerial(), StateVersion.of(read));
+
+        State plain = store().read().orElseThrow();
+        assertThat(plain.servers()).isEqualTo(state.servers());
+        assertThat(plain.serial()).isEqualTo(state.serial() + 1);
+        assertThat(new String(rawStored(), StandardCharsets.UTF_8)).contains(state.lineage());
+    }
+
+    @Test
     void fallbackKeyReadsStateWrittenBeforeARotationAndNewWritesUseTheNewKey() throws Exception {
         State old = sample().nextSerial();
         open(encrypted(), Map.of(KEY_VARIABLE, KEY)).write(old, StateVersion.NONE);
