@@ -5,7 +5,7 @@ import io.drover.apply.ApplyResult;
 import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
 import io.drover.engine.Engine;
-import io.drover.heal.Backoff;
+import io.drover.heal.ReplacementBackoff;
 import io.drover.heal.HealEvent;
 import io.drover.heal.HealMetrics;
 import io.drover.heal.HealOptions;
@@ -92,7 +92,7 @@ public final class HealBenchmark {
                 HealthProbe probe = engine.healthProbe();
                 LocalProvider provider = (LocalProvider) factory.open(new ProviderContext(herd.name(), herd.provider().settings(),
                         Engine.workDir(herd), System.getenv()));
-                Reconciler reconciler = new Reconciler(herd, factory, store, System.getenv(), HealOptions.DEFAULT.withBackoff(Backoff.NONE),
+                Reconciler reconciler = new Reconciler(herd, factory, store, System.getenv(), HealOptions.DEFAULT.withBackoff(ReplacementBackoff.NONE),
                         new HealMetrics(), events::add)) {
             Thread loop = Thread.ofPlatform().name("heal").start(() -> {
                 try {
