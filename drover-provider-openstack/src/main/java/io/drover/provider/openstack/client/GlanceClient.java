@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** Glance (image v2). */
 public final class GlanceClient extends ServiceClient {
 
-    GlanceClient(Session session) {
+    GlanceClient(OpenStackSession session) {
         super(session, () -> versioned(session.endpoint("image")), Map.of());
     }
 

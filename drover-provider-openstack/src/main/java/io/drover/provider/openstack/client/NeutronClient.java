@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** Neutron (network v2.0): networks, subnets, ports, security groups and rules, floating IPs. */
 public final class NeutronClient extends ServiceClient {
 
-    NeutronClient(Session session) {
+    NeutronClient(OpenStackSession session) {
         super(session, () -> versioned(session.endpoint("network")), Map.of());
     }
 

@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class NovaClient extends ServiceClient {
     public static final String MICROVERSION = "2.79";
 
-    NovaClient(Session session) {
+    NovaClient(OpenStackSession session) {
         super(session, () -> session.endpoint("compute"), Map.of(
                 "OpenStack-API-Version", "compute " + MICROVERSION,
                 "X-OpenStack-Nova-API-Version", MICROVERSION));

@@ -12,12 +12,12 @@ import tools.jackson.databind.JsonNode;
 
 /** What the Nova, Glance and Neutron clients share: a session, a lazily resolved base URL, JSON calls. */
 abstract class ServiceClient {
-    private final Session session;
+    private final OpenStackSession session;
     private final Supplier<URI> base;
     private final Map<String, String> headers;
     private volatile URI resolved;
 
-    ServiceClient(Session session, Supplier<URI> base, Map<String, String> headers) {
+    ServiceClient(OpenStackSession session, Supplier<URI> base, Map<String, String> headers) {
         this.session = session;
         this.base = base;
         this.headers = Map.copyOf(headers);
