@@ -50,6 +50,9 @@ public final class HealBenchmark {
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         System.out.printf("heal benchmark: kill -9 of a random etcd member, %d trials per size, local provider%n", trials);
+        // Say how this differs from `drover heal`, so the figures are not read as what a user's heal process does.
+        System.out.println("  measures: the heal reconciler inside this benchmark's JVM with no replacement backoff (ReplacementBackoff.NONE);");
+        System.out.println("  `drover heal` runs in its own JVM (C1 only, start-up cache) and waits 5 s before replacing the same slot again");
         for (int size : new int[] {3, 5}) {
             run(size, trials, "127.0.9" + (size == 3 ? 6 : 7) + ".0/24");
         }
