@@ -24,6 +24,9 @@ import tools.jackson.databind.JsonNode;
  * readable and nothing is left on the old provider; also when the migrating apply is killed on the way.
  */
 class MigrationTest {
+    /** A process's exit value when a signal ended it is 128 plus the signal's number; SIGKILL is 9. */
+    private static final int KILLED_BY_SIGKILL = 128 + 9;
+
     @TempDir
     Path dir;
 
@@ -154,9 +157,15 @@ class MigrationTest {
                     Path logFile = dir.resolve(log);
                     int occurrence = round + 1; // a later member each round
                     await(context).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(10)).until(() -> !apply.isAlive()
-                            || (Files.exists(logFile) && Files.readString(logFile).split("\"message\":\"" + moment, -1).length - 1 >= occurrence));
-                    apply.destroyForcibly();
+                            || (Files.exists(logFile) && occurrences(Files.readString(logFile), moment) >= occurrence));
+                    apply.destroyForcibly(); // SIGKILL
                     assertThat(apply.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                    // Without these the round would pass as a plain migration when the apply ended before the moment.
+                    String killed = Files.readString(logFile);
+                    assertThat(occurrences(killed, moment)).as(context + ": the first apply got that far\n" + killed)
+                            .isGreaterThanOrEqualTo(occurrence);
+                    assertThat(apply.exitValue()).as(context + ": the first apply died of the SIGKILL, it did not finish\n" + killed)
+                            .isEqualTo(KILLED_BY_SIGKILL);
 
                     Cli.Result again = drover(file, "apply", "--auto-approve", "--lock-timeout", "30s");
                     assertThat(again.exitCode()).as(context + "\n" + again + "\nkilled:\n" + Files.readString(logFile)).isZero();
@@ -167,5 +176,16 @@ class MigrationTest {
         } finally {
             drover(file, "destroy", "--auto-approve");
         }
+    }
+
+    /** How many apply events (JSON lines) have a message starting with {@code prefix}. */
+    private static int occurrences(String jsonLines, String prefix) {
+        int n = 0;
+        for (String line : jsonLines.split("\n")) {
+            if (line.startsWith("{") && line.contains("\"message\":\"" + prefix)) {
+                n++;
+            }
+        }
+        return n;
     }
 }

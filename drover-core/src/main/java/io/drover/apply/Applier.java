@@ -18,6 +18,7 @@ import io.drover.roles.ClusterMismatchException;
 import io.drover.roles.ClusterRole;
 import io.drover.spi.ClusterRequest;
 import io.drover.spi.Endpoint;
+import io.drover.spi.Failures;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
 import io.drover.spi.Provider;
@@ -550,7 +551,7 @@ public final class Applier {
         private final Exception cause;
 
         JoinFailedException(Exception cause) {
-            super(message(cause), cause);
+            super(Failures.message(cause), cause);
             this.cause = cause;
         }
 
@@ -665,7 +666,7 @@ public final class Applier {
             throw e;
         } catch (Exception e) {
             // Waiting still ends the stall, only later: say why the shortcut was not taken, and go on waiting.
-            events.emit(new Event.Note(record.resource(), "could not restart " + record.name() + ": " + message(e)));
+            events.emit(new Event.Note(record.resource(), "could not restart " + record.name() + ": " + Failures.message(e)));
         }
     }
 
@@ -725,10 +726,5 @@ public final class Applier {
             throw new IllegalStateException("no template for cluster " + change.cluster());
         }
         return t;
-    }
-
-    static String message(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 }

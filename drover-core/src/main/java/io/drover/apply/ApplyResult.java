@@ -1,5 +1,6 @@
 package io.drover.apply;
 
+import io.drover.spi.Failures;
 import io.drover.state.State;
 import java.util.List;
 
@@ -20,8 +21,7 @@ public record ApplyResult(State state, int done, List<Failure> failures, int ski
     /** One failed step: where, and the typed cause (callers decide on its type, never on its message). */
     public record Failure(String resource, String cluster, Exception cause) {
         public String message() {
-            String m = cause.getMessage();
-            return m == null || m.isBlank() ? cause.getClass().getSimpleName() : m;
+            return Failures.message(cause);
         }
 
         @Override

@@ -39,7 +39,7 @@ public final class HerdLoader {
 
     /** Why an etcd client URL is unusable, or null (for the state block and $DROVER_STATE_ENDPOINTS). */
     public static String endpointProblem(String url) {
-        return StateReader.endpointProblem(url);
+        return StateSettingsReader.endpointProblem(url);
     }
 
     /**
@@ -161,7 +161,7 @@ public final class HerdLoader {
             }
             Map<String, Output> outputs = outputs(top, new References(variables,
                     clusterMaps == null ? Set.of() : clusterMaps.entries().keySet(), problems));
-            StateSettings state = new StateReader(directoryOf(file), problems).read(top);
+            StateSettings state = new StateSettingsReader(directoryOf(file), problems).read(top);
             return problems.isEmpty()
                     ? new Herd(name, file, providerBlocks, variables, clusters, outputs, new HerdSource(text, localFiles.read()), images, state)
                     : null;

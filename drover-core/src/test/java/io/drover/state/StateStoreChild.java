@@ -96,6 +96,7 @@ public final class StateStoreChild {
                     State state = store.read().orElseGet(() -> State.empty(herd));
                     while (true) {
                         State next = withPayload(state, size).nextSerial();
+                        say("writing " + next.serial()); // so a test can kill this process inside a write
                         store.write(next, StateVersion.of(state));
                         state = next;
                         say("wrote " + next.serial());

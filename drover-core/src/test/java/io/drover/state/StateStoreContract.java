@@ -260,8 +260,10 @@ public abstract class StateStoreContract {
         StateStore store = store();
         ChildProcess writer = child("write-loop", settings(), Map.of(), "size=" + largePayload());
         int writes = 1 + ThreadLocalRandom.current().nextInt(3);
-        await().atMost(CHILD_TIMEOUT).until(() -> writer.lines().stream().filter(l -> l.startsWith("wrote ")).count() >= writes);
-        await().pollDelay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(150))).until(() -> true);
+        // Kill as soon as the write after `writes` whole ones has begun: the child says "writing" just before each
+        // write of a multi-MiB state, so the kill lands inside that write (or, at worst, just after it).
+        await().atMost(CHILD_TIMEOUT).pollInterval(Duration.ofMillis(1))
+                .until(() -> writer.lines().stream().filter(l -> l.startsWith("writing ")).count() > writes);
         writer.kill9();
 
         String last = writer.last("wrote ");

@@ -5,6 +5,7 @@ import io.drover.apply.Event;
 import io.drover.apply.EventSink;
 import io.drover.plan.Action;
 import io.drover.plan.Plan;
+import io.drover.spi.Failures;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,7 +47,7 @@ public final class ApplyLog implements EventSink {
 
     /** Records an apply that ended with an error instead of a result. */
     public void failed(Exception e) {
-        record(null, null, null, operation + " failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        record(null, null, null, operation + " failed: " + Failures.message(e));
     }
 
     /** Records how it ended. */

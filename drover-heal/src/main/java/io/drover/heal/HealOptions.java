@@ -10,10 +10,10 @@ import java.time.Duration;
  *     after a member joined)
  * @param parallelism engine steps at once (replacements of one etcd cluster stay serial whatever this says)
  */
-public record HealOptions(Backoff backoff, Duration membershipDeadline, int parallelism) {
-    public static final HealOptions DEFAULT = new HealOptions(Backoff.DEFAULT, Duration.ofSeconds(60), 10);
+public record HealOptions(ReplacementBackoff backoff, Duration membershipDeadline, int parallelism) {
+    public static final HealOptions DEFAULT = new HealOptions(ReplacementBackoff.DEFAULT, Duration.ofSeconds(60), 10);
 
-    public HealOptions withBackoff(Backoff b) {
+    public HealOptions withBackoff(ReplacementBackoff b) {
         return new HealOptions(b, membershipDeadline, parallelism);
     }
 }

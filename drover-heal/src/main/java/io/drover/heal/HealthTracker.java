@@ -10,10 +10,10 @@ import java.util.Set;
 
 /**
  * What heal remembers between passes: per server, its run of consecutive failed checks and when the run began;
- * per slot, its recent replacements (for {@link Backoff}). Not thread-safe: one reconciler owns it.
+ * per slot, its recent replacements (for {@link ReplacementBackoff}). Not thread-safe: one reconciler owns it.
  */
 public final class HealthTracker {
-    private final Backoff backoff;
+    private final ReplacementBackoff backoff;
     /**
      * Until when a check that timed out does not count against a server this tracker has never seen healthy. The first
      * checks of a new heal (a cold JVM's first TLS handshakes, on a busy machine) can take longer than a check's budget:
@@ -23,12 +23,12 @@ public final class HealthTracker {
     private final Map<String, Run> runs = new HashMap<>();
     private final Map<String, Replacements> slots = new HashMap<>();
 
-    public HealthTracker(Backoff backoff) {
+    public HealthTracker(ReplacementBackoff backoff) {
         this(backoff, Instant.MIN);
     }
 
     /** @param patientUntil until when a timed-out check of a server never seen healthy does not count (heal start + a few s) */
-    public HealthTracker(Backoff backoff, Instant patientUntil) {
+    public HealthTracker(ReplacementBackoff backoff, Instant patientUntil) {
         this.backoff = backoff;
         this.patientUntil = patientUntil;
     }

@@ -17,6 +17,7 @@ import io.drover.plan.Change;
 import io.drover.plan.Plan;
 import io.drover.plan.Planner;
 import io.drover.roles.QuorumLostException;
+import io.drover.spi.Failures;
 import io.drover.spi.ProviderFactory;
 import io.drover.state.LockHeldException;
 import io.drover.state.ServerRecord;
@@ -138,7 +139,7 @@ public final class Reconciler implements AutoCloseable {
                     throw e;
                 } catch (Exception e) {
                     // A provider or state hiccup must not end the loop: say so and try again next pass.
-                    emit(HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "pass failed: " + message(e)));
+                    emit(HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "pass failed: " + Failures.message(e)));
                 }
                 long elapsed = System.nanoTime() - started;
                 long wait = Math.max(10_000_000L, interval().toNanos() - elapsed);
@@ -526,11 +527,6 @@ public final class Reconciler implements AutoCloseable {
 
     private void emit(HealEvent e) {
         listener.on(e);
-    }
-
-    private static String message(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     @Override

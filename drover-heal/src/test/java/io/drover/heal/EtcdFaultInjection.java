@@ -56,7 +56,7 @@ final class EtcdFaultInjection {
     /** Runs {@code cycles} faults, rotating kill, freeze, kill-the-leader, and checks the cluster after each. */
     static void run(TestHerd herd, int size, int cycles, long seed) throws Exception {
         Random random = new Random(seed);
-        herd.startHealing(Backoff.NONE);
+        herd.startHealing(ReplacementBackoff.NONE);
         try (EtcdWriter writer = new EtcdWriter(endpoints(herd), herd.clientTls("etcd")).start("heal/")) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(writer.acknowledged().size())
                     .as("writes acknowledged; endpoints %s; heal events:%n%s", endpoints(herd), herd.eventLog()).isGreaterThan(20));

@@ -14,7 +14,7 @@ class HealthTrackerTest {
     private static final Health REFUSED = new Health(Health.Status.DOWN, "connection refused");
     private static final Health TIMEOUT = new Health(Health.Status.TIMEOUT, "no answer within 500 ms");
 
-    private final HealthTracker tracker = new HealthTracker(new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(40), Duration.ofMinutes(10)));
+    private final HealthTracker tracker = new HealthTracker(new ReplacementBackoff(Duration.ofSeconds(5), Duration.ofSeconds(40), Duration.ofMinutes(10)));
 
     private static Instant at(long millis) {
         return T0.plusMillis(millis);
@@ -86,7 +86,7 @@ class HealthTrackerTest {
 
     @Test
     void noBackoffNeverWaits() {
-        HealthTracker none = new HealthTracker(Backoff.NONE);
+        HealthTracker none = new HealthTracker(ReplacementBackoff.NONE);
         none.replaced("etcd[0]", at(0));
         none.replaced("etcd[0]", at(1));
         assertThat(none.backoff("etcd[0]", at(1))).isEmpty();
@@ -94,7 +94,7 @@ class HealthTrackerTest {
 
     @Test
     void timeoutsOfAServerNeverSeenHealthyDoNotCountWhileHealIsStarting() {
-        HealthTracker starting = new HealthTracker(Backoff.NONE, at(10_000));
+        HealthTracker starting = new HealthTracker(ReplacementBackoff.NONE, at(10_000));
         for (int i = 0; i < 5; i++) {
             assertThat(starting.observe("etcd-0-1", TIMEOUT, 3, false, at(i * 250L)).unhealthy()).as("check %d", i).isFalse();
         }
@@ -103,7 +103,7 @@ class HealthTrackerTest {
 
     @Test
     void whileHealIsStartingARefusedCheckOrAServerSeenHealthyStillCounts() {
-        HealthTracker starting = new HealthTracker(Backoff.NONE, at(10_000));
+        HealthTracker starting = new HealthTracker(ReplacementBackoff.NONE, at(10_000));
         assertThat(starting.observe("dead", REFUSED, 1, false, at(0)).unhealthy()).isTrue();
         starting.observe("frozen", UP, 1, false, at(0));
         assertThat(starting.observe("frozen", TIMEOUT, 1, false, at(250)).unhealthy()).isTrue();
@@ -111,7 +111,7 @@ class HealthTrackerTest {
 
     @Test
     void afterTheStartTimeoutsOfAServerNeverSeenHealthyCount() {
-        HealthTracker started = new HealthTracker(Backoff.NONE, at(1_000));
+        HealthTracker started = new HealthTracker(ReplacementBackoff.NONE, at(1_000));
         assertThat(started.observe("etcd-0-1", TIMEOUT, 1, false, at(2_000)).unhealthy()).isTrue();
     }
 }

@@ -56,7 +56,7 @@ final class TestHerd implements AutoCloseable {
         return new Engine(herd, factory, store, System.getenv(), e -> {}, Engine.Settings.DEFAULT);
     }
 
-    Reconciler startHealing(Backoff backoff) {
+    Reconciler startHealing(ReplacementBackoff backoff) {
         reconciler = new Reconciler(herd, factory, store, System.getenv(), HealOptions.DEFAULT.withBackoff(backoff), metrics, events::add);
         loop = Thread.ofPlatform().name("heal").daemon().start(() -> {
             try {

@@ -28,7 +28,7 @@ class WebHealTest {
                 .replace("  type: local\n", "  type: local\n  addresses: 127.0.93.0/24\n");
         herd = new TestHerd(dir, example);
         herd.apply();
-        herd.startHealing(Backoff.DEFAULT);
+        herd.startHealing(ReplacementBackoff.DEFAULT);
     }
 
     @AfterAll

@@ -10,6 +10,7 @@ import io.drover.heal.ServerHealth;
 import io.drover.health.HealthProbe;
 import io.drover.plan.ClusterTemplate;
 import io.drover.roles.EtcdPki;
+import io.drover.spi.Failures;
 import io.drover.spi.Instance;
 import io.drover.spi.ProviderFactory;
 import io.drover.state.LockInfo;
@@ -139,7 +140,7 @@ public final class HerdObserver implements AutoCloseable {
         try {
             state = store.read().orElseGet(() -> State.empty(herd.name()));
         } catch (Exception e) {
-            problems.add("cannot read the state: " + message(e));
+            problems.add("cannot read the state: " + Failures.message(e));
             state = State.empty(herd.name());
         }
         List<Instance> reality = List.of();
@@ -150,7 +151,7 @@ public final class HerdObserver implements AutoCloseable {
                 reality = engine.list().instances();
                 listed = true;
             } catch (Exception e) {
-                problems.add("cannot list the servers at the provider: " + message(e));
+                problems.add("cannot list the servers at the provider: " + Failures.message(e));
             }
         }
         Map<String, ServerHealth> health = listed ? new HealthChecks(probe).checkAll(herd, state, reality) : Map.of();
@@ -173,7 +174,7 @@ public final class HerdObserver implements AutoCloseable {
             Optional<LockInfo> holder = store.lockHolder();
             doc.put("lock", holder.map(HerdObserver::lock).orElse(null));
         } catch (Exception e) {
-            problems.add("cannot read the state lock: " + message(e));
+            problems.add("cannot read the state lock: " + Failures.message(e));
             doc.put("lock", null);
         }
         if (templatesProblem != null) {
@@ -199,7 +200,7 @@ public final class HerdObserver implements AutoCloseable {
             templatesProblem = null;
         } catch (Exception e) {
             templates = Map.of();
-            templatesProblem = "cannot resolve the herd file's images, so outdated servers are not marked: " + message(e);
+            templatesProblem = "cannot resolve the herd file's images, so outdated servers are not marked: " + Failures.message(e);
         }
         Map<String, javax.net.ssl.SSLContext> tls = new HashMap<>();
         for (Cluster c : herd.clusters().values()) {
@@ -344,11 +345,6 @@ public final class HerdObserver implements AutoCloseable {
         m.put("since", info.since() == null ? null : info.since().toString());
         m.put("description", info.describe());
         return m;
-    }
-
-    private static String message(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     private void closeTools() {

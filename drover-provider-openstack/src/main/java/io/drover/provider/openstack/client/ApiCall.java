@@ -10,7 +10,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * One HTTP request to an OpenStack API, with what the retry logic must know about it.
  *
- * @param headers request headers (the token is added by {@link Session}); never logged
+ * @param headers request headers (the token is added by {@link OpenStackSession}); never logged
  * @param body the body, or {@link HttpRequest.BodyPublishers#noBody()}
  * @param lookup for a {@code POST} that creates something: finds the thing the call would have created,
  *     so that a call whose outcome is unknown (response lost, 5xx) can be checked before it is repeated;

@@ -8,7 +8,7 @@ import tools.jackson.databind.JsonNode;
 public record ApiResponse(int status, HttpHeaders headers, byte[] body) {
 
     static ApiResponse synthetic(JsonNode json) {
-        return new ApiResponse(200, HttpHeaders.of(Map.of(), (a, b) -> true), Json.bytes(json));
+        return new ApiResponse(200, HttpHeaders.of(Map.of(), (a, b) -> true), OpenStackJson.bytes(json));
     }
 
     public boolean successful() {
@@ -16,7 +16,7 @@ public record ApiResponse(int status, HttpHeaders headers, byte[] body) {
     }
 
     public JsonNode json() {
-        return Json.parse(body);
+        return OpenStackJson.parse(body);
     }
 
     public String header(String name) {
@@ -31,14 +31,14 @@ public record ApiResponse(int status, HttpHeaders headers, byte[] body) {
     public String errorMessage() {
         String text = new String(body, java.nio.charset.StandardCharsets.UTF_8).trim();
         try {
-            JsonNode json = Json.parse(body);
+            JsonNode json = OpenStackJson.parse(body);
             for (JsonNode wrapper : json.values()) {
-                String message = Json.text(wrapper, "message");
+                String message = OpenStackJson.text(wrapper, "message");
                 if (message != null) {
                     return message;
                 }
             }
-            String message = Json.text(json, "message");
+            String message = OpenStackJson.text(json, "message");
             if (message != null) {
                 return message;
             }

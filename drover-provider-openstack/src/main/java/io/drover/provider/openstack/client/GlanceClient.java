@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** Glance (image v2). */
 public final class GlanceClient extends ServiceClient {
 
-    GlanceClient(Session session) {
+    GlanceClient(OpenStackSession session) {
         super(session, () -> versioned(session.endpoint("image")), Map.of());
     }
 
@@ -36,7 +36,7 @@ public final class GlanceClient extends ServiceClient {
     /** {@link #createImage} with extra image properties (e.g. {@code kernel_id}, or Drover's digest). */
     public GlanceImage createImage(String name, String diskFormat, String containerFormat, String visibility, List<String> tags,
             Map<String, String> properties) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         properties.forEach(body::put);
         body.put("name", name);
         body.put("disk_format", diskFormat);
@@ -52,7 +52,7 @@ public final class GlanceClient extends ServiceClient {
                         .filter(i -> "queued".equals(i.status()) && i.tags().containsAll(tags))
                         .findFirst()
                         .map(i -> get("/images/" + encode(i.id())));
-        ApiCall call = call("POST", "/images").withBody("application/json", Json.bytes(body)).withLookup(lookup);
+        ApiCall call = call("POST", "/images").withBody("application/json", OpenStackJson.bytes(body)).withLookup(lookup);
         return GlanceImage.from(expectSuccess(call, send(call)));
     }
 

@@ -27,14 +27,14 @@ public record GlanceImage(
 
     static GlanceImage from(JsonNode image) {
         return new GlanceImage(
-                Json.text(image, "id"),
-                Json.text(image, "name"),
-                Json.text(image, "status"),
-                Json.text(image, "checksum"),
-                Json.text(image, "os_hash_algo"),
-                Json.text(image, "os_hash_value"),
-                Json.strings(image, "tags"),
-                Json.instant(Json.text(image, "created_at")),
+                OpenStackJson.text(image, "id"),
+                OpenStackJson.text(image, "name"),
+                OpenStackJson.text(image, "status"),
+                OpenStackJson.text(image, "checksum"),
+                OpenStackJson.text(image, "os_hash_algo"),
+                OpenStackJson.text(image, "os_hash_value"),
+                OpenStackJson.strings(image, "tags"),
+                OpenStackJson.instant(OpenStackJson.text(image, "created_at")),
                 image.path("size").asLong(0));
     }
 }

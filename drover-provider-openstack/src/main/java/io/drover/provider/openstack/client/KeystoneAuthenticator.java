@@ -18,7 +18,7 @@ final class KeystoneAuthenticator {
     Token authenticate() {
         URI uri = URI.create(config.identityV3() + "/auth/tokens");
         ApiCall call = ApiCall.of("POST", uri)
-                .withBody("application/json", Json.bytes(body(config.credentials())))
+                .withBody("application/json", OpenStackJson.bytes(body(config.credentials())))
                 // Asking for a token twice is harmless (the first one simply goes unused), so a lost response
                 // may be retried: a lookup that never finds anything says exactly that.
                 .withLookup(Optional::empty);
@@ -44,14 +44,14 @@ final class KeystoneAuthenticator {
         }
         return new Token(
                 value,
-                Json.instant(Json.text(token, "issued_at")),
-                Json.instant(Json.text(token, "expires_at")),
-                Json.text(token.path("project"), "id"),
+                OpenStackJson.instant(OpenStackJson.text(token, "issued_at")),
+                OpenStackJson.instant(OpenStackJson.text(token, "expires_at")),
+                OpenStackJson.text(token.path("project"), "id"),
                 ServiceCatalog.fromToken(json));
     }
 
     static ObjectNode body(Credentials credentials) {
-        ObjectNode root = Json.object();
+        ObjectNode root = OpenStackJson.object();
         ObjectNode auth = root.putObject("auth");
         ObjectNode identity = auth.putObject("identity");
         switch (credentials) {

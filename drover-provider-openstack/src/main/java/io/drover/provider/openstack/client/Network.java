@@ -10,7 +10,7 @@ public record Network(String id, String name, List<String> subnetIds, boolean ex
     }
 
     static Network from(JsonNode network) {
-        return new Network(Json.text(network, "id"), Json.text(network, "name"), Json.strings(network, "subnets"),
+        return new Network(OpenStackJson.text(network, "id"), OpenStackJson.text(network, "name"), OpenStackJson.strings(network, "subnets"),
                 network.path("router:external").asBoolean(false), network.path("shared").asBoolean(false));
     }
 }

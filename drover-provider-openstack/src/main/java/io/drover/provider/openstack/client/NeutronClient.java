@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** Neutron (network v2.0): networks, subnets, ports, security groups and rules, floating IPs. */
 public final class NeutronClient extends ServiceClient {
 
-    NeutronClient(Session session) {
+    NeutronClient(OpenStackSession session) {
         super(session, () -> versioned(session.endpoint("network")), Map.of());
     }
 
@@ -61,10 +61,10 @@ public final class NeutronClient extends ServiceClient {
      * (admin only). Values are strings, booleans or numbers.
      */
     public Network createNetwork(String name, Map<String, Object> attributes) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode network = body.putObject("network");
         network.put("name", name);
-        attributes.forEach((key, value) -> network.set(key, Json.MAPPER.valueToTree(value)));
+        attributes.forEach((key, value) -> network.set(key, OpenStackJson.MAPPER.valueToTree(value)));
         JsonNode created = post("/networks", body, () -> listNetworks(name).stream().findFirst()
                 .map(n -> get("/networks/" + encode(n.id()))));
         return Network.from(created.path("network"));
@@ -83,7 +83,7 @@ public final class NeutronClient extends ServiceClient {
     }
 
     public Subnet createSubnet(String networkId, String name, String cidr) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode subnet = body.putObject("subnet");
         subnet.put("network_id", networkId);
         subnet.put("name", name);
@@ -106,7 +106,7 @@ public final class NeutronClient extends ServiceClient {
      * description before retrying, so callers that give ports unique names never get two.
      */
     public Port createPort(PortSpec spec) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode port = body.putObject("port");
         port.put("network_id", spec.networkId());
         port.put("name", spec.name());
@@ -146,7 +146,7 @@ public final class NeutronClient extends ServiceClient {
 
     /** Replaces a port's security groups (idempotent, so a lost answer is simply retried). */
     public Port setSecurityGroups(String portId, List<String> securityGroupIds) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ArrayNode groups = body.putObject("port").putArray("security_groups");
         securityGroupIds.forEach(groups::add);
         return Port.from(put("/ports/" + encode(portId), body).path("port"));
@@ -154,7 +154,7 @@ public final class NeutronClient extends ServiceClient {
 
     /** Replaces a port's description (Drover's ownership marker lives there). */
     public Port setDescription(String portId, String description) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         body.putObject("port").put("description", description);
         return Port.from(put("/ports/" + encode(portId), body).path("port"));
     }
@@ -200,7 +200,7 @@ public final class NeutronClient extends ServiceClient {
 
     /** Creates a security group (with Neutron's default egress rules); lost responses are resolved by name. */
     public SecurityGroup createSecurityGroup(String name, String description) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode group = body.putObject("security_group");
         group.put("name", name);
         group.put("description", description == null ? "" : description);
@@ -217,7 +217,7 @@ public final class NeutronClient extends ServiceClient {
 
     /** Adds a rule; a rule that already exists (Neutron answers 409) is returned instead. */
     public SecurityGroupRule createRule(SecurityGroupRule rule) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode node = body.putObject("security_group_rule");
         node.put("security_group_id", rule.securityGroupId());
         node.put("direction", rule.direction());
@@ -235,11 +235,11 @@ public final class NeutronClient extends ServiceClient {
             node.put("remote_ip_prefix", rule.remoteIpPrefix());
         }
         ApiCall.Lookup lookup = () -> existingRule(rule).map(r -> {
-            ObjectNode wrapper = Json.object();
+            ObjectNode wrapper = OpenStackJson.object();
             wrapper.set("security_group_rule", get("/security-group-rules/" + encode(r.id())).path("security_group_rule"));
             return wrapper;
         });
-        ApiCall call = call("POST", "/security-group-rules").withBody("application/json", Json.bytes(body)).withLookup(lookup);
+        ApiCall call = call("POST", "/security-group-rules").withBody("application/json", OpenStackJson.bytes(body)).withLookup(lookup);
         ApiResponse response = send(call);
         if (response.status() == 409) {
             Optional<SecurityGroupRule> existing = existingRule(rule);
@@ -268,7 +268,7 @@ public final class NeutronClient extends ServiceClient {
      * by looking for an unassociated floating IP with that description; without one, it is not retried.
      */
     public FloatingIp createFloatingIp(String externalNetworkId, String description) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode fip = body.putObject("floatingip");
         fip.put("floating_network_id", externalNetworkId);
         if (description != null) {
@@ -283,7 +283,7 @@ public final class NeutronClient extends ServiceClient {
 
     /** Associates a floating IP with a port (PUT: repeatable), or dissociates it when {@code portId} is null. */
     public FloatingIp associateFloatingIp(String floatingIpId, String portId) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode fip = body.putObject("floatingip");
         if (portId == null) {
             fip.putNull("port_id");

@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
 public final class NovaClient extends ServiceClient {
     public static final String MICROVERSION = "2.79";
 
-    NovaClient(Session session) {
+    NovaClient(OpenStackSession session) {
         super(session, () -> session.endpoint("compute"), Map.of(
                 "OpenStack-API-Version", "compute " + MICROVERSION,
                 "X-OpenStack-Nova-API-Version", MICROVERSION));
@@ -54,7 +54,7 @@ public final class NovaClient extends ServiceClient {
      * with the same name and all of {@code spec.metadata()} is looked for before the request is repeated.
      */
     public String createServer(ServerSpec spec) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode server = body.putObject("server");
         server.put("name", spec.name());
         server.put("imageRef", spec.imageId());
@@ -88,11 +88,11 @@ public final class NovaClient extends ServiceClient {
             body.putObject("os:scheduler_hints").put("group", spec.serverGroupId());
         }
         JsonNode created = post("/servers", body, () -> findServerLike(spec).map(found -> {
-            ObjectNode wrapper = Json.object();
+            ObjectNode wrapper = OpenStackJson.object();
             wrapper.putObject("server").put("id", found.id());
             return wrapper;
         }));
-        return Json.text(created.path("server"), "id");
+        return OpenStackJson.text(created.path("server"), "id");
     }
 
     private Optional<Server> findServerLike(ServerSpec spec) {
@@ -127,20 +127,20 @@ public final class NovaClient extends ServiceClient {
      * server in ERROR behind Drover's back. The action is idempotent, so it is retried like a GET.
      */
     public void resetState(String id, String state) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         body.putObject("os-resetState").put("state", state);
-        post("/servers/" + encode(id) + "/action", body, () -> Optional.of(Json.object()));
+        post("/servers/" + encode(id) + "/action", body, () -> Optional.of(OpenStackJson.object()));
     }
 
     // ---- server groups
 
     public ServerGroup createServerGroup(String name, String policy) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode group = body.putObject("server_group");
         group.put("name", name);
         group.put("policy", policy);
         JsonNode created = post("/os-server-groups", body, () -> findServerGroup(name).map(found -> {
-            ObjectNode wrapper = Json.object();
+            ObjectNode wrapper = OpenStackJson.object();
             wrapper.putObject("server_group").put("id", found.id()).put("name", found.name())
                     .put("policy", found.policy());
             return wrapper;
@@ -172,13 +172,13 @@ public final class NovaClient extends ServiceClient {
 
     /** Imports a public key under a name; a key pair of that name that already exists is returned instead. */
     public Keypair importKeypair(String name, String publicKey) {
-        ObjectNode body = Json.object();
+        ObjectNode body = OpenStackJson.object();
         ObjectNode keypair = body.putObject("keypair");
         keypair.put("name", name);
         keypair.put("public_key", publicKey);
         keypair.put("type", "ssh");
         ApiCall call = call("POST", "/os-keypairs")
-                .withBody("application/json", Json.bytes(body))
+                .withBody("application/json", OpenStackJson.bytes(body))
                 .withLookup(() -> find("/os-keypairs/" + encode(name)));
         ApiResponse response = send(call);
         if (response.status() == 409) {

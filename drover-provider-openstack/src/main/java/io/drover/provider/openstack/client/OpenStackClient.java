@@ -4,12 +4,12 @@ import java.time.Clock;
 
 /** One authenticated connection to a cloud, with a client per service. Thread-safe. */
 public final class OpenStackClient implements AutoCloseable {
-    private final Session session;
+    private final OpenStackSession session;
     private final NovaClient nova;
     private final GlanceClient glance;
     private final NeutronClient neutron;
 
-    public OpenStackClient(Session session) {
+    public OpenStackClient(OpenStackSession session) {
         this.session = session;
         this.nova = new NovaClient(session);
         this.glance = new GlanceClient(session);
@@ -22,10 +22,10 @@ public final class OpenStackClient implements AutoCloseable {
     }
 
     public static OpenStackClient connect(CloudConfig config, RestClient rest) {
-        return new OpenStackClient(new Session(config, rest, Clock.systemUTC()));
+        return new OpenStackClient(new OpenStackSession(config, rest, Clock.systemUTC()));
     }
 
-    public Session session() {
+    public OpenStackSession session() {
         return session;
     }
 

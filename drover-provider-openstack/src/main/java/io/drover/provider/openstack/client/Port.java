@@ -22,10 +22,10 @@ public record Port(
     static Port from(JsonNode port) {
         List<String> ips = new ArrayList<>();
         for (JsonNode ip : port.path("fixed_ips")) {
-            ips.add(Json.text(ip, "ip_address"));
+            ips.add(OpenStackJson.text(ip, "ip_address"));
         }
-        return new Port(Json.text(port, "id"), Json.text(port, "name"), Json.text(port, "description"),
-                Json.text(port, "network_id"), Json.text(port, "device_id"), Json.text(port, "status"), ips,
-                Json.strings(port, "security_groups"));
+        return new Port(OpenStackJson.text(port, "id"), OpenStackJson.text(port, "name"), OpenStackJson.text(port, "description"),
+                OpenStackJson.text(port, "network_id"), OpenStackJson.text(port, "device_id"), OpenStackJson.text(port, "status"), ips,
+                OpenStackJson.strings(port, "security_groups"));
     }
 }

@@ -1,6 +1,7 @@
 package io.drover.provider.openstack.client;
 
 import io.drover.retry.Sleeper;
+import io.drover.spi.Failures;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpClient;
@@ -163,7 +164,7 @@ public final class RestClient implements AutoCloseable {
     private static OpenStackException transportFailure(ApiCall call, IOException failure, String detail) {
         String reason = failure instanceof HttpTimeoutException
                 ? "timed out"
-                : "failed: " + (failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage());
+                : "failed: " + Failures.message(failure);
         return new OpenStackException(call.describe() + " " + reason + detail
                 + ". Check that the cloud is reachable and try again.", 0, true, failure);
     }

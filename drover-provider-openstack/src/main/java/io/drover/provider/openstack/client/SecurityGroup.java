@@ -15,6 +15,6 @@ public record SecurityGroup(String id, String name, String description, List<Sec
         for (JsonNode rule : group.path("security_group_rules")) {
             rules.add(SecurityGroupRule.from(rule));
         }
-        return new SecurityGroup(Json.text(group, "id"), Json.text(group, "name"), Json.text(group, "description"), rules);
+        return new SecurityGroup(OpenStackJson.text(group, "id"), OpenStackJson.text(group, "name"), OpenStackJson.text(group, "description"), rules);
     }
 }

@@ -28,9 +28,9 @@ public record SecurityGroupRule(
     }
 
     static SecurityGroupRule from(JsonNode rule) {
-        return new SecurityGroupRule(Json.text(rule, "id"), Json.text(rule, "security_group_id"),
-                Json.text(rule, "direction"), Json.text(rule, "ethertype"), Json.text(rule, "protocol"),
-                integer(rule, "port_range_min"), integer(rule, "port_range_max"), Json.text(rule, "remote_ip_prefix"));
+        return new SecurityGroupRule(OpenStackJson.text(rule, "id"), OpenStackJson.text(rule, "security_group_id"),
+                OpenStackJson.text(rule, "direction"), OpenStackJson.text(rule, "ethertype"), OpenStackJson.text(rule, "protocol"),
+                integer(rule, "port_range_min"), integer(rule, "port_range_max"), OpenStackJson.text(rule, "remote_ip_prefix"));
     }
 
     private static Integer integer(JsonNode node, String field) {

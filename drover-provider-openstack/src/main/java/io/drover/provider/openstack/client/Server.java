@@ -34,21 +34,21 @@ public record Server(
         List<String> fixed = new ArrayList<>();
         for (JsonNode network : server.path("addresses").values()) {
             for (JsonNode address : network) {
-                String type = Json.text(address, "OS-EXT-IPS:type");
+                String type = OpenStackJson.text(address, "OS-EXT-IPS:type");
                 if (type == null || type.equals("fixed")) {
-                    fixed.add(Json.text(address, "addr"));
+                    fixed.add(OpenStackJson.text(address, "addr"));
                 }
             }
         }
         return new Server(
-                Json.text(server, "id"),
-                Json.text(server, "name"),
-                Json.text(server, "status"),
-                Json.stringMap(server, "metadata"),
-                Json.strings(server, "tags"),
+                OpenStackJson.text(server, "id"),
+                OpenStackJson.text(server, "name"),
+                OpenStackJson.text(server, "status"),
+                OpenStackJson.stringMap(server, "metadata"),
+                OpenStackJson.strings(server, "tags"),
                 fixed,
-                Json.instant(Json.text(server, "created")),
-                Json.text(server.path("fault"), "message"),
-                Json.text(server, "OS-EXT-SRV-ATTR:user_data"));
+                OpenStackJson.instant(OpenStackJson.text(server, "created")),
+                OpenStackJson.text(server.path("fault"), "message"),
+                OpenStackJson.text(server, "OS-EXT-SRV-ATTR:user_data"));
     }
 }

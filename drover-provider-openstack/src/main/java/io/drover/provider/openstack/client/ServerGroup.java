@@ -10,10 +10,10 @@ public record ServerGroup(String id, String name, String policy, List<String> me
     }
 
     static ServerGroup from(JsonNode group) {
-        String policy = Json.text(group, "policy");
+        String policy = OpenStackJson.text(group, "policy");
         if (policy == null && group.path("policies").size() > 0) {
             policy = group.path("policies").get(0).asString(); // before microversion 2.64
         }
-        return new ServerGroup(Json.text(group, "id"), Json.text(group, "name"), policy, Json.strings(group, "members"));
+        return new ServerGroup(OpenStackJson.text(group, "id"), OpenStackJson.text(group, "name"), policy, OpenStackJson.strings(group, "members"));
     }
 }

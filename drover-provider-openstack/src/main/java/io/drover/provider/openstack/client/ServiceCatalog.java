@@ -24,17 +24,17 @@ public final class ServiceCatalog {
     public static ServiceCatalog fromToken(JsonNode tokenResponse) {
         List<Endpoint> endpoints = new ArrayList<>();
         for (JsonNode service : tokenResponse.path("token").path("catalog")) {
-            String type = Json.text(service, "type");
+            String type = OpenStackJson.text(service, "type");
             for (JsonNode endpoint : service.path("endpoints")) {
-                String url = Json.text(endpoint, "url");
+                String url = OpenStackJson.text(endpoint, "url");
                 if (type == null || url == null) {
                     continue;
                 }
-                String region = Json.text(endpoint, "region_id");
+                String region = OpenStackJson.text(endpoint, "region_id");
                 if (region == null) {
-                    region = Json.text(endpoint, "region");
+                    region = OpenStackJson.text(endpoint, "region");
                 }
-                endpoints.add(new Endpoint(type, Json.text(endpoint, "interface"), region, URI.create(url)));
+                endpoints.add(new Endpoint(type, OpenStackJson.text(endpoint, "interface"), region, URI.create(url)));
             }
         }
         return new ServiceCatalog(endpoints);

@@ -12,12 +12,12 @@ import tools.jackson.databind.JsonNode;
 
 /** What the Nova, Glance and Neutron clients share: a session, a lazily resolved base URL, JSON calls. */
 abstract class ServiceClient {
-    private final Session session;
+    private final OpenStackSession session;
     private final Supplier<URI> base;
     private final Map<String, String> headers;
     private volatile URI resolved;
 
-    ServiceClient(Session session, Supplier<URI> base, Map<String, String> headers) {
+    ServiceClient(OpenStackSession session, Supplier<URI> base, Map<String, String> headers) {
         this.session = session;
         this.base = base;
         this.headers = Map.copyOf(headers);
@@ -61,12 +61,12 @@ abstract class ServiceClient {
     }
 
     final JsonNode post(String path, JsonNode body, ApiCall.Lookup lookup) {
-        ApiCall call = call("POST", path).withBody("application/json", Json.bytes(body)).withLookup(lookup);
+        ApiCall call = call("POST", path).withBody("application/json", OpenStackJson.bytes(body)).withLookup(lookup);
         return expectSuccess(call, send(call));
     }
 
     final JsonNode put(String path, JsonNode body) {
-        ApiCall call = call("PUT", path).withBody("application/json", Json.bytes(body));
+        ApiCall call = call("PUT", path).withBody("application/json", OpenStackJson.bytes(body));
         return expectSuccess(call, send(call));
     }
 
@@ -103,12 +103,12 @@ abstract class ServiceClient {
     private String nextPage(JsonNode body, String collection) {
         String link = null;
         for (JsonNode candidate : body.path(collection + "_links")) {
-            if ("next".equals(Json.text(candidate, "rel"))) {
-                link = Json.text(candidate, "href");
+            if ("next".equals(OpenStackJson.text(candidate, "rel"))) {
+                link = OpenStackJson.text(candidate, "href");
             }
         }
         if (link == null) {
-            link = Json.text(body, "next"); // Glance v2: "/v2/images?marker=..."
+            link = OpenStackJson.text(body, "next"); // Glance v2: "/v2/images?marker=..."
         }
         if (link == null) {
             return null;

@@ -124,7 +124,7 @@ class RestClientRetryTest {
         AtomicInteger lookups = new AtomicInteger();
         ApiCall post = ApiCall.of("POST", proxied("/things")).withLookup(() -> {
             lookups.incrementAndGet();
-            return created.get() > 0 ? Optional.of(Json.MAPPER.readTree("{\"thing\": {\"id\": \"found\"}}")) : Optional.empty();
+            return created.get() > 0 ? Optional.of(OpenStackJson.MAPPER.readTree("{\"thing\": {\"id\": \"found\"}}")) : Optional.empty();
         });
 
         JsonNode result = client.send(post).json();

@@ -50,6 +50,6 @@ class ServiceCatalogTest {
     }
 
     private static JsonNode parse(String json) {
-        return Json.MAPPER.readTree(json);
+        return OpenStackJson.MAPPER.readTree(json);
     }
 }

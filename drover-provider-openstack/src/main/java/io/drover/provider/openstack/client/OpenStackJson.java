@@ -13,10 +13,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Small helpers for reading the loosely typed JSON documents OpenStack services return. */
-final class Json {
+final class OpenStackJson {
     static final JsonMapper MAPPER = JsonMapper.shared();
 
-    private Json() {}
+    private OpenStackJson() {}
 
     static ObjectNode object() {
         return MAPPER.createObjectNode();

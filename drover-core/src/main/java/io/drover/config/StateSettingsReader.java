@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** Reads the herd file's {@code state:} block (backend, etcd endpoints and TLS, encryption). */
-final class StateReader {
+final class StateSettingsReader {
     static final Pattern PREFIX = Pattern.compile("(/[A-Za-z0-9_.-]+)+");
     static final Duration MAX_LOCK_TTL = Duration.ofHours(1);
 
     private final Path directory;
     private final Problems problems;
 
-    StateReader(Path directory, Problems problems) {
+    StateSettingsReader(Path directory, Problems problems) {
         this.directory = directory;
         this.problems = problems;
     }

@@ -9,14 +9,14 @@ import java.util.Objects;
  * is answered 401 (the token was revoked or expired early) is sent once more with a fresh token.
  * Thread-safe: the engine calls providers from several threads.
  */
-public final class Session implements AutoCloseable {
+public final class OpenStackSession implements AutoCloseable {
     private final CloudConfig config;
     private final RestClient rest;
     private final KeystoneAuthenticator authenticator;
     private final Clock clock;
     private Token token; // guarded by this
 
-    public Session(CloudConfig config, RestClient rest, Clock clock) {
+    public OpenStackSession(CloudConfig config, RestClient rest, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.rest = Objects.requireNonNull(rest, "rest");
         this.authenticator = new KeystoneAuthenticator(config, rest);
@@ -65,6 +65,6 @@ public final class Session implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Session[" + config.name() + "]";
+        return "OpenStackSession[" + config.name() + "]";
     }
 }

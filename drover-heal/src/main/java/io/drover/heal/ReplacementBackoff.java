@@ -7,12 +7,12 @@ import java.time.Duration;
  * full disk) is not replaced in a tight loop. The first replacement of a slot is immediate; each further one
  * within {@code resetAfter} of the previous waits {@code initial}, then twice that, up to {@code max}.
  */
-public record Backoff(Duration initial, Duration max, Duration resetAfter) {
-    public static final Backoff DEFAULT = new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(10));
+public record ReplacementBackoff(Duration initial, Duration max, Duration resetAfter) {
+    public static final ReplacementBackoff DEFAULT = new ReplacementBackoff(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(10));
     /** No waiting at all: for tests and benchmarks that kill the same slot on purpose. */
-    public static final Backoff NONE = new Backoff(Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    public static final ReplacementBackoff NONE = new ReplacementBackoff(Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
-    public Backoff {
+    public ReplacementBackoff {
         if (initial.isNegative() || max.compareTo(initial) < 0 || resetAfter.isNegative()) {
             throw new IllegalArgumentException("backoff needs 0 <= initial <= max and resetAfter >= 0");
         }
