@@ -75,13 +75,15 @@ final class ShowCommand implements Callable<Integer> {
         ApplyCommand.printOutputs(outputs, Style.detect(options.noColor));
     }
 
-    /** The herd view of the recorded state alone: no provider, health or images are looked at. */
+    /**
+     * The herd view of the recorded state alone: no provider, health or images are looked at, and no clock (no
+     * {@code generatedAt}, no ages), so the same state always gives the same document.
+     */
     private HerdView view(State state, Herd herd, Map<String, String> outputs, List<String> problems) {
-        Instant now = Instant.now();
         return new HerdView(HerdView.API_VERSION, state.herd(), herd == null ? null : herd.provider().type(),
                 herd == null ? List.of() : herd.providers().values().stream().map(p -> new HerdView.ProviderView(p.name(), p.type())).toList(),
-                (herd == null ? options.file().toAbsolutePath() : herd.file()).toString(), now.toString(), state.serial(), state.lineage(), null, outputs, problems,
-                HerdViews.clusters(herd, state, r -> HerdViews.recorded(r, herd, now).build()));
+                (herd == null ? options.file().toAbsolutePath() : herd.file()).toString(), null, state.serial(), state.lineage(), null, outputs, problems,
+                HerdViews.clusters(herd, state, r -> HerdViews.recorded(r, herd, null).build()));
     }
 
     static String age(Instant created) {

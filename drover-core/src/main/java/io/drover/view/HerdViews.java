@@ -25,6 +25,7 @@ public final class HerdViews {
      * What the state records of a server.
      *
      * @param herd the herd file, {@code null} when it could not be read (then a server's provider is its own, if recorded)
+     * @param now the time of the look, {@code null} for none (show: the same state gives the same document)
      */
     public static ServerView.Builder recorded(ServerRecord r, Herd herd, Instant now) {
         String provider = herd == null ? r.provider() : r.providerOr(herd.provider().name());
@@ -33,7 +34,7 @@ public final class HerdViews {
                 .recorded(r.name(), r.resource(), r.cluster(), r.slot(), r.generation(), r.instanceId(), r.ip())
                 .provider(provider, type)
                 .created(r.createdAt() == null ? null : r.createdAt().toString(),
-                        r.createdAt() == null ? null : Duration.between(r.createdAt(), now).toSeconds())
+                        r.createdAt() == null || now == null ? null : Duration.between(r.createdAt(), now).toSeconds())
                 .digest(r.digest())
                 .tainted(r.tainted());
     }
