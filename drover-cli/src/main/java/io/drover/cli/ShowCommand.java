@@ -1,15 +1,16 @@
 package io.drover.cli;
 
 import io.drover.config.ConfigException;
+import io.drover.config.Herd;
 import io.drover.config.HerdFileMissingException;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
 import io.drover.engine.Engine;
 import io.drover.apply.EventSink;
+import io.drover.view.HerdView;
+import io.drover.view.HerdViews;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,7 +34,7 @@ final class ShowCommand implements Callable<Integer> {
         }
         try (Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT)) {
             State state = engine.state();
-            print(state, session.herd.name(), session.herd.provider().name(), engine.outputs(state));
+            print(state, session.herd, engine.outputs(state), List.of());
             return ExitCodes.OK;
         }
     }
@@ -46,39 +47,24 @@ final class ShowCommand implements Callable<Integer> {
     private int showWithoutTheHerdFile(ConfigException problems) throws ConfigException {
         SavedState.Located saved = SavedState.nextTo(options.file()).orElseThrow(() -> problems);
         int n = problems.problems().size();
-        System.err.println("drover: warning: the herd file has " + n + " problem" + (n == 1 ? "" : "s") + " (run 'drover validate' to see "
-                + (n == 1 ? "it" : "them") + "); showing the state saved in " + saved.file() + " with the outputs it recorded");
-        print(saved.state(), saved.state().herd(), null, saved.state().outputs());
+        String warning = "the herd file has " + n + " problem" + (n == 1 ? "" : "s") + " (run 'drover validate' to see "
+                + (n == 1 ? "it" : "them") + "); showing the state saved in " + saved.file() + " with the outputs it recorded";
+        System.err.println("drover: warning: " + warning);
+        print(saved.state(), null, saved.state().outputs(), List.of(warning));
         return ExitCodes.OK;
     }
 
-    /** @param provider the provider of servers that do not name their own, or null when it is not known */
-    private void print(State state, String herd, String provider, Map<String, String> outputs) {
+    /**
+     * @param herd the herd file, {@code null} when it could not be read
+     * @param problems what the JSON view reports besides the servers
+     */
+    private void print(State state, Herd herd, Map<String, String> outputs, List<String> problems) {
         if (options.json) {
-            Map<String, Object> root = new LinkedHashMap<>();
-            root.put("herd", state.herd());
-            root.put("serial", state.serial());
-            root.put("lineage", state.lineage());
-            List<Map<String, Object>> servers = new ArrayList<>();
-            for (ServerRecord r : state.servers()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("resource", r.resource());
-                m.put("name", r.name());
-                m.put("id", r.instanceId());
-                m.put("ip", r.ip());
-                m.put("provider", r.providerOr(provider));
-                m.put("digest", r.digest());
-                m.put("createdAt", String.valueOf(r.createdAt()));
-                m.put("tainted", r.tainted());
-                servers.add(m);
-            }
-            root.put("servers", servers);
-            root.put("outputs", outputs);
-            System.out.println(Json.pretty(root));
+            System.out.println(Json.pretty(view(state, herd, outputs, problems)));
             return;
         }
         if (state.isEmpty()) {
-            System.out.println("Herd '" + herd + "' has no servers (never applied, or destroyed).");
+            System.out.println("Herd '" + state.herd() + "' has no servers (never applied, or destroyed).");
             return;
         }
         System.out.printf("%-14s %-14s %-16s %-8s %s%n", "RESOURCE", "SERVER", "ADDRESS", "AGE", "DIGEST");
@@ -87,6 +73,17 @@ final class ShowCommand implements Callable<Integer> {
                     r.digest() == null ? "-" : r.digest().substring(0, Math.min(19, r.digest().length())), r.tainted() ? "  (tainted)" : "");
         }
         ApplyCommand.printOutputs(outputs, Style.detect(options.noColor));
+    }
+
+    /**
+     * The herd view of the recorded state alone: no provider, health or images are looked at, and no clock (no
+     * {@code generatedAt}, no ages), so the same state always gives the same document.
+     */
+    private HerdView view(State state, Herd herd, Map<String, String> outputs, List<String> problems) {
+        return new HerdView(HerdView.API_VERSION, state.herd(), herd == null ? null : herd.provider().type(),
+                herd == null ? List.of() : herd.providers().values().stream().map(p -> new HerdView.ProviderView(p.name(), p.type())).toList(),
+                (herd == null ? options.file().toAbsolutePath() : herd.file()).toString(), null, state.serial(), state.lineage(), null, outputs, problems,
+                HerdViews.clusters(herd, state, r -> HerdViews.recorded(r, herd, null).build()));
     }
 
     static String age(Instant created) {

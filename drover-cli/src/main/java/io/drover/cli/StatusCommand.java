@@ -1,16 +1,26 @@
 package io.drover.cli;
 
 import io.drover.apply.EventSink;
+import io.drover.config.Herd;
 import io.drover.engine.Engine;
 import io.drover.heal.EventLog;
 import io.drover.heal.HealEvent;
 import io.drover.heal.HealthChecks;
 import io.drover.heal.ServerHealth;
 import io.drover.health.HealthProbe;
+import io.drover.plan.Change;
+import io.drover.plan.ClusterTemplate;
+import io.drover.plan.Planner;
+import io.drover.spi.Instance;
 import io.drover.state.State;
+import io.drover.view.ClusterView;
+import io.drover.view.HealthView;
+import io.drover.view.HerdView;
+import io.drover.view.HerdViews;
+import io.drover.view.ServerView;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,27 +38,11 @@ final class StatusCommand implements Callable<Integer> {
         Map<String, HealEvent> last = new EventLog(Engine.workDir(session.herd)).lastBySubject();
         try (Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT); HealthProbe probe = engine.healthProbe()) {
             State state = engine.state();
-            Map<String, ServerHealth> health = new HealthChecks(probe).checkAll(session.herd, state, engine.list().instances());
+            Engine.Listing listing = engine.list();
+            Map<String, ServerHealth> health = new HealthChecks(probe).checkAll(session.herd, state, listing.instances());
             Instant now = Instant.now();
             if (options.json) {
-                List<Map<String, Object>> servers = new ArrayList<>();
-                for (ServerHealth s : health.values()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("resource", s.record().resource());
-                    m.put("cluster", s.record().cluster());
-                    m.put("name", s.name());
-                    m.put("ip", s.record().ip());
-                    m.put("health", s.starting() ? "starting" : s.health().status().name().toLowerCase());
-                    m.put("detail", s.health().detail());
-                    m.put("ageSeconds", s.age(now).toSeconds());
-                    HealEvent e = lastEvent(last, s);
-                    m.put("lastEvent", e == null ? null : e.toMap());
-                    servers.add(m);
-                }
-                Map<String, Object> root = new LinkedHashMap<>();
-                root.put("herd", session.herd.name());
-                root.put("servers", servers);
-                System.out.println(Json.pretty(root));
+                System.out.println(Json.pretty(view(session, engine, state, listing, health, last, now)));
                 return ExitCodes.OK;
             }
             if (health.isEmpty()) {
@@ -71,6 +65,43 @@ final class StatusCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /**
+     * The herd view with health checked now and each server's last event; outdated servers explained by the planner
+     * (a plan from the listing made above costs no more I/O).
+     */
+    private static HerdView view(Session session, Engine engine, State state, Engine.Listing listing, Map<String, ServerHealth> health,
+            Map<String, HealEvent> last, Instant now) {
+        Herd herd = session.herd;
+        List<String> problems = new ArrayList<>();
+        Map<String, ClusterTemplate> templates = Map.of();
+        Map<String, Change> replacements = Map.of();
+        try {
+            templates = engine.templates();
+            replacements = HerdViews.replacements(new Planner(now).plan(herd, templates, state, listing.instances(), Planner.Options.APPLY));
+        } catch (Exception e) {
+            problems.add("cannot resolve the herd file's images or plan, so outdated servers are not marked: " + e.getMessage());
+        }
+        Map<String, Instance> byId = new HashMap<>();
+        listing.instances().forEach(i -> byId.put(i.id(), i));
+        Map<String, ClusterTemplate> desired = templates;
+        Map<String, Change> replacing = replacements;
+        List<ClusterView> clusters = HerdViews.clusters(herd, state, r -> {
+            ServerView.Builder s = HerdViews.recorded(r, herd, now);
+            Instance instance = byId.get(r.instanceId());
+            s.providerStatus(instance == null ? "gone" : instance.status().name().toLowerCase());
+            s.drift(instance == null ? null : instance.drifted().orElse(null));
+            ServerHealth h = health.get(r.name());
+            s.health(h == null ? HealthView.unknown("not checked") : h.view());
+            HealEvent e = h == null ? null : lastEvent(last, h);
+            s.lastEvent(e == null ? null : e.view());
+            HerdViews.identity(s, r, desired.get(r.cluster()), replacing.get(r.name()));
+            return s.build();
+        });
+        return new HerdView(HerdView.API_VERSION, herd.name(), herd.provider().type(),
+                herd.providers().values().stream().map(p -> new HerdView.ProviderView(p.name(), p.type())).toList(), herd.file().toString(),
+                now.toString(), state.serial(), state.lineage(), null, state.outputs(), problems, clusters);
     }
 
     /**

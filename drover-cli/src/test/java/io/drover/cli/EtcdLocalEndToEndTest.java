@@ -197,7 +197,7 @@ class EtcdLocalEndToEndTest {
         }
         assertThat(env).as(render.out()).isNotNull().doesNotContain("192.0.2.");
         for (JsonNode s : servers) {
-            assertThat(env).contains(s.get("name").asString() + "=https://" + s.get("ip").asString() + ":2380");
+            assertThat(env).contains(s.get("name").asString() + "=https://" + s.get("address").asString() + ":2380");
         }
         Path real = dir.resolve(".drover/local/servers").resolve(name).resolve("root/etc/drover/etcd.env");
         assertThat(Files.readString(real)).contains("ETCD_INITIAL_CLUSTER_STATE=existing");

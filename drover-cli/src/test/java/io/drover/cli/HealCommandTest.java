@@ -82,7 +82,7 @@ class HealCommandTest {
         JsonNode servers = Json.MAPPER.readTree(status.out()).get("servers");
         assertThat(servers).hasSize(3);
         for (JsonNode s : servers) {
-            assertThat(s.get("health").asString()).as(s.toString()).isEqualTo("up");
+            assertThat(s.get("health").get("status").asString()).as(s.toString()).isEqualTo("up");
             assertThat(s.get("name").asString()).isNotEqualTo(victim);
         }
         JsonNode healed = null;

@@ -1,6 +1,7 @@
 package io.drover.heal;
 
 import io.drover.spi.Timestamps;
+import io.drover.view.EventView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -68,6 +69,12 @@ public record HealEvent(Instant time, Kind kind, String cluster, String resource
             m.put("seconds", took.toMillis() / 1000.0);
         }
         return m;
+    }
+
+    /** The same as {@link #toMap()}, typed for the herd views. */
+    public EventView view() {
+        return new EventView(time.toString(), kind.name().toLowerCase(), cluster, resource, server, message,
+                took == null ? null : took.toMillis() / 1000.0);
     }
 
     public static HealEvent fromMap(Map<String, Object> m) {

@@ -3,6 +3,7 @@ package io.drover.heal;
 import io.drover.health.Health;
 import io.drover.spi.Instance;
 import io.drover.state.ServerRecord;
+import io.drover.view.HealthView;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -26,5 +27,10 @@ public record ServerHealth(ServerRecord record, Instance instance, Health health
     /** Answered at all (healthy or not): for etcd, a member that can still vote. */
     public boolean reachable() {
         return !gone && !starting && (health.status() == Health.Status.UP || health.status() == Health.Status.SICK);
+    }
+
+    /** As the herd views show it: {@code starting} while the provider builds it, else the checked status. */
+    public HealthView view() {
+        return new HealthView(starting ? "starting" : health.status().name().toLowerCase(), health.detail());
     }
 }

@@ -8,15 +8,23 @@ import io.drover.engine.Engine;
 import io.drover.heal.HealthChecks;
 import io.drover.heal.ServerHealth;
 import io.drover.health.HealthProbe;
+import io.drover.plan.Change;
 import io.drover.plan.ClusterTemplate;
+import io.drover.plan.Planner;
 import io.drover.roles.EtcdPki;
 import io.drover.spi.Failures;
 import io.drover.spi.Instance;
 import io.drover.spi.ProviderFactory;
-import io.drover.state.LockInfo;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
 import io.drover.state.StateStore;
+import io.drover.view.ClusterView;
+import io.drover.view.EtcdMemberView;
+import io.drover.view.HealthView;
+import io.drover.view.HerdView;
+import io.drover.view.HerdViews;
+import io.drover.view.LockView;
+import io.drover.view.ServerView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +37,8 @@ import java.util.Optional;
 /**
  * Looks at a herd the way {@code drover status} does, and more: the recorded state, what the provider reports,
  * every server's health checked now, each etcd member's raft status, the identity digests against the herd
- * file, the outputs and the lock holder, as one JSON document ({@code /api/herd}, see docs/web.md).
+ * file (and why the planner would replace a server), the outputs and the lock holder, as one {@link HerdView}
+ * ({@code /api/herd}, see docs/web.md).
  *
  * <p>A look costs a provider listing, one check per server and one etcd status call per member, all bounded by
  * timeouts; its result is kept for {@code maxAge}, so any number of browser tabs cause at most one look per
@@ -37,7 +46,7 @@ import java.util.Optional;
  */
 public final class HerdObserver implements AutoCloseable {
     /** The version of the documents this observer and the event API produce; see docs/web.md. */
-    public static final int API_VERSION = 1;
+    public static final int API_VERSION = HerdView.API_VERSION;
     /** Generous: raft status is asked in the background (it never delays a look). */
     private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(3);
     /** Raft status is asked a little less often than health: it is for display, heal does not need it. */
@@ -59,9 +68,9 @@ public final class HerdObserver implements AutoCloseable {
 
     /** One look at a time: the tools above are only used under it. */
     private final Object looking = new Object();
-    private volatile Look last;
+    private volatile Seen last;
 
-    private record Look(Instant at, Map<String, Object> doc) {}
+    private record Seen(Instant at, HerdView doc) {}
 
     public HerdObserver(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, Duration maxAge) {
         this(herd, java.util.List.of(factory), store, environment, maxAge);
@@ -82,8 +91,8 @@ public final class HerdObserver implements AutoCloseable {
     }
 
     /** The herd as of at most {@code maxAge} ago; callers at the same time share one look. */
-    public Map<String, Object> look() throws InterruptedException {
-        Look seen = last;
+    public HerdView look() throws InterruptedException {
+        Seen seen = last;
         if (seen != null && fresh(seen)) {
             return seen.doc();
         }
@@ -92,8 +101,8 @@ public final class HerdObserver implements AutoCloseable {
             if (seen != null && fresh(seen)) {
                 return seen.doc();
             }
-            Map<String, Object> doc = lookNow(false);
-            last = new Look(Instant.now(), doc);
+            HerdView doc = lookNow(false);
+            last = new Seen(Instant.now(), doc);
             return doc;
         }
     }
@@ -102,12 +111,12 @@ public final class HerdObserver implements AutoCloseable {
      * At once, for a page's first paint: the latest look, or before the first one (a server just started) the
      * state alone, every server's health {@code unknown} ("not checked yet"). Never waits for a check.
      */
-    public Map<String, Object> firstLook() throws InterruptedException {
-        Look seen = last;
+    public HerdView firstLook() throws InterruptedException {
+        Seen seen = last;
         return seen != null ? seen.doc() : lookNow(true);
     }
 
-    private boolean fresh(Look seen) {
+    private boolean fresh(Seen seen) {
         return Instant.now().isBefore(seen.at().plus(maxAge));
     }
 
@@ -125,23 +134,17 @@ public final class HerdObserver implements AutoCloseable {
     }
 
     /** @param quick from the state alone: no provider, no checks, no tools touched (safe beside a running look) */
-    private Map<String, Object> lookNow(boolean quick) throws InterruptedException {
+    private HerdView lookNow(boolean quick) throws InterruptedException {
         Instant now = Instant.now();
         List<String> problems = new ArrayList<>();
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("apiVersion", API_VERSION);
-        doc.put("herd", herd.name());
-        doc.put("provider", herd.provider().type());
-        doc.put("providers", herd.providers().values().stream().map(p -> Map.of("name", p.name(), "type", p.type())).toList());
-        doc.put("file", herd.file().toString());
-        doc.put("generatedAt", now.toString());
-
         State state;
+        boolean stateRead = true;
         try {
             state = store.read().orElseGet(() -> State.empty(herd.name()));
         } catch (Exception e) {
             problems.add("cannot read the state: " + Failures.message(e));
             state = State.empty(herd.name());
+            stateRead = false;
         }
         List<Instance> reality = List.of();
         boolean listed = false;
@@ -155,33 +158,61 @@ public final class HerdObserver implements AutoCloseable {
             }
         }
         Map<String, ServerHealth> health = listed ? new HealthChecks(probe).checkAll(herd, state, reality) : Map.of();
-        Map<String, Instance> byId = new HashMap<>();
-        reality.forEach(i -> byId.put(i.id(), i));
+        Map<String, Change> replacements = listed ? replacements(state, reality, now, problems) : Map.of();
+        Look look = new Look(state, listed, quick, now, health, replacements, byId(reality));
 
-        List<Map<String, Object>> clusters = new ArrayList<>();
+        List<ClusterView> clusters = new ArrayList<>();
         for (Cluster c : herd.clusters().values()) {
-            clusters.add(cluster(c, state, health, byId, listed, quick, now, problems));
+            clusters.add(cluster(c, look, problems));
         }
         // Servers of clusters the herd file no longer has (a destroy or apply will remove them).
         List<ServerRecord> strays = state.servers().stream().filter(r -> !herd.clusters().containsKey(r.cluster())).toList();
         if (!strays.isEmpty()) {
             problems.add("the state records servers of clusters the herd file no longer has: "
                     + String.join(", ", strays.stream().map(ServerRecord::name).toList()) + " ('drover apply' removes them)");
+            Map<String, List<ServerView>> byCluster = new LinkedHashMap<>();
+            strays.forEach(r -> byCluster.computeIfAbsent(r.cluster(), k -> new ArrayList<>()).add(server(null, r, look, Map.of(), 0, Map.of())));
+            byCluster.forEach((name, servers) -> clusters.add(ClusterView.of(name, null, servers)));
         }
-        doc.put("clusters", clusters);
-        doc.put("outputs", state.outputs());
+        LockView lock = null;
         try {
-            Optional<LockInfo> holder = store.lockHolder();
-            doc.put("lock", holder.map(HerdObserver::lock).orElse(null));
+            lock = store.lockHolder().map(LockView::of).orElse(null);
         } catch (Exception e) {
             problems.add("cannot read the state lock: " + Failures.message(e));
-            doc.put("lock", null);
         }
         if (templatesProblem != null) {
             problems.add(templatesProblem);
         }
-        doc.put("problems", problems);
-        return doc;
+        return new HerdView(HerdView.API_VERSION, herd.name(), herd.provider().type(),
+                herd.providers().values().stream().map(p -> new HerdView.ProviderView(p.name(), p.type())).toList(),
+                herd.file().toString(), now.toString(), stateRead ? state.serial() : null, stateRead ? state.lineage() : null, lock,
+                state.outputs(), problems, clusters);
+    }
+
+    /** What one look found, for every cluster's servers. */
+    private record Look(State state, boolean listed, boolean quick, Instant now, Map<String, ServerHealth> health,
+            Map<String, Change> replacements, Map<String, Instance> byId) {}
+
+    private static Map<String, Instance> byId(List<Instance> reality) {
+        Map<String, Instance> byId = new HashMap<>();
+        reality.forEach(i -> byId.put(i.id(), i));
+        return byId;
+    }
+
+    /**
+     * What apply would replace, and why, as the planner says: a plan costs no I/O (the listing is already made) and
+     * carries each replacement's reason and what changed since the apply that built the server.
+     */
+    private Map<String, Change> replacements(State state, List<Instance> reality, Instant now, List<String> problems) {
+        if (templates.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return HerdViews.replacements(new Planner(now).plan(herd, templates, state, reality, Planner.Options.APPLY));
+        } catch (RuntimeException e) {
+            problems.add("cannot plan, so outdated servers are not explained: " + Failures.message(e));
+            return Map.of();
+        }
     }
 
     /**
@@ -211,17 +242,10 @@ public final class HerdObserver implements AutoCloseable {
         probe = new HealthProbe(tls);
     }
 
-    private Map<String, Object> cluster(Cluster c, State state, Map<String, ServerHealth> health, Map<String, Instance> byId,
-            boolean listed, boolean quick, Instant now, List<String> problems) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("role", c.role().name().toLowerCase());
-        m.put("size", c.size());
-        m.put("image", c.image());
-        m.put("check", c.health().type().name().toLowerCase());
-        List<ServerRecord> records = state.cluster(c.name());
-        Map<String, RaftWatch.Answer> raft = c.role() == Role.ETCD && !records.isEmpty() && !quick
-                ? etcdStatus(c, state, records, problems) : Map.of();
+    private ClusterView cluster(Cluster c, Look look, List<String> problems) {
+        List<ServerRecord> records = look.state().cluster(c.name());
+        Map<String, RaftWatch.Answer> raft = c.role() == Role.ETCD && !records.isEmpty() && !look.quick()
+                ? etcdStatus(c, look.state(), records, problems) : Map.of();
         long highest = raft.values().stream().filter(a -> a.status() != null).mapToLong(a -> a.status().raftIndex()).max().orElse(0);
         Map<Long, String> nameById = new HashMap<>();
         for (ServerRecord r : records) {
@@ -230,76 +254,44 @@ public final class HerdObserver implements AutoCloseable {
                 nameById.put(a.status().memberId(), r.name());
             }
         }
-        ClusterTemplate template = templates.get(c.name());
-
-        List<Map<String, Object>> servers = new ArrayList<>();
-        int healthy = 0;
-        String leader = null;
+        List<ServerView> servers = new ArrayList<>();
         for (ServerRecord r : records) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("name", r.name());
-            s.put("resource", r.resource());
-            s.put("slot", r.slot());
-            s.put("generation", r.generation());
-            s.put("address", r.ip());
-            String providerName = r.providerOr(herd.provider().name());
-            s.put("provider", providerName);
-            s.put("providerType", herd.providers().containsKey(providerName) ? herd.providers().get(providerName).type() : null);
-            Instance instance = byId.get(r.instanceId());
-            s.put("providerStatus", quick || !listed ? "unknown" : instance == null ? "gone" : instance.status().name().toLowerCase());
-            ServerHealth h = health.get(r.name());
-            Map<String, Object> hm = new LinkedHashMap<>();
-            if (h == null) {
-                hm.put("status", "unknown");
-                hm.put("detail", quick ? "not checked yet" : listed ? "not checked" : "the provider could not be asked");
-            } else {
-                hm.put("status", h.starting() ? "starting" : h.health().status().name().toLowerCase());
-                hm.put("detail", h.health().detail());
-                if (h.health().isUp()) {
-                    healthy++;
-                }
-            }
-            s.put("health", hm);
-            s.put("createdAt", r.createdAt() == null ? null : r.createdAt().toString());
-            s.put("ageSeconds", r.createdAt() == null ? null : Duration.between(r.createdAt(), now).toSeconds());
-            s.put("digest", r.digest());
-            s.put("desiredDigest", template == null ? null : template.digest());
-            boolean outdated = template != null && r.digest() != null && !template.digest().equals(r.digest());
-            s.put("outdated", outdated);
-            s.put("outdatedBecause", !outdated ? null
-                    : template.image().digest().equals(r.imageDigest()) ? "first-boot config or role changed" : "image changed");
-            // The provider tells what about the running server no longer matches what it was created from.
-            String drift = instance == null ? null : instance.drifted().orElse(null);
-            s.put("drifted", drift != null);
-            s.put("driftedBecause", drift);
-            s.put("tainted", r.tainted());
-            if (c.role() == Role.ETCD) {
-                RaftWatch.Answer a = raft.get(clientUrl(c, r.ip()));
-                Map<String, Object> e = new LinkedHashMap<>();
-                if (a == null || a.status() == null) {
-                    e.put("role", null);
-                    e.put("error", a == null ? "not known yet" : a.error());
-                } else {
-                    var member = a.status();
-                    boolean isLeader = member.leaderId() != 0 && member.leaderId() == member.memberId();
-                    e.put("role", member.learner() ? "learner" : isLeader ? "leader" : "follower");
-                    e.put("memberId", Long.toHexString(member.memberId()));
-                    e.put("leader", member.leaderId() == 0 ? null : nameById.getOrDefault(member.leaderId(), Long.toHexString(member.leaderId())));
-                    e.put("raftIndex", member.raftIndex());
-                    e.put("lag", highest - member.raftIndex());
-                    e.put("version", member.version());
-                    if (isLeader) {
-                        leader = r.name();
-                    }
-                }
-                s.put("etcd", e);
-            }
-            servers.add(s);
+            servers.add(server(c, r, look, raft, highest, nameById));
         }
-        m.put("healthy", healthy);
-        m.put("leader", leader);
-        m.put("servers", servers);
-        return m;
+        return ClusterView.of(c.name(), c, servers);
+    }
+
+    /** @param c the server's cluster, {@code null} when the herd file no longer has it */
+    private ServerView server(Cluster c, ServerRecord r, Look look, Map<String, RaftWatch.Answer> raft, long highest, Map<Long, String> nameById) {
+        ServerView.Builder s = HerdViews.recorded(r, herd, look.now());
+        Instance instance = look.byId().get(r.instanceId());
+        s.providerStatus(look.quick() || !look.listed() ? "unknown" : instance == null ? "gone" : instance.status().name().toLowerCase());
+        ServerHealth h = look.health().get(r.name());
+        s.health(h != null ? h.view()
+                : HealthView.unknown(look.quick() ? "not checked yet" : look.listed() ? "not checked" : "the provider could not be asked"));
+        ClusterTemplate template = c == null ? null : templates.get(c.name());
+        if (template == null) {
+            s.desired(null, false); // the web API always said whether a server is outdated: not known to be
+        } else {
+            HerdViews.identity(s, r, template, look.replacements().get(r.name()));
+        }
+        // The provider tells what about the running server no longer matches what it was created from.
+        s.drift(instance == null ? null : instance.drifted().orElse(null));
+        if (c != null && c.role() == Role.ETCD) {
+            s.etcd(member(raft.get(clientUrl(c, r.ip())), highest, nameById));
+        }
+        return s.build();
+    }
+
+    private static EtcdMemberView member(RaftWatch.Answer a, long highest, Map<Long, String> nameById) {
+        if (a == null || a.status() == null) {
+            return EtcdMemberView.unanswered(a == null ? "not known yet" : a.error());
+        }
+        var member = a.status();
+        boolean isLeader = member.leaderId() != 0 && member.leaderId() == member.memberId();
+        return new EtcdMemberView(member.learner() ? "learner" : isLeader ? "leader" : "follower", Long.toHexString(member.memberId()),
+                member.leaderId() == 0 ? null : nameById.getOrDefault(member.leaderId(), Long.toHexString(member.leaderId())),
+                member.raftIndex(), highest - member.raftIndex(), member.version(), null);
     }
 
     /**
@@ -333,18 +325,6 @@ public final class HerdObserver implements AutoCloseable {
 
     private static String clientUrl(Cluster c, String ip) {
         return c.etcd().scheme() + "://" + ip + ":" + c.etcd().clientPort();
-    }
-
-    private static Map<String, Object> lock(LockInfo info) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", info.id()); // for 'drover force-unlock ID'
-        m.put("operation", info.operation());
-        m.put("user", info.user());
-        m.put("host", info.host());
-        m.put("pid", info.pid());
-        m.put("since", info.since() == null ? null : info.since().toString());
-        m.put("description", info.describe());
-        return m;
     }
 
     private void closeTools() {

@@ -63,9 +63,22 @@ function healthClass(server) {
   return 'unknown';
 }
 
+// Why the next apply replaces it, as the planner says, and what changed since the apply that built it.
+function outdatedTitle(s) {
+  const lines = [s.outdatedBecause || 'its identity differs from the herd file'];
+  if (s.diff && s.diff.known) {
+    for (const f of s.diff.fields) {
+      lines.push(f.path + ': ' + (f.before === null ? f.after : f.after === null ? f.before : f.before + ' -> ' + f.after));
+    }
+  } else if (s.diff) {
+    lines.push('what changed is unknown: ' + s.diff.why);
+  }
+  return lines.join('\n');
+}
+
 function flags(s) {
   const out = [];
-  if (s.outdated) out.push(el('span', {class: 'flag outdated', title: s.outdatedBecause || ''}, 'outdated'));
+  if (s.outdated) out.push(el('span', {class: 'flag outdated', title: outdatedTitle(s)}, 'outdated'));
   if (s.drifted) out.push(el('span', {class: 'flag drifted', title: s.driftedBecause || 'the running server differs from what it was created from'}, 'drifted'));
   if (s.tainted) out.push(el('span', {class: 'flag tainted', title: 'it never became healthy'}, 'tainted'));
   return out;
@@ -89,12 +102,13 @@ function renderHerd(h) {
 
   const picture = document.getElementById('picture');
   patch(picture, h.clusters.map(c => {
-    const summary = [c.healthy + '/' + c.size + ' healthy'];
+    // A cluster the herd file no longer has comes with its servers only.
+    const summary = [c.healthy + '/' + (c.size ?? c.servers.length) + ' healthy'];
     if (c.role === 'etcd') summary.push(c.leader ? 'leader ' + c.leader : 'no leader');
     return el('div', {class: 'cluster', 'data-cluster': c.name},
-      el('h3', {}, c.name, ' ', el('span', {class: 'muted'}, c.role + ' · ' + summary.join(' · '))),
+      el('h3', {}, c.name, ' ', el('span', {class: 'muted'}, (c.role || 'not in the herd file') + ' · ' + summary.join(' · '))),
       el('div', {class: 'boxes'}, ...c.servers.map(s => serverBox(c, s)),
-        ...Array.from({length: Math.max(0, c.size - c.servers.length)}, () =>
+        ...Array.from({length: Math.max(0, (c.size ?? 0) - c.servers.length)}, () =>
           el('div', {class: 'server empty', title: 'a slot without a server'}, 'empty slot'))));
   }));
 
