@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
  * Finds out what is really there, for a plan: the provider's list, the health of the servers whose health decides
@@ -30,6 +31,19 @@ final class Refresher {
     private final Herd herd;
     private final HealthProbe probe;
     private final Function<Cluster, ClusterRole> roles;
+
+    /**
+     * Refreshes with a probe of its own, closed when the refresh is done: an open HTTP client keeps a selector thread in
+     * a native call, and the JVM then waits 300 ms at exit for it (and heal would leave one per pass behind).
+     *
+     * @param tls each TLS cluster's client identity
+     */
+    static Reality refresh(Herd herd, Map<String, SSLContext> tls, Function<Cluster, ClusterRole> roles, State state, Engine.Listing listing,
+            Map<String, Health> known) throws InterruptedException {
+        try (HealthProbe probe = new HealthProbe(tls)) {
+            return new Refresher(herd, probe, roles).refresh(state, listing, known);
+        }
+    }
 
     Refresher(Herd herd, HealthProbe probe, Function<Cluster, ClusterRole> roles) {
         this.herd = herd;

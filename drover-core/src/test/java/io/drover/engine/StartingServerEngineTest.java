@@ -105,6 +105,17 @@ class StartingServerEngineTest {
     }
 
     @Test
+    void aServerThatNeverBecomesHealthyFailsTheApplyQuotingTheEndOfItsLog() throws Exception {
+        cloud.writesAtBoot("web-0-1", "starting web", "listening nowhere: --port must be at least 1024", "exited with status 1");
+
+        ApplyResult result = apply();
+
+        assertThat(result.failures()).singleElement().satisfies(f -> assertThat(f.message())
+                .contains("web-0-1 did not become healthy within 60 s")
+                .contains("Its log ends with:\n    starting web\n    listening nowhere: --port must be at least 1024\n    exited with status 1"));
+    }
+
+    @Test
     void aServerStillSilentAfterItsStartTimeoutIsReplaced() throws Exception {
         applyKilledWhileWaitingForHealth();
         time.sleep(Duration.ofSeconds(61));

@@ -65,6 +65,8 @@ public final class MemoryCloud {
 
     // guarded by this
     private final Map<String, Server> servers = new LinkedHashMap<>();
+    /** What servers write to their logs as they boot, by name. */
+    private final Map<String, List<String>> bootLogs = new HashMap<>();
     private final Map<Key, String> reserved = new LinkedHashMap<>();
     private final Map<Key, ClusterRequest> clusters = new LinkedHashMap<>();
     private final Map<String, Image> images = new LinkedHashMap<>();
@@ -343,6 +345,20 @@ public final class MemoryCloud {
                 log.add(new Logged(Operation.DESTROY, herd, s.name));
             }
         }
+    }
+
+    /** What the server of that name (created now or later) writes to its log as it boots, oldest first. */
+    public synchronized void writesAtBoot(String name, String... lines) {
+        bootLogs.put(name, List.of(lines));
+    }
+
+    synchronized List<String> bootLog(String herd, String id, int lines) {
+        Server s = servers.get(id);
+        if (s == null || !s.herd.equals(herd)) {
+            return List.of();
+        }
+        List<String> all = bootLogs.getOrDefault(s.name, List.of());
+        return all.subList(Math.max(0, all.size() - lines), all.size());
     }
 
     /** A reboot keeps everything of the server; only running servers can be rebooted. */

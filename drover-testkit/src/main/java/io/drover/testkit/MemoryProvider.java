@@ -75,6 +75,11 @@ public final class MemoryProvider implements Provider {
     }
 
     @Override
+    public List<String> bootLog(String instanceId, int lines) {
+        return cloud.bootLog(herd, instanceId, lines);
+    }
+
+    @Override
     public boolean reboot(String instanceId) throws ProviderException {
         cloud.reboot(herd, instanceId);
         return true;

@@ -1,0 +1,70 @@
+package io.drover.apply;
+
+import io.drover.plan.Change;
+import io.drover.plan.ClusterTemplate;
+import io.drover.plan.Plan;
+import io.drover.roles.ClusterRole;
+import io.drover.state.ServerRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one apply learns as it goes, made afresh for every {@link Applier#apply}: the names it gave out, the
+ * reservations its clusters got, and which servers it saw become healthy. Steps run in parallel, so all of it is
+ * thread-safe.
+ */
+final class ApplyRun {
+    private final Map<String, ClusterTemplate> templates;
+    private final ServerNames names = new ServerNames();
+    /**
+     * Servers the plan found not serving: never counted as live members, whatever the state says, unless this apply
+     * saw them become healthy (a server it waited for).
+     */
+    private final Set<String> unsound = ConcurrentHashMap.newKeySet();
+    /** What each reservation step got; empty when its provider cannot reserve. */
+    private final Map<Step.Reserve, Optional<ClusterRole.Bootstrap>> reservations = new ConcurrentHashMap<>();
+
+    ApplyRun(Plan plan) {
+        this.templates = Map.copyOf(plan.clusters());
+        unsound.addAll(plan.unsound());
+        plan.prior().servers().forEach(names::note);
+        plan.changes().stream().filter(c -> c.before() != null).forEach(c -> names.note(c.before()));
+    }
+
+    ServerNames names() {
+        return names;
+    }
+
+    ClusterTemplate template(Change change) {
+        ClusterTemplate t = templates.get(change.cluster());
+        if (t == null) {
+            throw new IllegalStateException("no template for cluster " + change.cluster());
+        }
+        return t;
+    }
+
+    /** A server this apply saw serving counts as a live member from now on. */
+    void serving(String server) {
+        unsound.remove(server);
+    }
+
+    /** Servers of the cluster that run and stay: recorded, serving, not tainted, not the one leaving. */
+    List<ServerRecord> liveMembers(List<ServerRecord> recorded, ServerRecord leaving) {
+        return recorded.stream()
+                .filter(r -> leaving == null || !r.name().equals(leaving.name()))
+                .filter(r -> !unsound.contains(r.name()) && !r.tainted())
+                .toList();
+    }
+
+    void reserved(Step.Reserve reserve, Optional<ClusterRole.Bootstrap> bootstrap) {
+        reservations.put(reserve, bootstrap);
+    }
+
+    /** The members a reservation step got, or null when there was none (or its provider cannot reserve). */
+    ClusterRole.Bootstrap bootstrap(Step.Reserve reserve) {
+        return reserve == null ? null : reservations.getOrDefault(reserve, Optional.empty()).orElse(null);
+    }
+}

@@ -1,0 +1,111 @@
+package io.drover.apply;
+
+import io.drover.plan.Action;
+import io.drover.plan.Change;
+import io.drover.plan.ClusterTemplate;
+import java.util.List;
+
+/** One node of the apply graph (built by {@link ApplyGraph}, run by {@link StepRunner}). */
+sealed interface Step permits Step.ChangeStep, Step.Reserve, Step.EnsureCluster, Step.DestroyCluster, Step.AwaitHealthy, Step.Verify {
+    String resource();
+
+    Action action();
+
+    String cluster();
+
+    /**
+     * One change of the plan.
+     *
+     * @param reserve the reservation of a cluster created all at once that this change launches a member of, or null
+     */
+    record ChangeStep(Change change, Reserve reserve) implements Step {
+        public String resource() {
+            return change.resource();
+        }
+
+        public Action action() {
+            return change.action();
+        }
+
+        public String cluster() {
+            return change.cluster();
+        }
+    }
+
+    /**
+     * Reserves every new member's endpoint up front, so each member's config can list all of them. A provider that
+     * cannot reserve leaves the cluster to grow one member at a time.
+     */
+    record Reserve(ClusterTemplate template, List<Change> launches) implements Step {
+        public Reserve {
+            launches = List.copyOf(launches);
+        }
+
+        public String resource() {
+            return template.name();
+        }
+
+        public Action action() {
+            return Action.CREATE;
+        }
+
+        public String cluster() {
+            return template.name();
+        }
+    }
+
+    record EnsureCluster(ClusterTemplate template) implements Step {
+        public String resource() {
+            return template.name();
+        }
+
+        public Action action() {
+            return Action.CREATE;
+        }
+
+        public String cluster() {
+            return template.name();
+        }
+    }
+
+    /** Removes a cluster's resources (server groups, security groups) from one provider. */
+    record DestroyCluster(String cluster, String provider) implements Step {
+        public String resource() {
+            return cluster;
+        }
+
+        public Action action() {
+            return Action.DELETE;
+        }
+    }
+
+    /** Waits for every member of a cluster created all at once (whose launches do not wait one by one). */
+    record AwaitHealthy(ClusterTemplate template, Reserve reserve) implements Step {
+        public String resource() {
+            return template.name();
+        }
+
+        public Action action() {
+            return Action.CREATE;
+        }
+
+        public String cluster() {
+            return template.name();
+        }
+    }
+
+    /** The last step of a membership cluster's changes: the cluster's members are exactly the recorded servers. */
+    record Verify(ClusterTemplate template) implements Step {
+        public String resource() {
+            return template.name();
+        }
+
+        public Action action() {
+            return Action.NO_OP;
+        }
+
+        public String cluster() {
+            return template.name();
+        }
+    }
+}
