@@ -193,7 +193,9 @@ class WebViewEndToEndTest {
         assertThat(text("#outputs dd[data-output='banner']")).isEqualTo(HOSTILE);
         assertThat(text("#timeline")).contains(HOSTILE).contains("<b>bold</b>");
         assertThat(page().executeScript("return window.__pwned === undefined")).isEqualTo(true);
-        assertThat(count("script")).isEqualTo(1);
+        // One script runs (app.js); the herd as last seen is inlined as data only, with the hostile text escaped in it.
+        assertThat(count("script:not([type='application/json'])")).isEqualTo(1);
+        assertThat(count("script[type='application/json']")).isEqualTo(1);
         assertThat(count("main img, main b")).isZero();
         // Apply's own steps are in the timeline, beside heal's.
         assertThat(count("#timeline li[data-type='apply']")).isPositive();
