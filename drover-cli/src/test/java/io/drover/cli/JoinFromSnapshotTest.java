@@ -66,8 +66,8 @@ class JoinFromSnapshotTest {
         for (int i = 0; i < events.size(); i++) {
             JsonNode e = events.get(i);
             String message = e.path("message").asString("");
-            if (!message.startsWith("waiting for ")) {
-                continue;
+            if (!message.startsWith("waiting for ") || !message.endsWith(" to become healthy")) {
+                continue; // not a health wait (e.g. "waiting for the cluster to accept ...")
             }
             String resource = e.path("resource").asString("");
             for (JsonNode next : events.subList(i + 1, events.size())) {
