@@ -6,12 +6,27 @@ import io.drover.plan.ClusterTemplate;
 import java.util.List;
 
 /** One node of the apply graph (built by {@link ApplyGraph}, run by {@link StepRunner}). */
-sealed interface Step permits Step.ChangeStep, Step.Reserve, Step.EnsureCluster, Step.DestroyCluster, Step.AwaitHealthy, Step.Verify {
+sealed interface Step permits Step.ChangeStep, Step.OfCluster, Step.DestroyCluster {
     String resource();
 
     Action action();
 
     String cluster();
+
+    /** A step about a whole cluster of the herd file: it is named after the cluster. */
+    sealed interface OfCluster extends Step permits Reserve, EnsureCluster, AwaitHealthy, Verify {
+        ClusterTemplate template();
+
+        @Override
+        default String resource() {
+            return template().name();
+        }
+
+        @Override
+        default String cluster() {
+            return template().name();
+        }
+    }
 
     /**
      * One change of the plan.
@@ -36,35 +51,19 @@ sealed interface Step permits Step.ChangeStep, Step.Reserve, Step.EnsureCluster,
      * Reserves every new member's endpoint up front, so each member's config can list all of them. A provider that
      * cannot reserve leaves the cluster to grow one member at a time.
      */
-    record Reserve(ClusterTemplate template, List<Change> launches) implements Step {
+    record Reserve(ClusterTemplate template, List<Change> launches) implements OfCluster {
         public Reserve {
             launches = List.copyOf(launches);
         }
 
-        public String resource() {
-            return template.name();
-        }
-
         public Action action() {
             return Action.CREATE;
-        }
-
-        public String cluster() {
-            return template.name();
         }
     }
 
-    record EnsureCluster(ClusterTemplate template) implements Step {
-        public String resource() {
-            return template.name();
-        }
-
+    record EnsureCluster(ClusterTemplate template) implements OfCluster {
         public Action action() {
             return Action.CREATE;
-        }
-
-        public String cluster() {
-            return template.name();
         }
     }
 
@@ -80,32 +79,16 @@ sealed interface Step permits Step.ChangeStep, Step.Reserve, Step.EnsureCluster,
     }
 
     /** Waits for every member of a cluster created all at once (whose launches do not wait one by one). */
-    record AwaitHealthy(ClusterTemplate template, Reserve reserve) implements Step {
-        public String resource() {
-            return template.name();
-        }
-
+    record AwaitHealthy(ClusterTemplate template, Reserve reserve) implements OfCluster {
         public Action action() {
             return Action.CREATE;
-        }
-
-        public String cluster() {
-            return template.name();
         }
     }
 
     /** The last step of a membership cluster's changes: the cluster's members are exactly the recorded servers. */
-    record Verify(ClusterTemplate template) implements Step {
-        public String resource() {
-            return template.name();
-        }
-
+    record Verify(ClusterTemplate template) implements OfCluster {
         public Action action() {
             return Action.NO_OP;
-        }
-
-        public String cluster() {
-            return template.name();
         }
     }
 }
