@@ -46,6 +46,16 @@ final class ApplyRun {
         return t;
     }
 
+    /** The template of a cluster of the herd file, or empty for a cluster that goes. */
+    Optional<ClusterTemplate> templateOf(String cluster) {
+        return Optional.ofNullable(templates.get(cluster));
+    }
+
+    /** True for a server the plan found not serving (dead, frozen, never healthy) and this apply did not see serve since. */
+    boolean unsound(String server) {
+        return unsound.contains(server);
+    }
+
     /** A server this apply saw serving counts as a live member from now on. */
     void serving(String server) {
         unsound.remove(server);
