@@ -62,6 +62,11 @@ public abstract class LoadBalancerContract {
         return System.getenv();
     }
 
+    /** A directory of this test's own. */
+    protected final Path tempDir() {
+        return tempDir;
+    }
+
     protected final String herd() {
         return herd;
     }

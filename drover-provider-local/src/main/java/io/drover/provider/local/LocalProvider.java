@@ -64,12 +64,15 @@ public final class LocalProvider implements Provider {
     private final JsonMapper mapper = JsonMapper.builder().build();
     private final LocalImages images;
     private final AddressAllocator allocator;
+    private final LocalLoadBalancers loadBalancers;
 
     LocalProvider(String herd, LocalSettings settings, AddressAllocator.BoundSockets boundSockets) {
         this.herd = herd;
         this.settings = settings;
         this.images = new LocalImages(settings.herdDir(), settings.root());
         this.allocator = new AddressAllocator(settings.addresses(), new LeaseDirectory(settings.leases()), boundSockets);
+        this.loadBalancers = new LocalLoadBalancers(settings.root(), herd, allocator,
+                (name, dir) -> startSupervisor(name, dir, ImageRoot.NONE), settings.environment());
     }
 
     @Override
@@ -285,6 +288,12 @@ public final class LocalProvider implements Provider {
         }
         destroy(serverDir.getFileName().toString());
         return Optional.empty();
+    }
+
+    /** HAProxy per cluster, run by a supervisor as a server's units are. */
+    @Override
+    public Optional<io.drover.spi.LoadBalancers> loadBalancers() {
+        return Optional.of(loadBalancers);
     }
 
     /** Starts the supervisor detached and waits until it has written its pid file. */
