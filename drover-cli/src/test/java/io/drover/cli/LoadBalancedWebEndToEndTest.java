@@ -1,0 +1,197 @@
+package io.drover.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.testkit.LoadGenerator;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The web-lb-local example with real HAProxy and real web servers, a load running through {@code lb_url} all along:
+ * a rolling replacement of the 3 servers, the heal of a kill -9'd one, a scale 3 -> 5 -> 2 cost clients no request;
+ * HAProxy itself kill -9'd under load is back within 5 s (what failed in that window is reported).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LoadBalancedWebEndToEndTest {
+    private static final String ADDRESSES = "127.0.165.0/24";
+    private static final int PORT = 20281;
+    /** About 200 requests a second over 8 connections, as bench lb makes it. */
+    private static final int CONNECTIONS = 8;
+    private static final Duration PERIOD = Duration.ofMillis(40);
+
+    @TempDir
+    static Path dir;
+
+    private Path herdFile;
+    private String lbUrl;
+
+    @BeforeAll
+    void applyTheExample() throws Exception {
+        herdFile = dir.resolve("drover.yaml");
+        Files.writeString(herdFile, Files.readString(Path.of("..", "examples", "web-lb-local", "drover.yaml"))
+                .replace("  type: local\n", "  type: local\n  addresses: " + ADDRESSES + "\n")
+                .replace("8080", String.valueOf(PORT))
+                .replace("drain: 10s", "drain: 3s"));
+        Cli.Result apply = drover("apply", "--auto-approve");
+        assertThat(apply.exitCode()).as(apply.toString()).isZero();
+        lbUrl = drover("output", "lb_url").out().strip();
+        assertThat(lbUrl).startsWith("http://127.0.165.").endsWith(":" + PORT + "/");
+    }
+
+    @AfterAll
+    void destroy() {
+        Cli.Result destroyed = drover("destroy", "--auto-approve");
+        assertThat(destroyed.exitCode()).as(destroyed.toString()).isZero();
+    }
+
+    @Test
+    @Order(1)
+    void aRollingReplacementOfTheThreeServersFailsNoRequest() throws Exception {
+        String before = Files.readString(herdFile);
+        Files.writeString(herdFile, before.replace("hello from", "hi from"));
+        LoadGenerator.Result seen;
+        try (LoadGenerator load = start()) {
+            awaitSomeRequests(load);
+            Cli.Result apply = drover("apply", "--auto-approve");
+            assertThat(apply.exitCode()).as(apply.toString()).isZero();
+            awaitSomeRequests(load);
+            seen = load.stop();
+        }
+        System.out.println("rolling replacement of 3 through the load balancer: " + seen);
+        assertThat(seen.failed()).as(seen.toString()).isZero();
+        assertThat(seen.bodies().keySet()).anyMatch(b -> b.startsWith("hello from")).anyMatch(b -> b.startsWith("hi from"));
+        assertThat(pool()).hasSize(3).allSatisfy(m -> assertThat(m.get("state").asString()).isEqualTo("ready"));
+    }
+
+    @Test
+    @Order(2)
+    void theHealOfAKilledServerFailsNoRequest() throws Exception {
+        String victim = pool().get(1).get("name").asString();
+        LoadGenerator.Result seen;
+        try (LoadGenerator load = start()) {
+            awaitSomeRequests(load);
+            long group = Long.parseLong(Files.readString(dir.resolve(".drover/local/servers/" + victim + "/supervisor.pid")).lines().findFirst().orElseThrow().strip());
+            assertThat(new ProcessBuilder("kill", "-KILL", "--", "-" + group).start().waitFor()).isZero();
+            Cli.Result heal = drover("heal", "--once");
+            assertThat(heal.exitCode()).as(heal.toString()).isZero();
+            awaitSomeRequests(load);
+            seen = load.stop();
+        }
+        System.out.println("heal of a kill -9'd server through the load balancer: " + seen);
+        assertThat(seen.failed()).as(seen.toString()).isZero();
+        assertThat(pool()).hasSize(3).extracting(m -> m.get("name").asString()).doesNotContain(victim);
+    }
+
+    @Test
+    @Order(3)
+    void scalingUpToFiveAndDownToTwoFailsNoRequest() throws Exception {
+        String before = Files.readString(herdFile);
+        LoadGenerator.Result seen;
+        try (LoadGenerator load = start()) {
+            awaitSomeRequests(load);
+            Files.writeString(herdFile, before.replace("    size: 3\n", "    size: 5\n"));
+            Cli.Result up = drover("apply", "--auto-approve");
+            assertThat(up.exitCode()).as(up.toString()).isZero();
+            assertThat(pool()).hasSize(5);
+            Files.writeString(herdFile, before.replace("    size: 3\n", "    size: 2\n"));
+            Cli.Result down = drover("apply", "--auto-approve");
+            assertThat(down.exitCode()).as(down.toString()).isZero();
+            awaitSomeRequests(load);
+            seen = load.stop();
+        } finally {
+            Files.writeString(herdFile, before);
+        }
+        System.out.println("scale 3 -> 5 -> 2 through the load balancer: " + seen);
+        assertThat(seen.failed()).as(seen.toString()).isZero();
+        assertThat(pool()).hasSize(2).allSatisfy(m -> assertThat(m.get("state").asString()).isEqualTo("ready"));
+    }
+
+    @Test
+    @Order(4)
+    void aKilledHaproxyIsBackWithinFiveSecondsUnderLoad() throws Exception {
+        Path pidFile = dir.resolve(".drover/local/loadbalancers/web-lb-local/web/supervisor.pid");
+        long supervisor = Long.parseLong(Files.readString(pidFile).lines().findFirst().orElseThrow().strip());
+        ProcessHandle haproxy = haproxyUnder(supervisor).orElseThrow();
+        LoadGenerator.Result seen;
+        Duration back;
+        try (LoadGenerator load = start()) {
+            awaitSomeRequests(load);
+            Instant killed = Instant.now();
+            assertThat(haproxy.destroyForcibly()).isTrue(); // SIGKILL
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> haproxyUnder(supervisor).filter(p -> p.pid() != haproxy.pid()).isPresent() && answers());
+            back = Duration.between(killed, Instant.now());
+            awaitSomeRequests(load);
+            seen = load.stop();
+        }
+        System.out.println("HAProxy kill -9'd under load: serving again after " + back.toMillis() + " ms; " + seen);
+        assertThat(back).isLessThan(Duration.ofSeconds(5));
+        assertThat(pool()).allSatisfy(m -> assertThat(m.get("state").asString()).isEqualTo("ready"));
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private LoadGenerator start() {
+        return LoadGenerator.start(lbUrl, CONNECTIONS, PERIOD, Duration.ofMinutes(3));
+    }
+
+    /** Lets at least 50 more requests through, so that the load runs before and after the change. */
+    private static void awaitSomeRequests(LoadGenerator load) {
+        long from = load.result().sent();
+        await().atMost(Duration.ofSeconds(30)).until(() -> load.result().sent() >= from + 50);
+    }
+
+    /** The load balancer's members as {@code drover status --json} shows them. */
+    private List<JsonNode> pool() throws Exception {
+        Cli.Result status = drover("status", "--json");
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        JsonNode lb = Json.MAPPER.readTree(status.out()).get("clusters").get(0).get("loadBalancer");
+        assertThat(lb).as(status.out()).isNotNull();
+        List<JsonNode> members = new ArrayList<>();
+        lb.get("members").forEach(members::add);
+        return members;
+    }
+
+    private static Optional<ProcessHandle> haproxyUnder(long supervisor) {
+        return ProcessHandle.of(supervisor).flatMap(p -> p.descendants()
+                .filter(d -> d.info().command().map(c -> c.endsWith("haproxy")).orElse(false)).findFirst());
+    }
+
+    private boolean answers() {
+        URI u = URI.create(lbUrl);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(u.getHost(), u.getPort()), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Cli.Result drover(String... args) {
+        List<String> all = new ArrayList<>(Arrays.asList(args));
+        all.add("-f");
+        all.add(herdFile.toString());
+        return Cli.run(all.toArray(String[]::new));
+    }
+}
