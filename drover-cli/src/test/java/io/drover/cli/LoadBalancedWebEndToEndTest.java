@@ -24,7 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import io.drover.view.HerdView;
+import io.drover.view.LoadBalancerView;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The web-lb-local example with real HAProxy and real web servers, a load running through {@code lb_url} all along:
@@ -39,6 +43,8 @@ class LoadBalancedWebEndToEndTest {
     /** About 200 requests a second over 8 connections, as bench lb makes it. */
     private static final int CONNECTIONS = 8;
     private static final Duration PERIOD = Duration.ofMillis(40);
+    private static final JsonMapper STRICT = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
 
     @TempDir
     static Path dir;
@@ -162,14 +168,23 @@ class LoadBalancedWebEndToEndTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> load.result().sent() >= from + 50);
     }
 
-    /** The load balancer's members as {@code drover status --json} shows them. */
+    /**
+     * The load balancer's members as {@code drover status --json} shows them, read strictly into the typed view (a field
+     * the records do not have fails the read, as in {@link HerdViewSchemaTest}).
+     */
     private List<JsonNode> pool() throws Exception {
         Cli.Result status = drover("status", "--json");
         assertThat(status.exitCode()).as(status.toString()).isZero();
-        JsonNode lb = Json.MAPPER.readTree(status.out()).get("clusters").get(0).get("loadBalancer");
+        HerdView view = STRICT.readValue(status.out(), HerdView.class);
+        LoadBalancerView lb = view.clusters().getFirst().loadBalancer();
         assertThat(lb).as(status.out()).isNotNull();
+        assertThat(lb.url()).isEqualTo(lbUrl);
+        assertThat(lb.running()).isTrue();
+        assertThat(lb.members()).allSatisfy(m -> assertThat(m.totalRequests()).isNotNegative());
         List<JsonNode> members = new ArrayList<>();
-        lb.get("members").forEach(members::add);
+        Json.MAPPER.readTree(status.out()).get("clusters").get(0).get("loadBalancer").get("members").forEach(members::add);
+        assertThat(members).extracting(m -> m.get("name").asString())
+                .isEqualTo(lb.members().stream().map(LoadBalancerView.MemberView::name).toList());
         return members;
     }
 

@@ -270,6 +270,21 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * The load balancer of each cluster that declares one, as its provider has it now (with its pool and live counts);
+     * empty for a cluster whose load balancer does not exist (yet).
+     */
+    public Map<String, Optional<io.drover.spi.LoadBalancer>> loadBalancers() throws ProviderException {
+        Map<String, Optional<io.drover.spi.LoadBalancer>> all = new java.util.LinkedHashMap<>();
+        for (Cluster c : herd.clusters().values()) {
+            if (c.loadBalancer() != null) {
+                Optional<io.drover.spi.LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
+                all.put(c.name(), lbs.isEmpty() ? Optional.empty() : lbs.get().get(c.name()));
+            }
+        }
+        return all;
+    }
+
+    /**
      * {@code http://ADDRESS:PORT/} of a cluster's load balancer as its provider has it, or null when it has none (or the
      * provider cannot be asked now: the output is empty until the next apply computes it again).
      */
