@@ -63,6 +63,10 @@ class LoadBalancedWebEndToEndTest {
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
         lbUrl = drover("output", "lb_url").out().strip();
         assertThat(lbUrl).startsWith("http://127.0.165.").endsWith(":" + PORT + "/");
+        // show reads the state only: the declared load balancer, its pool not asked.
+        Cli.Result show = drover("show", "--json");
+        LoadBalancerView declared = STRICT.readValue(show.out(), HerdView.class).clusters().getFirst().loadBalancer();
+        assertThat(declared).isEqualTo(new LoadBalancerView(PORT, PORT, "3s", null, null, null));
     }
 
     @AfterAll

@@ -29,6 +29,7 @@ public final class LoadGenerator implements AutoCloseable {
     private final AtomicLong longestNanos = new AtomicLong();
     private final List<String> failures = new CopyOnWriteArrayList<>();
     private final Map<String, Long> bodies = new ConcurrentHashMap<>();
+    private final Map<String, java.time.Instant> firstSeen = new ConcurrentHashMap<>();
 
     private LoadGenerator(URI url, int connections) {
         this.url = url;
@@ -60,6 +61,7 @@ public final class LoadGenerator implements AutoCloseable {
                 fail("HTTP " + r.statusCode());
             } else {
                 bodies.merge(r.body().strip(), 1L, Long::sum);
+                firstSeen.putIfAbsent(r.body().strip(), java.time.Instant.now());
             }
         } catch (Exception e) {
             fail(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -78,6 +80,11 @@ public final class LoadGenerator implements AutoCloseable {
     /** What the clients saw so far. */
     public Result result() {
         return new Result(sent.get(), failed.get(), Duration.ofNanos(longestNanos.get()), List.copyOf(failures), Map.copyOf(bodies));
+    }
+
+    /** When each answer first came back (a server's page names it: when it served its first request). */
+    public Map<String, java.time.Instant> firstSeen() {
+        return Map.copyOf(firstSeen);
     }
 
     /** Stops sending and waits for the requests under way; returns what the clients saw. */
