@@ -41,12 +41,18 @@ final class Pools {
      * serves is a ready member, nothing else is. Members a killed run left draining come back until this run drains
      * them again; members of servers no longer recorded go.
      *
-     * @param serving the names of recorded servers the plan found serving
+     * @param serving the names of recorded servers the plan found serving and that stay
+     * @param going servers this apply takes away: neither added nor removed here (their own steps drain them)
      */
-    void ensure(ClusterTemplate template, Iterable<ServerRecord> recorded, Set<String> serving) throws Exception {
+    void ensure(ClusterTemplate template, Iterable<ServerRecord> recorded, Set<String> serving, java.util.function.Predicate<String> going)
+            throws Exception {
         Cluster cluster = template.cluster();
         Optional<LoadBalancers> lbs = loadBalancers(template);
         if (lbs.isEmpty()) {
+            if (cluster.loadBalancer() != null) {
+                throw new ProviderException("cluster " + cluster.name() + " asks for a load balancer, but its provider '" + template.provider()
+                        + "' has none (the local provider has: HAProxy); remove 'loadBalancer:' from the cluster or run it on a provider that has one");
+            }
             return;
         }
         if (cluster.loadBalancer() == null) {
@@ -70,7 +76,7 @@ final class Pools {
             }
         }
         for (PoolMember m : lb.members()) {
-            if (!wanted.containsKey(m.name())) {
+            if (!wanted.containsKey(m.name()) && !going.test(m.name())) {
                 settings.events().emit(new Event.Progress(cluster.name(), "taking " + m.name() + " out of the load balancer: not a server of the cluster"));
                 settings.retrying(() -> {
                     lbs.get().removeMember(cluster.name(), m.name());

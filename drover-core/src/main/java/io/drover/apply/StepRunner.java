@@ -59,8 +59,11 @@ final class StepRunner {
                     provider.ensureCluster(request);
                     return null;
                 });
+                // Servers this apply takes away are left as they are: their own steps (which may run meanwhile) drain them.
                 pools.ensure(e.template(), keeper.current().cluster(c.name()),
-                        run.liveMembers(keeper.current().cluster(c.name()), null).stream().map(ServerRecord::name).collect(java.util.stream.Collectors.toSet()));
+                        run.liveMembers(keeper.current().cluster(c.name()), null).stream().map(ServerRecord::name)
+                                .filter(name -> !run.going(name)).collect(java.util.stream.Collectors.toSet()),
+                        run::going);
             }
             case Step.DestroyCluster d -> {
                 pools.delete(d.cluster(), d.provider()); // first: clients see a closed port, not a pool of servers going away
