@@ -160,6 +160,37 @@ class LoadBalancedWebEndToEndTest {
         assertThat(pool()).allSatisfy(m -> assertThat(m.get("state").asString()).isEqualTo("ready"));
     }
 
+    @Test
+    @Order(5)
+    void theWebApiShowsThePoolWithItsMembersStates() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("serve"));
+        DroverProcess drover = new DroverProcess(work, null);
+        Process serve = drover.start("serve", "-f", herdFile.toString(), "--port", "0", "--no-color");
+        try {
+            int[] port = new int[1];
+            await("serve prints its address").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(serve.isAlive()).as(drover.output()).isTrue();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/").matcher(drover.output());
+                assertThat(m.find()).as(drover.output()).isTrue();
+                port[0] = Integer.parseInt(m.group(1));
+            });
+            try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+                await("the web view's look asks the load balancer").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    String body = http.send(java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + "/api/v1/herd")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                    LoadBalancerView lb = STRICT.readValue(body, HerdView.class).clusters().getFirst().loadBalancer();
+                    assertThat(lb.url()).isEqualTo(lbUrl);
+                    assertThat(lb.members()).isNotNull().isNotEmpty().allSatisfy(m -> assertThat(m.state()).isEqualTo("ready"));
+                });
+            }
+        } finally {
+            serve.destroy();
+            if (!serve.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                serve.destroyForcibly().waitFor();
+            }
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private LoadGenerator start() {
