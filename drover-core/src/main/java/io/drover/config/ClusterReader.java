@@ -269,7 +269,40 @@ final class ClusterReader {
             }
             new EtcdFlagRules(problems).check(flags, flagMap.entries());
         }
-        return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container);
+        return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container, backup(etcd));
+    }
+
+    /** The {@code backup:} block, or null when absent (or wrong: the problem is reported). */
+    private BackupSpec backup(MapReader etcd) {
+        Entry entry = etcd.entry("backup");
+        if (entry == null) {
+            return null;
+        }
+        MapReader b = MapReader.of(entry, "backup", Shape.Herd.BACKUP, problems);
+        if (b == null) {
+            return null;
+        }
+        java.time.Duration full = b.duration("full");
+        java.time.Duration delta = b.duration("delta");
+        Long keep = b.integer("keep", 1, 10_000, false);
+        String to = b.string("to");
+        full = full == null ? BackupSpec.DEFAULT_FULL : full;
+        delta = delta == null ? BackupSpec.DEFAULT_DELTA : delta;
+        if (delta.compareTo(full) >= 0) {
+            Entry at = b.has("delta") ? b.entry("delta") : b.entry("full");
+            problems.add(at == null ? entry.keyPosition() : at.value().position(),
+                    "the delta period (" + delta.toString().substring(2).toLowerCase() + ") must be shorter than the full period (" + full.toString().substring(2).toLowerCase() + ")",
+                    "e.g. full: 1h and delta: 10s (at most one delta period of writes is at risk)");
+        }
+        Path dir = directory.resolve(".drover").resolve("backups");
+        if (to != null) {
+            if (to.isBlank() || to.contains("\0")) {
+                problems.add(b.entry("to").value().position(), "'to' must be a directory", "e.g. to: /var/backups/etcd");
+            } else {
+                dir = directory.resolve(to).normalize();
+            }
+        }
+        return new BackupSpec(full, delta, keep == null ? BackupSpec.DEFAULT_KEEP : keep.intValue(), dir);
     }
 
     /** Whether {@code flag} may be set: a flag the etcd in use knows, and not one Drover sets itself. */
