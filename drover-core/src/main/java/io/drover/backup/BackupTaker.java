@@ -119,7 +119,7 @@ public final class BackupTaker implements AutoCloseable {
                     return null;
                 }
                 taken = pending.size();
-                delta = new Delta(herd, snapshots.cluster(), full.revision(), covered, seen, clock.instant(), pending);
+                delta = new Delta(herd, snapshots.cluster(), full.id(), covered, seen, clock.instant(), pending);
             }
             snapshots.writeDelta(delta); // a store that refuses it keeps the changes pending for the next flush
             synchronized (this) {

@@ -12,8 +12,14 @@ import java.time.Instant;
  */
 public record FullSnapshot(String herd, String cluster, long revision, Instant time, long keys, long size) {
 
-    /** How users name it ({@code --snapshot ID}): its revision. */
+    private static final java.time.format.DateTimeFormatter ID =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * How users name it ({@code --snapshot ID}) and how its objects are named: the time it was taken, e.g.
+     * {@code 20261207T004803123Z}. Not the revision: a restored cluster starts its revisions again, below its old snapshots'.
+     */
     public String id() {
-        return Long.toString(revision);
+        return ID.format(time);
     }
 }

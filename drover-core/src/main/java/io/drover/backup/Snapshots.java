@@ -3,7 +3,6 @@ package io.drover.backup;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class Snapshots {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Pattern MANIFEST = Pattern.compile("full-(\\d{20})\\.json");
-    private static final Pattern DELTA = Pattern.compile("delta-(\\d{20})-(\\d{20})\\.json");
+    private static final Pattern MANIFEST = Pattern.compile("full-(\\d{8}T\\d{9}Z)\\.json");
+    private static final Pattern DELTA = Pattern.compile("delta-(\\d{8}T\\d{9}Z)-(\\d{20})\\.json");
 
     private final SnapshotStore store;
     private final String herd;
@@ -42,24 +41,24 @@ public final class Snapshots {
         return cluster;
     }
 
-    static String db(long revision) {
-        return String.format("full-%020d.db", revision);
+    static String db(String id) {
+        return "full-" + id + ".db";
     }
 
-    static String manifest(long revision) {
-        return String.format("full-%020d.json", revision);
+    static String manifest(String id) {
+        return "full-" + id + ".json";
     }
 
-    static String delta(long full, long to) {
-        return String.format("delta-%020d-%020d.json", full, to);
+    static String delta(String full, long to) {
+        return String.format("delta-%s-%020d.json", full, to);
     }
 
     /** Writes a full snapshot: its bytes, then the manifest that makes it count. */
     public void writeFull(FullSnapshot full, byte[] db) throws BackupException {
-        store.put(db(full.revision()), db);
+        store.put(db(full.id()), db);
         ObjectNode m = JSON.createObjectNode().put("herd", full.herd()).put("cluster", full.cluster()).put("revision", full.revision())
                 .put("time", full.time().toString()).put("keys", full.keys()).put("size", full.size());
-        store.put(manifest(full.revision()), JSON.writeValueAsBytes(m));
+        store.put(manifest(full.id()), JSON.writeValueAsBytes(m));
     }
 
     public void writeDelta(Delta delta) throws BackupException {
@@ -77,7 +76,7 @@ public final class Snapshots {
         store.put(delta(delta.full(), delta.to()), JSON.writeValueAsBytes(d));
     }
 
-    /** Every full snapshot, oldest first (from their manifests, checked to be this cluster's). */
+    /** Every full snapshot, oldest first (from their manifests, checked to be this cluster's; ids sort by time). */
     public List<FullSnapshot> fulls() throws BackupException {
         List<FullSnapshot> fulls = new ArrayList<>();
         for (SnapshotStore.Entry e : store.list()) {
@@ -85,26 +84,29 @@ public final class Snapshots {
                 fulls.add(readManifest(e.name()));
             }
         }
-        fulls.sort(Comparator.comparingLong(FullSnapshot::revision));
         return fulls;
     }
 
-    /** The full snapshot of that revision. */
-    public FullSnapshot full(long revision) throws BackupException {
-        return readManifest(manifest(revision));
+    /** The full snapshot of that id. */
+    public FullSnapshot full(String id) throws BackupException {
+        if (!MANIFEST.matcher(manifest(id)).matches()) {
+            throw new BackupException.Missing("'" + id + "' is not a snapshot id (ids are times such as 20261207T004803123Z;"
+                    + " 'drover backups' lists them)");
+        }
+        return readManifest(manifest(id));
     }
 
     /** A full snapshot's bytes, checksum verified. */
     public byte[] db(FullSnapshot full) throws BackupException {
-        return store.get(db(full.revision()));
+        return store.get(db(full.id()));
     }
 
     /** The names of a full snapshot's deltas with the revision each ends at, in order. */
-    public Map<String, Long> deltaNames(long full) throws BackupException {
+    public Map<String, Long> deltaNames(String full) throws BackupException {
         Map<String, Long> names = new LinkedHashMap<>();
         for (SnapshotStore.Entry e : store.list()) {
             Matcher m = DELTA.matcher(e.name());
-            if (m.matches() && Long.parseLong(m.group(1)) == full) {
+            if (m.matches() && m.group(1).equals(full)) {
                 names.put(e.name(), Long.parseLong(m.group(2)));
             }
         }
@@ -118,7 +120,7 @@ public final class Snapshots {
     public List<Delta> deltas(FullSnapshot full, Instant until) throws BackupException {
         List<Delta> deltas = new ArrayList<>();
         long covered = full.revision();
-        for (String name : deltaNames(full.revision()).keySet()) {
+        for (String name : deltaNames(full.id()).keySet()) {
             Delta d = readDelta(name);
             if (until != null && d.time().isAfter(until)) {
                 break;
@@ -139,9 +141,9 @@ public final class Snapshots {
         List<FullSnapshot> fulls = fulls();
         int gone = 0;
         for (FullSnapshot old : fulls.subList(0, Math.max(0, fulls.size() - keep))) {
-            store.delete(manifest(old.revision())); // first: what is left is no longer a snapshot
-            store.delete(db(old.revision()));
-            for (String delta : deltaNames(old.revision()).keySet()) {
+            store.delete(manifest(old.id())); // first: what is left is no longer a snapshot
+            store.delete(db(old.id()));
+            for (String delta : deltaNames(old.id()).keySet()) {
                 store.delete(delta);
             }
             gone++;
@@ -170,7 +172,7 @@ public final class Snapshots {
         } catch (IllegalArgumentException e) {
             throw new BackupException.Damaged(name + " in " + store.describe() + " holds a change that is not base64: " + e.getMessage());
         }
-        return new Delta(d.path("herd").asString(), d.path("cluster").asString(), d.path("full").asLong(), d.path("after").asLong(),
+        return new Delta(d.path("herd").asString(), d.path("cluster").asString(), d.path("full").asString(), d.path("after").asLong(),
                 d.path("to").asLong(), instant(d, name), changes);
     }
 

@@ -105,7 +105,7 @@ class BackupRoundTripTest {
                 put("a", "2");
                 awaitFlushed(recorder);
             }
-            String first = snapshots.deltaNames(full.revision()).keySet().iterator().next();
+            String first = snapshots.deltaNames(full.id()).keySet().iterator().next();
             snapshots.store().delete(first);
 
             assertThatThrownBy(() -> snapshots.deltas(full, null)).isInstanceOf(BackupException.Damaged.class).hasMessageContaining("gap");
@@ -128,7 +128,7 @@ class BackupRoundTripTest {
         try (BackupTaker taker = BackupTaker.of(etcd.endpoint(), null, snapshots, "shop", clock)) {
             full = taker.full();
         }
-        Path db = dir.resolve("store").resolve(Snapshots.db(full.revision()));
+        Path db = dir.resolve("store").resolve(Snapshots.db(full.id()));
         byte[] bytes = Files.readAllBytes(db);
         bytes[bytes.length - 100] ^= 1;
         Files.write(db, bytes);
@@ -141,6 +141,7 @@ class BackupRoundTripTest {
         try (BackupTaker taker = BackupTaker.of(etcd.endpoint(), null, snapshots, "shop", clock)) {
             for (int i = 0; i < 3; i++) {
                 put("a", "" + i);
+                clock.advance(Duration.ofHours(1));
                 FullSnapshot full = taker.full();
                 try (BackupTaker.Recorder recorder = taker.record(full)) {
                     put("b", "" + i);
@@ -154,8 +155,8 @@ class BackupRoundTripTest {
         List<FullSnapshot> left = snapshots.fulls();
         assertThat(left).hasSize(2);
         assertThat(snapshots.store().list()).extracting(SnapshotStore.Entry::name)
-                .allSatisfy(n -> assertThat(n).satisfiesAnyOf(x -> assertThat(x).contains(String.format("%020d", left.get(0).revision())),
-                        x -> assertThat(x).contains(String.format("%020d", left.get(1).revision()))));
+                .allSatisfy(n -> assertThat(n).satisfiesAnyOf(x -> assertThat(x).contains(left.get(0).id()),
+                        x -> assertThat(x).contains(left.get(1).id())));
     }
 
     /** Flushes until the watch has delivered the changes just made (a watch event arrives a moment after the put). */
