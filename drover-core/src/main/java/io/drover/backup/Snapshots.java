@@ -33,6 +33,12 @@ public final class Snapshots {
         this.cluster = cluster;
     }
 
+    /** A cluster's snapshots where its {@code backup:} block says: {@code TO/HERD/CLUSTER/}. */
+    public static Snapshots of(String herd, io.drover.config.Cluster cluster) {
+        io.drover.config.BackupSpec spec = cluster.etcd().backup();
+        return new Snapshots(new DirectoryStore(spec.to().resolve(herd).resolve(cluster.name())), herd, cluster.name());
+    }
+
     public SnapshotStore store() {
         return store;
     }
