@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 23's "done when": a 3-member etcd herd backed up continuously (deltas every 2 s) loses two members for good
  * (SIGKILL, data deleted); {@code drover restore} brings back 3 healthy members holding every write acknowledged more
- * than one delta period before the loss, with the same outputs, and the next plan is empty.
+ * than one delta period before the loss, with the same client files, and the next plan is empty. Bad input before it
+ * (a time before the first snapshot, a missing one, a damaged one) is refused with nothing destroyed.
  */
 class BackupRestoreEndToEndTest {
     private static final Duration DELTA = Duration.ofSeconds(2);
@@ -35,6 +36,10 @@ class BackupRestoreEndToEndTest {
             assertThat(apply.exitCode()).as(apply.toString()).isZero();
             Cli.Result outputsBefore = herd.drover("output", "--json");
             List<String> before = herd.serverNames();
+            java.util.Map<String, String> clientFiles = new java.util.HashMap<>();
+            for (String file : List.of("etcd_ca_file", "etcd_cert_file", "etcd_key_file")) {
+                clientFiles.put(file, Files.readString(Path.of(herd.output(file))));
+            }
 
             Process backup = herd.start("backup.log", "backup", "--follow");
             EtcdWriter writer = herd.writer().start("w/");
@@ -61,6 +66,8 @@ class BackupRestoreEndToEndTest {
                 writer.stop();
             }
 
+            refusedBeforeAnythingIsDestroyed(herd);
+
             Cli.Result restore = herd.drover("restore", "--auto-approve");
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
             assertThat(restore.out()).contains("Restore complete!");
@@ -68,8 +75,16 @@ class BackupRestoreEndToEndTest {
             herd.assertWhole(writer, "restored");
             assertThat(herd.servers()).as("fresh servers, created after the loss").allSatisfy(s ->
                     assertThat(java.time.Instant.parse(s.path("createdAt").asString())).isAfter(lossTime));
+            // The client files are the same (the client PKI is unchanged); the local provider hands out addresses
+            // round-robin, so the endpoints are new ones (docs/disaster-recovery.md says so).
             Cli.Result outputsAfter = herd.drover("output", "--json");
-            assertThat(outputsAfter.out()).as("outputs unchanged").isEqualTo(outputsBefore.out());
+            var was = Json.MAPPER.readTree(outputsBefore.out());
+            var now = Json.MAPPER.readTree(outputsAfter.out());
+            for (String file : List.of("etcd_ca_file", "etcd_cert_file", "etcd_key_file")) {
+                assertThat(now.path(file).asString()).as(file).isEqualTo(was.path(file).asString());
+                assertThat(Files.readString(Path.of(now.path(file).asString()))).as(file + " content").isEqualTo(clientFiles.get(file));
+            }
+            assertThat(now.path("etcd_endpoints").asString().split(",")).hasSize(3);
 
             List<String> acknowledged = writer.acknowledged();
             List<Long> ackNanos = writer.acknowledgedNanos();
@@ -90,6 +105,36 @@ class BackupRestoreEndToEndTest {
             assertThat(lostBeforeWindow).as("writes acknowledged more than one delta period before the loss, lost").isZero();
             writer.close();
         }
+    }
+
+    /** Bad input: a clear message, a non-zero exit, and the survivor and the state untouched. */
+    private void refusedBeforeAnythingIsDestroyed(LocalEtcdHerd herd) throws Exception {
+        String state = Files.readString(dir.resolve(".drover/state.json"));
+        Path store = dir.resolve(".drover/backups/backup-e2e/etcd");
+        Path db;
+        try (Stream<Path> files = Files.list(store)) {
+            db = files.filter(p -> p.getFileName().toString().matches("full-.*\\.db")).findFirst().orElseThrow();
+        }
+        byte[] good = Files.readAllBytes(db);
+
+        Cli.Result before = herd.drover("restore", "--at", "2000-01-01T00:00:00Z", "--auto-approve");
+        assertThat(before.exitCode()).as(before.toString()).isNotZero();
+        assertThat(before.err()).contains("before the first full snapshot");
+
+        Cli.Result missing = herd.drover("restore", "--snapshot", "20000101T000000000Z", "--auto-approve");
+        assertThat(missing.exitCode()).as(missing.toString()).isNotZero();
+        assertThat(missing.err()).contains("no snapshot object");
+
+        byte[] bad = good.clone();
+        bad[bad.length / 2] ^= 1;
+        Files.write(db, bad);
+        Cli.Result damaged = herd.drover("restore", "--auto-approve");
+        Files.write(db, good);
+        assertThat(damaged.exitCode()).as(damaged.toString()).isNotZero();
+        assertThat(damaged.err()).contains("is damaged");
+
+        assertThat(Files.readString(dir.resolve(".drover/state.json"))).as("the state, after refused restores").isEqualTo(state);
+        assertThat(Files.exists(store.resolve("restore.json"))).as("no restore recorded").isFalse();
     }
 
     private int deltaCount() throws IOException {
