@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 23's "done when": a 3-member etcd herd backed up continuously (deltas every 2 s) loses two members for good
- * (SIGKILL, data deleted); {@code drover restore} brings back 3 healthy members holding every write acknowledged more
+ * (SIGKILL, data deleted); {@code drover restore}, killed once and run again, brings back 3 healthy members holding every write acknowledged more
  * than one delta period before the loss, with the same client files, and the next plan is empty. Bad input before it
  * (a time before the first snapshot, a missing one, a damaged one) is refused with nothing destroyed.
  */
@@ -68,9 +68,19 @@ class BackupRestoreEndToEndTest {
 
             refusedBeforeAnythingIsDestroyed(herd);
 
+            // A restore killed (SIGKILL) once it has begun destroying the old members is finished by the next one.
+            Process killed = herd.start("restore-killed.log", "restore", "--auto-approve");
+            try {
+                await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(60))).pollInterval(Duration.ofMillis(10))
+                        .until(() -> herd.log("restore-killed.log").contains("destroying") || !killed.isAlive());
+            } finally {
+                killed.destroyForcibly().waitFor();
+            }
+            assertThat(herd.log("restore-killed.log")).as("the first restore was killed while destroying").doesNotContain("Restore complete!");
             Cli.Result restore = herd.drover("restore", "--auto-approve");
             assertThat(restore.exitCode()).as(restore.toString()).isZero();
-            assertThat(restore.out()).contains("Restore complete!");
+            assertThat(restore.out()).contains("an interrupted restore of snapshot", "Restore complete!");
+            System.out.println(restore.out());
 
             herd.assertWhole(writer, "restored");
             assertThat(herd.servers()).as("fresh servers, created after the loss").allSatisfy(s ->

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** gRPC clients of one etcd member (jetcd), with the cluster's client identity when it runs mutual TLS. */
-final class EtcdClients {
+public final class EtcdClients {
     /** Every key: the range from {@code \0} to the end of the key space. */
     static final ByteSequence ALL = ByteSequence.from(new byte[] {0});
 
@@ -21,7 +21,7 @@ final class EtcdClients {
      *
      * @param pki the cluster's PKI, or null for plain http
      */
-    static Client of(String clientUrl, EtcdPki pki) throws BackupException {
+    public static Client of(String clientUrl, EtcdPki pki) throws BackupException {
         ClientBuilder b = Client.builder().endpoints(clientUrl).connectTimeout(Duration.ofSeconds(3))
                 // a full snapshot arrives in 32 KiB chunks; values are up to etcd's 1.5 MiB request limit
                 .maxInboundMessageSize(64 * 1024 * 1024);

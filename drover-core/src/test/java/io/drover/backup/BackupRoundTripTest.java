@@ -159,6 +159,28 @@ class BackupRoundTripTest {
                         x -> assertThat(x).contains(left.get(1).id())));
     }
 
+    @Test
+    void theLoopTakesAFullSnapshotEveryFullPeriodAndKeepsTheNewest() throws Exception {
+        io.drover.config.BackupSpec spec = new io.drover.config.BackupSpec(Duration.ofSeconds(10), Duration.ofSeconds(2), 2, dir);
+        java.util.concurrent.atomic.AtomicInteger periods = new java.util.concurrent.atomic.AtomicInteger();
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BackupLoop loop = new BackupLoop(snapshots, spec, () -> new BackupLoop.Members(List.of(etcd.endpoint()), null),
+                "shop", clock, d -> {
+                    try {
+                        put("p", "" + periods.get());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    clock.advance(d);
+                }, said::add);
+
+        loop.run(() -> periods.incrementAndGet() <= 16); // 32 s of virtual time: fulls at 0, 10, 20 and 30 s
+
+        assertThat(said).filteredOn(l -> l.startsWith("full snapshot")).hasSize(4);
+        assertThat(snapshots.fulls()).hasSize(2);
+        assertThat(said).anySatisfy(l -> assertThat(l).contains("deleted the 1 oldest"));
+    }
+
     /** Flushes until the watch has delivered the changes just made (a watch event arrives a moment after the put). */
     private static void awaitFlushed(BackupTaker.Recorder recorder) {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
