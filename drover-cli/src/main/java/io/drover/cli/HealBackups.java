@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 
 /**
  * The backups {@code drover heal} takes beside healing: one thread per etcd cluster with a {@code backup:} block, each
- * running a {@link BackupLoop} until heal stops. (With several heal replicas, each takes its own; only the elected
+ * running a {@link BackupLoop} until heal stops, and one more per cluster with {@code autoRestore} ({@link AutoRestore}). (With several heal replicas, each takes its own; only the elected
  * leader should, once heal has an election to ask.)
  */
 final class HealBackups implements AutoCloseable {
@@ -25,8 +25,15 @@ final class HealBackups implements AutoCloseable {
 
     private HealBackups() {}
 
-    /** Starts backing up every backed-up etcd cluster of {@code herd}; {@code say} gets one line per snapshot or problem. */
-    static HealBackups start(Herd herd, StateStore store, Consumer<String> say) {
+    /**
+     * Starts backing up every backed-up etcd cluster of the session's herd, and watching those with {@code autoRestore}.
+     *
+     * @param say gets one line per snapshot or problem
+     * @param loud gets what must not go unnoticed (an automatic restore)
+     */
+    static HealBackups start(Session session, Consumer<String> say, Consumer<String> loud) throws io.drover.state.StateException {
+        Herd herd = session.herd;
+        StateStore store = session.store();
         HealBackups backups = new HealBackups();
         for (Cluster cluster : herd.clusters().values()) {
             if (cluster.role() != Role.ETCD || cluster.etcd().backup() == null) {
@@ -41,6 +48,16 @@ final class HealBackups implements AutoCloseable {
                     Thread.currentThread().interrupt(); // heal is stopping
                 }
             }));
+            if (cluster.etcd().backup().autoRestore() != null) {
+                AutoRestore auto = new AutoRestore(session, cluster, Clock.systemUTC(), say, loud);
+                backups.threads.add(Thread.ofPlatform().daemon().name("drover-auto-restore-" + cluster.name()).start(() -> {
+                    try {
+                        auto.run(backups.running::get);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // heal is stopping
+                    }
+                }));
+            }
         }
         return backups;
     }

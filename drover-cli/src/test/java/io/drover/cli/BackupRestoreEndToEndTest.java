@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 23's "done when": a 3-member etcd herd backed up continuously (deltas every 2 s) loses two members for good
+ * Issue 23's "done when" (then the same with {@code autoRestore} and no command typed): a 3-member etcd herd backed up continuously (deltas every 2 s) loses two members for good
  * (SIGKILL, data deleted); {@code drover restore}, killed once and run again, brings back 3 healthy members holding every write acknowledged more
  * than one delta period before the loss, with the same client files, and the next plan is empty. Bad input before it
  * (a time before the first snapshot, a missing one, a damaged one) is refused with nothing destroyed.
@@ -114,6 +114,47 @@ class BackupRestoreEndToEndTest {
                     acknowledged.size() - lost, acknowledged.size(), lost, windowNanos / 1_000_000);
             assertThat(lostBeforeWindow).as("writes acknowledged more than one delta period before the loss, lost").isZero();
             writer.close();
+
+            autoRestoreByHealWithNoCommandTyped(herd);
+        }
+    }
+
+    /**
+     * The same loss again, with {@code autoRestore: after 3s} and {@code drover heal} running: heal's own backups hold
+     * the keys, and heal restores the cluster by itself.
+     */
+    private void autoRestoreByHealWithNoCommandTyped(LocalEtcdHerd herd) throws Exception {
+        Files.writeString(herd.file, Files.readString(herd.file).replace("keep: 3}", "keep: 3, autoRestore: after 3s}"));
+        Process heal = herd.start("heal.log", "heal");
+        try {
+            await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(30))).until(() -> herd.log("heal.log").contains("full snapshot"));
+            int deltas = deltaCount();
+            for (int i = 0; i < 10; i++) {
+                assertThat(herd.etcdctl(herd.endpoints(), "put", "auto/key-" + i, "value-" + i)).isZero();
+            }
+            await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(20))).until(() -> deltaCount() > deltas);
+
+            List<String> before = herd.serverNames();
+            long lossNanos = System.nanoTime();
+            for (String dead : before.subList(0, 2)) {
+                herd.kill(dead);
+                deleteTree(dir.resolve(".drover/local/servers").resolve(dead).resolve("root/var/lib/etcd"));
+            }
+            await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(120))).pollInterval(Duration.ofMillis(100))
+                    .until(() -> herd.log("heal.log").contains("restored etcd cluster 'etcd'"));
+            System.out.printf("autoRestore: heal restored the cluster %d ms after the loss%n", (System.nanoTime() - lossNanos) / 1_000_000);
+        } finally {
+            heal.destroyForcibly().waitFor();
+        }
+        assertThat(herd.log("heal.log")).contains("without quorum for", "autoRestore");
+        List<String> endpoints = herd.endpoints();
+        assertThat(herd.etcdctl(endpoints, "endpoint", "health")).as("etcdctl endpoint health " + endpoints).isZero();
+        for (int i = 0; i < 10; i++) {
+            assertThat(herd.etcdctl(endpoints, "get", "auto/key-" + i, "--print-value-only")).isZero();
+        }
+        try (EtcdWriter reader = herd.writer()) {
+            assertThat(reader.keys("auto/")).hasSize(10);
+            assertThat(reader.members()).hasSize(3);
         }
     }
 

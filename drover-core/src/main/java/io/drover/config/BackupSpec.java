@@ -9,8 +9,16 @@ import java.time.Duration;
  *
  * @param to the directory snapshots go to, absolute (a relative one in the herd file is resolved against the herd file's
  *     directory); by default {@code .drover/backups} next to the herd file (where the file state lives)
+ * @param autoRestore how long {@code drover heal} lets the cluster stay without quorum before it restores it from
+ *     these backups by itself; null (the default) for never
  */
-public record BackupSpec(Duration full, Duration delta, int keep, Path to) {
+public record BackupSpec(Duration full, Duration delta, int keep, Path to, Duration autoRestore) {
+
+    /** Backups without automatic restore. */
+    public BackupSpec(Duration full, Duration delta, int keep, Path to) {
+        this(full, delta, keep, to, null);
+    }
+
     public static final Duration DEFAULT_FULL = Duration.ofHours(1);
     public static final Duration DEFAULT_DELTA = Duration.ofSeconds(10);
     public static final int DEFAULT_KEEP = 24;

@@ -302,7 +302,19 @@ final class ClusterReader {
                 dir = directory.resolve(to).normalize();
             }
         }
-        return new BackupSpec(full, delta, keep == null ? BackupSpec.DEFAULT_KEEP : keep.intValue(), dir);
+        java.time.Duration autoRestore = null;
+        Entry auto = b.entry("autoRestore");
+        if (auto != null) {
+            // 'autoRestore: after 2m' reads as what it does; 'autoRestore: 2m' is the same
+            String text = auto.value() instanceof YamlScalar sc && !sc.isNull() ? sc.text().strip() : "";
+            autoRestore = Durations.parse(text.startsWith("after ") ? text.substring(6).strip() : text);
+            if (autoRestore == null || autoRestore.isZero()) {
+                problems.add(auto.value().position(), "'autoRestore' must be a duration, got '" + Problems.shown(text) + "'",
+                        "e.g. autoRestore: after 2m (heal restores the cluster once it has been without quorum that long)");
+                autoRestore = null;
+            }
+        }
+        return new BackupSpec(full, delta, keep == null ? BackupSpec.DEFAULT_KEEP : keep.intValue(), dir, autoRestore);
     }
 
     /** Whether {@code flag} may be set: a flag the etcd in use knows, and not one Drover sets itself. */

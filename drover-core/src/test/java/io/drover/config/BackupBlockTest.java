@@ -27,10 +27,10 @@ class BackupBlockTest {
 
     @Test
     void readsEveryFieldAndResolvesTheDirectoryAgainstTheHerdFile() throws Exception {
-        Herd herd = loader.parse(herd("full: 30m\ndelta: 2s\nkeep: 3\nto: snaps\n"), Path.of("/srv/shop/drover.yaml"));
+        Herd herd = loader.parse(herd("full: 30m\ndelta: 2s\nkeep: 3\nto: snaps\nautoRestore: after 2m\n"), Path.of("/srv/shop/drover.yaml"));
 
         assertThat(herd.clusters().get("etcd").etcd().backup())
-                .isEqualTo(new BackupSpec(Duration.ofMinutes(30), Duration.ofSeconds(2), 3, Path.of("/srv/shop/snaps")));
+                .isEqualTo(new BackupSpec(Duration.ofMinutes(30), Duration.ofSeconds(2), 3, Path.of("/srv/shop/snaps"), Duration.ofMinutes(2)));
     }
 
     @Test
@@ -51,11 +51,12 @@ class BackupBlockTest {
     @Test
     void badValuesAreReportedWhereTheyAreWritten() {
         ConfigException e = catchThrowableOfType(ConfigException.class,
-                () -> loader.parse(herd("full: 10s\ndelta: 1m\nkeep: 0\nevery: 2s\n"), Path.of("drover.yaml")));
+                () -> loader.parse(herd("full: 10s\ndelta: 1m\nkeep: 0\nevery: 2s\nautoRestore: soon\n"), Path.of("drover.yaml")));
 
         assertThat(e.problems()).extracting(p -> p.where().line() + ":" + p.where().column() + " " + p.message())
                 .anySatisfy(p -> assertThat(p).startsWith("12:16 ").contains("must be shorter than the full period"))
                 .anySatisfy(p -> assertThat(p).startsWith("13:15 ").contains("'keep' must be between 1"))
-                .anySatisfy(p -> assertThat(p).startsWith("14:9 ").contains("every"));
+                .anySatisfy(p -> assertThat(p).startsWith("14:9 ").contains("every"))
+                .anySatisfy(p -> assertThat(p).startsWith("15:22 ").contains("'autoRestore' must be a duration"));
     }
 }
