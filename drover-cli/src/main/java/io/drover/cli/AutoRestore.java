@@ -74,7 +74,7 @@ final class AutoRestore {
             try (StateLock lock = Session.lock(session.store(), "auto-restore", LOCK_TIMEOUT);
                     Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT)) {
                 Restorer.Result r = new Restorer(engine, session.store(), BackupTargets.etcdBinaries(), say)
-                        .restore(cluster, BackupTargets.snapshots(session.herd, cluster), Restorer.Choice.NEWEST);
+                        .restore(cluster, BackupTargets.snapshots(session, cluster), Restorer.Choice.NEWEST);
                 loud.accept("restored etcd cluster '" + cluster.name() + "' on " + String.join(", ", r.servers()) + ": " + r.keys() + " keys of snapshot "
                         + r.full().id() + " and " + r.deltas() + " delta(s); clients must read 'drover output' again for its endpoints");
             } catch (InterruptedException e) {

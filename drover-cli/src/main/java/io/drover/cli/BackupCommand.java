@@ -33,7 +33,7 @@ final class BackupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Session session = Session.open(options); Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT)) {
             Cluster cluster = BackupTargets.cluster(session.herd, clusterName);
-            Snapshots snapshots = BackupTargets.snapshots(session.herd, cluster);
+            Snapshots snapshots = BackupTargets.snapshots(session, cluster);
             if (follow) {
                 BackupLoop loop = new BackupLoop(snapshots, cluster.etcd().backup(), () -> {
                     try {

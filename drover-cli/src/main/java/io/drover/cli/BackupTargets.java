@@ -36,8 +36,9 @@ final class BackupTargets {
         return c;
     }
 
-    static Snapshots snapshots(Herd herd, Cluster cluster) {
-        return Snapshots.of(herd.name(), cluster);
+    /** The cluster's snapshots, encrypted with the state's key when the state is encrypted. */
+    static Snapshots snapshots(Session session, Cluster cluster) throws io.drover.state.StateException {
+        return Snapshots.of(session.herd.name(), cluster, session.codec());
     }
 
     /** The directory on PATH holding both etcd and etcdctl (Debian's etcd-server and etcd-client: /usr/bin). */

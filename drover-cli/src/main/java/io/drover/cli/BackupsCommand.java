@@ -32,7 +32,7 @@ final class BackupsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Session session = Session.open(options)) {
             Cluster cluster = BackupTargets.cluster(session.herd, clusterName);
-            Snapshots snapshots = BackupTargets.snapshots(session.herd, cluster);
+            Snapshots snapshots = BackupTargets.snapshots(session, cluster);
             List<Map<String, Object>> rows = new ArrayList<>();
             boolean allGood = true;
             for (FullSnapshot full : snapshots.fulls()) {

@@ -39,7 +39,7 @@ final class HealBackups implements AutoCloseable {
             if (cluster.role() != Role.ETCD || cluster.etcd().backup() == null) {
                 continue;
             }
-            BackupLoop loop = new BackupLoop(BackupTargets.snapshots(herd, cluster), cluster.etcd().backup(), () -> members(cluster, store),
+            BackupLoop loop = new BackupLoop(BackupTargets.snapshots(session, cluster), cluster.etcd().backup(), () -> members(cluster, store),
                     herd.name(), Clock.systemUTC(), Sleeper.SYSTEM, say);
             backups.threads.add(Thread.ofPlatform().daemon().name("drover-backup-" + cluster.name()).start(() -> {
                 try {

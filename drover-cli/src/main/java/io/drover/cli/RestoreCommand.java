@@ -54,7 +54,7 @@ final class RestoreCommand implements Callable<Integer> {
         Session session = Session.open(options);
         session.requireBakedImages();
         Cluster cluster = BackupTargets.cluster(session.herd, clusterName);
-        Snapshots snapshots = BackupTargets.snapshots(session.herd, cluster);
+        Snapshots snapshots = BackupTargets.snapshots(session, cluster);
         ProgressView progress = new ProgressView(System.out, Style.detect(options.noColor), options.json);
         ApplyLog log = new ApplyLog(new EventLog(Engine.workDir(session.herd)), "restore", new InterruptNotice(progress, System.err));
         try (StateLock lock = change.lock(session.store(), "restore");

@@ -68,6 +68,13 @@ class BackupRestoreEndToEndTest {
 
             refusedBeforeAnythingIsDestroyed(herd);
 
+            Cli.Result listed = herd.drover("backups", "--verify", "--json");
+            assertThat(listed.exitCode()).as(listed.toString()).isZero();
+            var snapshotsListed = Json.MAPPER.readTree(listed.out()).path("snapshots");
+            assertThat(snapshotsListed.size()).isEqualTo(1);
+            assertThat(snapshotsListed.get(0).path("deltas").asInt()).isPositive();
+            assertThat(snapshotsListed.get(0).path("verified").asString()).startsWith("ok: restores to");
+
             // A restore killed (SIGKILL) once it has begun destroying the old members is finished by the next one.
             Process killed = herd.start("restore-killed.log", "restore", "--auto-approve");
             try {
@@ -128,11 +135,12 @@ class BackupRestoreEndToEndTest {
         Process heal = herd.start("heal.log", "heal");
         try {
             await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(30))).until(() -> herd.log("heal.log").contains("full snapshot"));
-            int deltas = deltaCount();
             for (int i = 0; i < 10; i++) {
                 assertThat(herd.etcdctl(herd.endpoints(), "put", "auto/key-" + i, "value-" + i)).isZero();
             }
-            await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(20))).until(() -> deltaCount() > deltas);
+            // Every key written more than one delta period before the loss is backed up: wait until the last one is.
+            String last = java.util.Base64.getEncoder().encodeToString("auto/key-9".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(20))).until(() -> deltaFilesContain(last));
 
             List<String> before = herd.serverNames();
             long lossNanos = System.nanoTime();
@@ -186,6 +194,17 @@ class BackupRestoreEndToEndTest {
 
         assertThat(Files.readString(dir.resolve(".drover/state.json"))).as("the state, after refused restores").isEqualTo(state);
         assertThat(Files.exists(store.resolve("restore.json"))).as("no restore recorded").isFalse();
+    }
+
+    private boolean deltaFilesContain(String text) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve(".drover/backups/backup-e2e/etcd"))) {
+            for (Path p : files.filter(p -> p.getFileName().toString().matches("delta-.*\\.json")).toList()) {
+                if (Files.readString(p).contains(text)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private int deltaCount() throws IOException {

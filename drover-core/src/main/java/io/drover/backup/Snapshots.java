@@ -33,10 +33,19 @@ public final class Snapshots {
         this.cluster = cluster;
     }
 
-    /** A cluster's snapshots where its {@code backup:} block says: {@code TO/HERD/CLUSTER/}. */
+    /** A cluster's snapshots where its {@code backup:} block says: {@code TO/HERD/CLUSTER/}, unencrypted. */
     public static Snapshots of(String herd, io.drover.config.Cluster cluster) {
+        return of(herd, cluster, null);
+    }
+
+    /**
+     * A cluster's snapshots where its {@code backup:} block says: {@code TO/HERD/CLUSTER/}, encrypted with the state's key
+     * when {@code codec} encrypts the state.
+     */
+    public static Snapshots of(String herd, io.drover.config.Cluster cluster, io.drover.state.StateCodec codec) {
         io.drover.config.BackupSpec spec = cluster.etcd().backup();
-        return new Snapshots(new DirectoryStore(spec.to().resolve(herd).resolve(cluster.name())), herd, cluster.name());
+        SnapshotStore store = new DirectoryStore(spec.to().resolve(herd).resolve(cluster.name()));
+        return new Snapshots(codec != null && codec.encrypts() ? new SealedStore(store, codec) : store, herd, cluster.name());
     }
 
     public SnapshotStore store() {

@@ -44,8 +44,10 @@ public abstract class SnapshotStoreContract {
         store.put("a", bytes(3, 3));
         store.put("c.json", "{}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(store.list()).containsExactly(new SnapshotStore.Entry("a", 3), new SnapshotStore.Entry("b", 10),
-                new SnapshotStore.Entry("c.json", 2));
+        // Sizes are what the store holds: at least the object's (an encrypting store adds its envelope).
+        assertThat(store.list()).extracting(SnapshotStore.Entry::name).containsExactly("a", "b", "c.json");
+        assertThat(store.list()).extracting(SnapshotStore.Entry::size).satisfiesExactly(
+                a -> assertThat(a).isGreaterThanOrEqualTo(3), b -> assertThat(b).isGreaterThanOrEqualTo(10), c -> assertThat(c).isGreaterThanOrEqualTo(2));
     }
 
     @Test
@@ -55,7 +57,7 @@ public abstract class SnapshotStoreContract {
         store.put("x", bytes(5, 5));
 
         assertThat(store.get("x")).isEqualTo(bytes(5, 5));
-        assertThat(store.list()).containsExactly(new SnapshotStore.Entry("x", 5));
+        assertThat(store.list()).extracting(SnapshotStore.Entry::name).containsExactly("x");
     }
 
     @Test
