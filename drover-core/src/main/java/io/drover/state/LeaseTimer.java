@@ -48,6 +48,11 @@ public final class LeaseTimer {
         return nanos.getAsLong() - validUntil >= 0;
     }
 
+    /** Why the term is over, once it is known to be (declared lost, or found doubtful by {@link #ensureSafe}); else null. */
+    public synchronized String lost() {
+        return lost;
+    }
+
     /** How much of the lease is surely left (negative once it may have run out). */
     public synchronized Duration left() {
         return Duration.ofNanos(validUntil - nanos.getAsLong());

@@ -132,7 +132,8 @@ final class EtcdElection implements Election {
             }
         } catch (StateException e) {
             // Not renewed this time: the timer runs out by itself if this goes on.
-            if (e.getMessage() != null && e.getMessage().contains("requested lease not found")) {
+            if (e.getCause() instanceof io.etcd.jetcd.common.exception.EtcdException x
+                    && x.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.NOT_FOUND) {
                 t.lost("etcd says the leader lease is gone");
             }
         } catch (RuntimeException e) {
@@ -146,6 +147,11 @@ final class EtcdElection implements Election {
             return Optional.of(term);
         }
         ensureLease();
+        try {
+            timer.ensureSafe();
+        } catch (LeadershipLostException e) {
+            return Optional.empty(); // granted too slowly to be sure of it (a starved JVM): stand next time, with a fresh one
+        }
         long id = lease;
         LockInfo leader = new LockInfo(Long.toHexString(id), me.operation(), me.user(), me.host(), me.pid(), Instant.now());
         TxnResponse t = calls.call("stand for heal leader", () -> client.getKVClient().txn()
@@ -224,6 +230,11 @@ final class EtcdElection implements Election {
         @Override
         public void ensureSafe() throws LeadershipLostException {
             timer.ensureSafe();
+        }
+
+        /** Why this term is known to be over, or null (the margin is not judged here: see {@link #ensureSafe}). */
+        String lostReason() {
+            return timer.lost();
         }
 
         /** Seen by the store: the leader key is no longer this term's. */

@@ -190,6 +190,11 @@ final class EtcdStateStore implements StateStore {
         if (next.serial() < 1) {
             throw new IllegalArgumentException("a stored state has serial 1 or more (write nextSerial() of what was read)");
         }
+        EtcdElection.EtcdTerm leading = term;
+        if (leading != null && leading.lostReason() != null) {
+            // Said as what it is, before any compare could call it a conflict: this replica no longer leads.
+            throw new LeadershipLostException("this replica no longer leads heal (" + leading.lostReason() + "): nothing was written");
+        }
         byte[] encoded = codec.encode(next);
         Seen base = seen;
         if (base == null || !base.version().equals(expected)) {
@@ -204,7 +209,6 @@ final class EtcdStateStore implements StateStore {
         if (fence != 0) {
             conditions.add(new Cmp(locks.key(), Cmp.Op.EQUAL, CmpTarget.createRevision(fence)));
         }
-        EtcdElection.EtcdTerm leading = term;
         if (leading != null) {
             conditions.add(new Cmp(leading.leaderKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(leading.token())));
         }
