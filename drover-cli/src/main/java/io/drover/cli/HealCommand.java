@@ -12,6 +12,7 @@ import io.drover.heal.Reconciler;
 import io.drover.spi.FileErrors;
 import java.io.IOException;
 import java.io.PrintStream;
+import io.drover.state.Election;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -43,8 +44,17 @@ final class HealCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (off by default; 9477 is the usual choice).")
     Integer metricsPort;
 
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "3s",
+            description = "How long the heal leader's lease lasts unrenewed (default 3s, 2s..60s): replicas of 'drover heal' on the same herd"
+                    + " elect one leader; another takes over about this long after it dies (at once when it is stopped).")
+    String leaseText;
+
     @Override
     public Integer call() throws Exception {
+        Duration lease = io.drover.config.Durations.parse(leaseText.strip());
+        if (lease == null || lease.compareTo(Duration.ofSeconds(2)) < 0 || lease.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw new UserError("--lease: '" + leaseText + "' is not a duration between 2s and 60s (" + io.drover.config.Durations.HINT + ")");
+        }
         if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
             throw new UserError("--metrics-port must be between 0 and 65535, got " + metricsPort);
         }
@@ -84,12 +94,21 @@ final class HealCommand implements Callable<Integer> {
                 }
                 return pass.failed() ? ExitCodes.ERROR : ExitCodes.OK;
             }
-            // Continuous etcd backups (the clusters' backup: blocks) run beside the heal loop until it stops.
-            HealBackups backups = HealBackups.start(session,
+            // Replicas of heal elect one leader; a follower watches and takes over. Margin: a third of the lease,
+            // the time a renewal has to land before the leader stops trusting its lease.
+            reconciler.electedBy(session.store().election(io.drover.state.LockInfo.current("heal"),
+                    new Election.Settings(lease, lease.dividedBy(3), System::nanoTime)));
+            // Continuous etcd backups (the clusters' backup: blocks) are the leader's work: started when this replica
+            // leads, ended when it stops leading (a follower takes none, so replicas do not back up twice).
+            HealBackups backups = HealBackups.forLeader(session,
                     line -> listener.on(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, line)),
-                    line -> listener.on(HealEvent.of(HealEvent.Kind.QUORUM_LOST, null, null, null, line)));
-            // SIGINT/SIGTERM: let the pass in progress finish (the state is saved after every step), then exit.
+                    line -> listener.on(HealEvent.of(HealEvent.Kind.QUORUM_LOST, null, null, null, line)),
+                    reconciler::leadsNow);
+            reconciler.whileLeading(term -> backups.ensureRunning());
+            // SIGINT/SIGTERM: resign at once (another replica takes over within a second; this one's writes are fenced
+            // from then on), then let the pass in progress end (the state is saved after every step), then exit.
             Thread hook = new Thread(() -> {
+                reconciler.resign();
                 reconciler.stop();
                 try {
                     reconciler.awaitStopped(STOP_GRACE);
@@ -130,6 +149,7 @@ final class HealCommand implements Callable<Integer> {
             case HEALED, RECOVERED -> style.green(line);
             case FAILED, QUORUM_LOST -> style.red(style.bold(line));
             case DETECTED, FAILING, BACKOFF, LOCKED -> style.yellow(line);
+            case LEADERSHIP -> style.bold(line);
             case STEP, LIFECYCLE, APPLY -> line;
         };
         out.println(style.dim("[" + e.time().toString().substring(11, 23) + "]") + " " + shown);

@@ -12,8 +12,10 @@ import io.drover.plan.Change;
 import io.drover.plan.ClusterTemplate;
 import io.drover.plan.Planner;
 import io.drover.spi.Instance;
+import io.drover.state.Election;
 import io.drover.state.State;
 import io.drover.view.ClusterView;
+import io.drover.view.HealView;
 import io.drover.view.HealthView;
 import io.drover.view.HerdView;
 import io.drover.view.HerdViews;
@@ -41,10 +43,12 @@ final class StatusCommand implements Callable<Integer> {
             Engine.Listing listing = engine.list();
             Map<String, ServerHealth> health = new HealthChecks(probe).checkAll(session.herd, state, listing.instances());
             Instant now = Instant.now();
+            Election.Roster roster = roster(session);
             if (options.json) {
-                System.out.println(Json.pretty(view(session, engine, state, listing, health, last, now)));
+                System.out.println(Json.pretty(view(session, engine, state, listing, health, last, now).withHeal(HealView.of(roster))));
                 return ExitCodes.OK;
             }
+            System.out.println(healLine(roster));
             if (health.isEmpty()) {
                 System.out.println("Herd '" + session.herd.name() + "' has no servers (never applied, or destroyed).");
                 return ExitCodes.OK;
@@ -135,6 +139,23 @@ final class StatusCommand implements Callable<Integer> {
         return new HerdView(HerdView.API_VERSION, herd.name(), herd.provider().type(),
                 herd.providers().values().stream().map(p -> new HerdView.ProviderView(p.name(), p.type())).toList(), herd.file().toString(),
                 now.toString(), state.serial(), state.lineage(), null, state.outputs(), problems, clusters);
+    }
+
+    /** Who heals, as the state backend records it; nobody when it cannot say. */
+    private static Election.Roster roster(Session session) {
+        try {
+            return session.store().healRoster();
+        } catch (io.drover.state.StateException e) {
+            return Election.Roster.NONE;
+        }
+    }
+
+    /** One line: who leads heal, and how many replicas stand by. */
+    static String healLine(Election.Roster roster) {
+        int others = Math.max(0, roster.replicas().size() - (roster.leader().isPresent() ? 1 : 0));
+        return roster.leader().map(l -> "heal: led by pid " + l.pid() + " on " + l.host() + " since " + l.since()
+                + (others == 0 ? ", no other replica" : ", " + others + " more replica" + (others == 1 ? "" : "s") + " standing by"))
+                .orElse(roster.replicas().isEmpty() ? "heal: not running" : "heal: " + roster.replicas().size() + " replicas, none leads yet");
     }
 
     /**

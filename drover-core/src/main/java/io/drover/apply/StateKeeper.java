@@ -24,6 +24,11 @@ public final class StateKeeper {
         return state;
     }
 
+    /** Before an action that changes the world: the store may refuse it (a heal leader that lost its term). */
+    public void beforeAction(String resource, String action) throws StateException {
+        store.beforeAction(resource, action);
+    }
+
     public synchronized State update(UnaryOperator<State> change) throws StateException {
         State next = change.apply(state).nextSerial();
         store.write(next, StateVersion.of(state));

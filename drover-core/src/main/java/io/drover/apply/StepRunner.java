@@ -55,6 +55,7 @@ final class StepRunner {
                 ClusterRequest request = new ClusterRequest(c.name(), c.antiAffinity(), ports, c.providerOptions(),
                         Map.of(Tags.HERD, keeper.current().herd(), Tags.CLUSTER, c.name()));
                 Provider provider = settings.providers().get(e.template().provider());
+                keeper.beforeAction(c.name(), "set up cluster " + c.name());
                 settings.retrying(() -> {
                     provider.ensureCluster(request);
                     return null;
@@ -68,6 +69,7 @@ final class StepRunner {
             case Step.DestroyCluster d -> {
                 pools.delete(d.cluster(), d.provider()); // first: clients see a closed port, not a pool of servers going away
                 Provider provider = settings.providers().get(d.provider());
+                keeper.beforeAction(d.cluster(), "tear down cluster " + d.cluster());
                 settings.retrying(() -> {
                     provider.destroyCluster(d.cluster());
                     return null;
@@ -171,6 +173,7 @@ final class StepRunner {
         Instance instance;
         try {
             Provider provider = settings.providers().get(template.provider());
+            keeper.beforeAction(change.resource(), "create " + name);
             instance = settings.retrying(() -> provider.create(request));
         } catch (ProviderException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
@@ -198,6 +201,7 @@ final class StepRunner {
         if (!live.isEmpty()) {
             events.emit(new Event.Progress(change.resource(), "admitting " + name + " to its cluster"));
         }
+        keeper.beforeAction(change.resource(), "admit " + name);
         role.admit(record, live);
         health.awaitHealthy(template, record, role, live);
         return record;
@@ -229,11 +233,13 @@ final class StepRunner {
         }
         if (change.leaveCluster()) {
             events.emit(new Event.Progress(change.resource(), "removing " + before.name() + " from its cluster"));
+            keeper.beforeAction(change.resource(), "remove " + before.name() + " from its cluster");
             settings.role(change.cluster()).leave(before, liveMembers(change.cluster(), before));
         }
         events.emit(new Event.Progress(change.resource(), "destroying " + before.name()));
         Providers providers = settings.providers();
         Provider provider = providers.get(before.providerOr(providers.first()));
+        keeper.beforeAction(change.resource(), "destroy " + before.name());
         settings.retrying(() -> {
             provider.destroy(before.instanceId());
             return null;
@@ -250,6 +256,7 @@ final class StepRunner {
     private void verify(ClusterTemplate template) throws Exception {
         List<ServerRecord> recorded = keeper.current().cluster(template.name());
         events.emit(new Event.Progress(template.name(), "checking that the cluster's members are its " + recorded.size() + " recorded servers"));
+        keeper.beforeAction(template.name(), "reconcile the members of " + template.name()); // may remove or promote members
         try {
             settings.role(template.name()).verify(recorded);
         } catch (ClusterMismatchException e) {

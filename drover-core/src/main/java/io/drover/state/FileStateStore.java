@@ -223,15 +223,25 @@ public final class FileStateStore implements StateStore {
     }
 
     @Override
+    public Election election(LockInfo me, Election.Settings settings) throws StateException {
+        return FileElection.join(dir, me);
+    }
+
+    @Override
+    public Election.Roster healRoster() throws StateException {
+        return FileElection.roster(dir);
+    }
+
+    @Override
     public String describe() {
         return file.toString();
     }
 
-    private static String format(LockInfo info) {
+    static String format(LockInfo info) {
         return String.join("\t", info.operation(), info.user(), info.host(), Long.toString(info.pid()), info.since().toString(), info.id());
     }
 
-    private static LockInfo parseHolder(String text) {
+    static LockInfo parseHolder(String text) {
         String[] f = text.split("\t");
         try {
             return new LockInfo(f.length > 5 ? f[5] : "-", f[0], f[1], f[2], Long.parseLong(f[3]), Timestamps.parse(f[4]));

@@ -24,6 +24,11 @@ public record LockInfo(String id, String operation, String user, String host, lo
                 ProcessHandle.current().pid(), Instant.now());
     }
 
+    /** The same holder, from another moment (a replica that becomes the leader leads since now). */
+    public LockInfo since(Instant when) {
+        return new LockInfo(id, operation, user, host, pid, when);
+    }
+
     private static String localHost() {
         try {
             return InetAddress.getLocalHost().getHostName();

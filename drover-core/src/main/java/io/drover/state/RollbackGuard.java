@@ -90,6 +90,21 @@ final class RollbackGuard implements StateStore {
     }
 
     @Override
+    public Election election(LockInfo me, Election.Settings settings) throws StateException {
+        return store.election(me, settings);
+    }
+
+    @Override
+    public Election.Roster healRoster() throws StateException {
+        return store.healRoster();
+    }
+
+    @Override
+    public void beforeAction(String resource, String action) throws StateException {
+        store.beforeAction(resource, action);
+    }
+
+    @Override
     public String describe() {
         return store.describe();
     }

@@ -49,6 +49,27 @@ public interface StateStore extends AutoCloseable {
         throw new StateException("the state at " + describe() + " has no lock to break");
     }
 
+    /**
+     * Joins the election of the herd's {@code drover heal} leader as {@code me}. While the returned election holds a
+     * term, every write of this store is fenced by it: refused with a {@link LeadershipLostException} once another
+     * replica leads.
+     */
+    default Election election(LockInfo me, Election.Settings settings) throws StateException {
+        throw new StateException("the state at " + describe() + " cannot elect a heal leader");
+    }
+
+    /** Who leads {@code drover heal} and which replicas run, as recorded (for views). */
+    default Election.Roster healRoster() throws StateException {
+        return Election.Roster.NONE;
+    }
+
+    /**
+     * Called before each action that changes the world (a create, a destroy, a membership change). While this store
+     * leads heal, it refuses ({@link LeadershipLostException}) unless the lease is comfortably valid, and records
+     * the intent under the fence first, so a deposed leader's action never starts. Otherwise nothing.
+     */
+    default void beforeAction(String resource, String action) throws StateException {}
+
     /** Where the state is, for messages (a path, an etcd key). */
     String describe();
 

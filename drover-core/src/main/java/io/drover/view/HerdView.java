@@ -15,11 +15,13 @@ import java.util.Map;
  * @param serial the state's serial and lineage ({@code null} when the state could not be read)
  * @param lock who holds the state lock, {@code null} when it is free or was not asked
  * @param problems what could not be looked at, in words; the rest is still filled in
+ * @param heal who runs {@code drover heal} (leader, replicas): {@code status --json} and the web view; {@code null} when not asked
  */
 @JsonIgnoreProperties(value = "servers", allowGetters = true)
 public record HerdView(
         int apiVersion, String herd, String provider, List<ProviderView> providers, String file, String generatedAt, Long serial,
-        String lineage, LockView lock, Map<String, String> outputs, List<String> problems, List<ClusterView> clusters) {
+        String lineage, LockView lock, Map<String, String> outputs, List<String> problems, List<ClusterView> clusters,
+        HealView heal) {
 
     /** One integer, as in the web API's {@code /api/v1/} path: a change that breaks a reader would make it 2. */
     public static final int API_VERSION = 1;
@@ -29,6 +31,16 @@ public record HerdView(
         outputs = outputs == null ? Map.of() : outputs;
         problems = problems == null ? List.of() : List.copyOf(problems);
         clusters = List.copyOf(clusters);
+    }
+
+    /** A view that does not say who heals ({@code show --json}). */
+    public HerdView(int apiVersion, String herd, String provider, List<ProviderView> providers, String file, String generatedAt, Long serial,
+            String lineage, LockView lock, Map<String, String> outputs, List<String> problems, List<ClusterView> clusters) {
+        this(apiVersion, herd, provider, providers, file, generatedAt, serial, lineage, lock, outputs, problems, clusters, null);
+    }
+
+    public HerdView withHeal(HealView h) {
+        return new HerdView(apiVersion, herd, provider, providers, file, generatedAt, serial, lineage, lock, outputs, problems, clusters, h);
     }
 
     /** A named provider of the herd file. */

@@ -38,6 +38,8 @@ public record HealEvent(Instant time, Kind kind, String cluster, String resource
         LOCKED,
         /** Heal started or stopped. */
         LIFECYCLE,
+        /** This replica took the lead, follows another, stopped leading (and why), or resigned. */
+        LEADERSHIP,
         /** An operator's {@code drover apply} or {@code destroy}: started, each step, finished (written by those commands). */
         APPLY
     }

@@ -20,6 +20,19 @@ public final class HealMetrics {
     private final Map<String, AtomicInteger> total = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> quorumLost = new ConcurrentHashMap<>();
     private final Counter passes = Counter.builder("drover.heal.passes").description("Heal passes run").register(registry);
+    private final AtomicInteger leader = new AtomicInteger();
+    private final Counter leaderships = Counter.builder("drover.heal.leadership.changes")
+            .description("Times this replica took or gave up the lead").register(registry);
+
+    public HealMetrics() {
+        Gauge.builder("drover.heal.leader", leader, AtomicInteger::get).description("1 while this heal replica leads").register(registry);
+    }
+
+    /** This replica took the lead (true) or gave it up (false). */
+    public void leading(boolean now) {
+        leader.set(now ? 1 : 0);
+        leaderships.increment();
+    }
 
     public void replaced(String cluster, String reason) {
         Counter.builder("drover.replacements").description("Servers replaced by heal")

@@ -1,14 +1,11 @@
 package io.drover.heal;
 
-import io.drover.addr.SlotAddress;
 import io.drover.apply.ApplyResult;
-import io.drover.apply.Event;
 import io.drover.config.Cluster;
 import io.drover.config.ConfigException;
 import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
 import io.drover.config.HerdSource;
-import io.drover.config.Role;
 import io.drover.engine.Engine;
 import io.drover.health.Health;
 import io.drover.health.HealthProbe;
@@ -19,6 +16,8 @@ import io.drover.plan.Planner;
 import io.drover.roles.QuorumLostException;
 import io.drover.spi.Failures;
 import io.drover.spi.ProviderFactory;
+import io.drover.state.Election;
+import io.drover.state.LeadershipLostException;
 import io.drover.state.LockHeldException;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
@@ -37,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -65,33 +62,26 @@ public final class Reconciler implements AutoCloseable {
     private final Clock clock;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Per slot being replaced in the current pass: when heal decided to, and why. */
-    private final Map<String, Decision> decisions = new ConcurrentHashMap<>();
     /** What heal acts on now: the herd as last applied, with its engine and probe; rebuilt when an apply changes it. */
-    private Current current;
+    private final AppliedHerd applied;
     private String lastLockHolder;
     private String lastIdle;
-    private final Set<String> reportedUnfilled = new HashSet<>();
-    private final QuorumWatch quorumWatch = new QuorumWatch();
+    private final UnfilledSlots unfilled;
+    private final QuorumJudge quorum;
+    private final HealNarrator narrator;
+    private HealLeadership leadership;
+    private final List<LeaderTask> leaderTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private record Decision(Instant at, Change change) {}
+    /** How often a follower looks whether the lead is free. */
+    private static final Duration FOLLOWER_POLL = Duration.ofMillis(200);
 
     /** How long after heal starts a timed-out check of a server not yet seen healthy does not count (see HealthTracker). */
     private static final Duration STARTUP_PATIENCE = Duration.ofSeconds(10);
-
-    private record Current(String key, Herd herd, Engine engine, HealthProbe probe, HealthChecks checks) implements AutoCloseable {
-        @Override
-        public void close() {
-            probe.close();
-            engine.close();
-        }
-    }
 
     /**
      * @param herd the herd file as it was when heal started: used until an apply has recorded its source in the state
      * @param providers every installed provider: the applied herd may name another one than the file
      */
-    private java.util.function.BiFunction<Herd, State, Herd> appliedImages = (herd, state) -> herd; // set before run()
 
     public Reconciler(Herd herd, Collection<? extends ProviderFactory> providers, StateStore store, Map<String, String> environment,
             HealOptions options, HealMetrics metrics, HealListener listener, Clock clock) {
@@ -105,6 +95,40 @@ public final class Reconciler implements AutoCloseable {
         this.clock = clock;
         // A cold start's first TLS checks may time out: give servers a few seconds to be seen before a timeout counts.
         this.tracker = new HealthTracker(options.backoff(), clock.instant().plus(STARTUP_PATIENCE));
+        this.unfilled = new UnfilledSlots(herd, listener);
+        this.quorum = new QuorumJudge(metrics, listener);
+        this.narrator = new HealNarrator(listener, metrics, tracker, clock);
+        this.applied = new AppliedHerd(herd, this.providers.values(), store, this.environment,
+                new Engine.Settings(options.parallelism(), options.membershipDeadline()).forHeal(), narrator::onEngineEvent, listener);
+        this.leadership = HealLeadership.alone(listener, metrics);
+    }
+
+    /**
+     * Runs {@link #run()} as one replica among several: passes only while it leads the election (see
+     * docs/heal.md, "Several replicas"), watching otherwise. Without this, the loop acts alone (heal --once, tests).
+     */
+    public Reconciler electedBy(Election election) {
+        this.leadership = new HealLeadership(election, listener, metrics);
+        return this;
+    }
+
+    /** Adds work that only the leader does, after each of its passes (a scheduled backup, say). */
+    public Reconciler whileLeading(LeaderTask task) {
+        leaderTasks.add(task);
+        return this;
+    }
+
+    /**
+     * Whether this replica holds a term now (always, without an election), without asking the store: for leader-only
+     * work on other threads, which stops once this turns false.
+     */
+    public boolean leadsNow() {
+        return leadership.holdsTerm();
+    }
+
+    /** Steps down at once, if leading (SIGTERM, Ctrl-C): another replica takes over without waiting out the lease. */
+    public void resign() {
+        leadership.resign();
     }
 
     /**
@@ -113,7 +137,7 @@ public final class Reconciler implements AutoCloseable {
      * digest of an image may differ from it). The default leaves the herd as parsed.
      */
     public Reconciler withAppliedImages(java.util.function.BiFunction<Herd, State, Herd> images) {
-        this.appliedImages = images;
+        applied.withAppliedImages(images);
         return this;
     }
 
@@ -134,9 +158,21 @@ public final class Reconciler implements AutoCloseable {
             while (stop.getCount() > 0) {
                 long started = System.nanoTime();
                 try {
-                    pass();
+                    if (leadership.leading()) {
+                        pass();
+                        runLeaderTasks();
+                    } else {
+                        leadership.follow(store.healRoster().leader());
+                        // A follower only watches for the lead to be free: often, so a resignation is taken over within
+                        // a fraction of a second; each try is one small etcd transaction.
+                        stop.await(FOLLOWER_POLL.toNanos(), TimeUnit.NANOSECONDS);
+                        continue;
+                    }
                 } catch (InterruptedException e) {
                     throw e;
+                } catch (LeadershipLostException e) {
+                    leadership.deposed(e); // stop at once: not one more action under a term that may be someone else's
+                    continue;
                 } catch (Exception e) {
                     // A provider or state hiccup must not end the loop: say so and try again next pass.
                     emit(HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "pass failed: " + Failures.message(e)));
@@ -146,6 +182,7 @@ public final class Reconciler implements AutoCloseable {
                 stop.await(wait, TimeUnit.NANOSECONDS);
             }
         } finally {
+            leadership.close();
             emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "stopped"));
             stopped.countDown();
         }
@@ -183,7 +220,7 @@ public final class Reconciler implements AutoCloseable {
     }
 
     private synchronized Herd herd() {
-        return current == null ? fileHerd : current.herd();
+        return applied.herd();
     }
 
     private Duration interval() {
@@ -207,13 +244,13 @@ public final class Reconciler implements AutoCloseable {
             emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, "the herd has servers again: healing"));
             lastIdle = null;
         }
-        Current now = current(state);
+        AppliedHerd.Current now = current(state);
         // While another run holds the state lock (an operator's apply), the servers it replaces fail checks and its
         // slots are briefly empty by design: heal keeps counting, but does not report them as problems.
         boolean othersAtWork = store.lockHolder().isPresent();
         Checked checked = check(now, state, othersAtWork);
         if (!othersAtWork) {
-            reportUnfilled(now.herd(), state);
+            unfilled.report(now.herd(), state);
         }
         return act(start, now, checked);
     }
@@ -231,7 +268,7 @@ public final class Reconciler implements AutoCloseable {
             Map<String, Instant> firstFailure, Set<String> quorumLost) {}
 
     /** Lists the servers (once), checks every one, and decides from the run of checks which are unhealthy. */
-    private Checked check(Current now, State state, boolean quiet) throws Exception {
+    private Checked check(AppliedHerd.Current now, State state, boolean quiet) throws Exception {
         Herd herd = now.herd();
         // One listing per pass, reused by the plan; a cloud is asked at most once per its refresh interval.
         Engine.Listing listing = now.engine().recentList();
@@ -261,7 +298,7 @@ public final class Reconciler implements AutoCloseable {
             List<ServerHealth> servers = HealthChecks.ofCluster(health, c.name());
             metrics.servers(c.name(), (int) servers.stream().filter(s -> s.health().isUp()).count(), servers.size());
         }
-        return new Checked(listing, health, unhealthy, firstFailure, quorumLost(herd, health, unhealthy, checked));
+        return new Checked(listing, health, unhealthy, firstFailure, quorum.lost(herd, health, unhealthy, checked));
     }
 
     /**
@@ -275,7 +312,7 @@ public final class Reconciler implements AutoCloseable {
     }
 
     /** Plans from what the pass found and, under the state lock, carries out the replacements that are due. */
-    private HealPass act(Instant start, Current now, Checked checked) throws Exception {
+    private HealPass act(Instant start, AppliedHerd.Current now, Checked checked) throws Exception {
         Herd herd = now.herd();
         Engine engine = now.engine();
         Set<String> unhealthy = checked.unhealthy();
@@ -307,19 +344,22 @@ public final class Reconciler implements AutoCloseable {
             if (locked == null || locked.destroyed() || !current(locked).key().equals(now.key())) {
                 return passed(start, checked, List.of(), null, quorumLost, null);
             }
-            plan = prepare(herd, engine.plan(planning, known), quorumLost, clock.instant());
+            plan = HealPlanning.prepare(engine.plan(planning, known), quorumLost, tracker, listener, clock.instant());
             List<Change> acting = plan.changes().stream().filter(c -> !c.isNoOp()).toList();
             if (acting.isEmpty()) {
                 return passed(start, checked, List.of(), null, quorumLost, null);
             }
-            announce(acting, checked);
+            narrator.announce(acting, checked.firstFailure(), checked.health());
             ApplyResult result;
             try {
                 result = engine.apply(plan);
             } finally {
-                decisions.clear();
+                narrator.done();
             }
             for (ApplyResult.Failure failure : result.failures()) {
+                if (failure.cause() instanceof LeadershipLostException lost) {
+                    throw lost; // the rest of this pass must not go on either
+                }
                 if (failure.cause() instanceof QuorumLostException q) {
                     quorumLost = new HashSet<>(quorumLost);
                     quorumLost.add(q.cluster());
@@ -330,21 +370,20 @@ public final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** Says what heal is about to do and why, with how long detection took; remembers each decision for the apply's events. */
-    private void announce(List<Change> acting, Checked checked) {
-        Instant decided = clock.instant();
-        for (Change c : acting) {
-            String server = c.before() == null ? null : c.before().name();
-            Instant first = server == null ? null : checked.firstFailure().get(server);
-            HealEvent detected = HealEvent.of(HealEvent.Kind.DETECTED, c.cluster(), c.resource(), server,
-                    c.action().verb() + " (" + c.reason().text() + ")" + detail(checked.health().get(server)));
-            if (first != null) {
-                Duration detection = Duration.between(first, decided);
-                metrics.detected(c.cluster(), detection);
-                detected = detected.took(detection);
+    private void runLeaderTasks() throws LeadershipLostException {
+        for (LeaderTask task : leaderTasks) {
+            Optional<Election.Term> term = leadership.term();
+            if (term.isEmpty()) {
+                return;
             }
-            emit(detected);
-            decisions.put(c.resource(), new Decision(decided, c));
+            try {
+                term.get().ensureSafe();
+                task.run(term.get());
+            } catch (LeadershipLostException e) {
+                throw e;
+            } catch (Exception e) {
+                emit(HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "leader task failed: " + Failures.message(e)));
+            }
         }
     }
 
@@ -353,68 +392,8 @@ public final class Reconciler implements AutoCloseable {
                 quorumLost, lockedBy, null);
     }
 
-    /**
-     * The herd heal acts on: the one the last apply recorded in the state (parsed from its recorded source), or the herd
-     * file when no apply recorded one yet. A new engine (with the state's current PKI) whenever either changes.
-     */
-    private synchronized Current current(State state) throws ConfigException {
-        String key = state == null ? "file" : (state.applied() == null ? "file" : state.applied().digest()) + "/" + state.secrets().hashCode();
-        if (current != null && current.key().equals(key)) {
-            return current;
-        }
-        Herd herd = fileHerd;
-        if (state != null && state.applied() != null) {
-            try {
-                herd = new HerdLoader(providers.values()).parse(new HerdSource(state.applied().text(), state.applied().localFiles()), fileHerd.file());
-            } catch (ConfigException e) {
-                // The applied herd no longer reads with this drover (a provider gone?): keep healing with the file.
-                emit(HealEvent.of(HealEvent.Kind.FAILED, null, null, null, "cannot read the herd as last applied ("
-                        + e.problems().get(0) + "); healing with the herd file instead"));
-            }
-        }
-        if (herd != fileHerd) {
-            herd = appliedImages.apply(herd, state);
-        }
-        Engine engine = new Engine(herd, providers.values(), store, environment, this::onEngineEvent,
-                new Engine.Settings(options.parallelism(), options.membershipDeadline()).forHeal());
-        HealthProbe probe;
-        try {
-            probe = engine.healthProbe(); // with each etcd cluster's client certificate when it runs TLS
-        } catch (io.drover.state.StateException e) {
-            engine.close();
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        if (current != null) {
-            current.close();
-        }
-        current = new Current(key, herd, engine, probe, new HealthChecks(probe));
-        return current;
-    }
-
-    /**
-     * Slots that no recorded server fills: those of the applied herd, and those the herd file (as heal read it at
-     * start) has beyond it, such as a cluster grown from 3 to 5 and not applied yet. Heal creates neither; said once
-     * per slot.
-     */
-    private void reportUnfilled(Herd applied, State state) {
-        Map<String, Integer> sizes = new TreeMap<>();
-        for (Herd h : List.of(applied, fileHerd)) {
-            h.clusters().values().forEach(c -> sizes.merge(c.name(), c.size(), Math::max));
-        }
-        sizes.forEach((cluster, size) -> {
-            int appliedSize = applied.clusters().containsKey(cluster) ? applied.clusters().get(cluster).size() : 0;
-            for (int slot = 0; slot < size; slot++) {
-                SlotAddress address = new SlotAddress(cluster, slot);
-                boolean filled = state.cluster(cluster).stream().anyMatch(r -> r.slot() == address.slot());
-                if (!filled && reportedUnfilled.add(address.toString())) {
-                    emit(HealEvent.of(HealEvent.Kind.LIFECYCLE, cluster, address.toString(), null, slot < appliedSize
-                            ? "no server is recorded for this slot; heal does not create servers, run 'drover apply'"
-                            : "this slot is in the herd file but was never applied; heal does not create servers, run 'drover apply'"));
-                } else if (filled) {
-                    reportedUnfilled.remove(address.toString());
-                }
-            }
-        });
+    private AppliedHerd.Current current(State state) throws ConfigException {
+        return applied.current(state);
     }
 
     /** The health heal checked this pass, by instance id, so the plan does not probe the same servers again. */
@@ -428,101 +407,8 @@ public final class Reconciler implements AutoCloseable {
         return known;
     }
 
-    /**
-     * Adapts the engine's plan to healing: leaves alone etcd clusters without quorum and slots still in backoff.
-     */
-    private Plan prepare(Herd herd, Plan plan, Set<String> quorumLost, Instant now) {
-        Set<String> hold = new HashSet<>(quorumLost);
-        for (Change c : plan.changes()) {
-            if (c.isNoOp() || c.action() == Action.ADOPT || c.action() == Action.AWAIT) {
-                continue;
-            }
-            Optional<Duration> wait = tracker.backoff(c.resource(), now);
-            if (wait.isPresent() && hold.add(c.cluster())) {
-                emit(HealEvent.of(HealEvent.Kind.BACKOFF, c.cluster(), c.resource(), c.before() == null ? null : c.before().name(),
-                        "replaced recently; waiting " + String.format("%.1f", wait.get().toMillis() / 1000.0) + " s before replacing it again"));
-            }
-        }
-        List<Change> changes = new ArrayList<>();
-        for (Change c : plan.changes()) {
-            if (c.action() == Action.AWAIT) {
-                continue; // a server still starting: a later pass adopts it once healthy, or replaces it after its start timeout
-            }
-            if (hold.contains(c.cluster()) && !c.isNoOp() && c.action() != Action.ADOPT) {
-                continue; // nothing for this cluster this pass, but recording a member found healthy changes nothing out there
-            }
-            changes.add(c);
-        }
-        return plan.withChanges(changes);
-    }
-
-    /**
-     * Etcd clusters where too few members are up for any membership change to be safe. A member counts as down only
-     * once heal has decided so (it is gone, or failed {@code failures} checks in a row): one slow check at start-up is
-     * not a lost quorum; and the alarm waits out an election ({@link QuorumWatch}). Said once when it happens and once
-     * when it is over.
-     */
-    private Set<String> quorumLost(Herd herd, Map<String, ServerHealth> health, Set<String> unhealthy, Instant now) {
-        Set<String> lost = new LinkedHashSet<>();
-        for (Cluster c : herd.clusters().values()) {
-            if (c.role() != Role.ETCD) {
-                continue;
-            }
-            // A server never seen healthy is not counted (it may be a learner, or never have started), unless it
-            // answers now: then it is a member that a killed run was still waiting for, and it votes.
-            List<ServerHealth> members = HealthChecks.ofCluster(health, c.name()).stream()
-                    .filter(s -> !s.record().tainted() || s.health().isUp()).toList();
-            long down = members.stream().filter(s -> !s.starting() && unhealthy.contains(s.name())).count();
-            boolean tooFewUp = !members.isEmpty() && members.size() - down < members.size() / 2 + 1;
-            QuorumWatch.Verdict v = quorumWatch.observe(c.name(), tooFewUp, QuorumWatch.electionGrace(c), now);
-            metrics.quorumLost(c.name(), v.alarmed());
-            if (v.holds()) {
-                lost.add(c.name());
-            }
-            if (v == QuorumWatch.Verdict.LOST) {
-                // Said as the members answer: a survivor without a leader answers (503), it is only not healthy.
-                long answering = members.stream().filter(ServerHealth::reachable).count();
-                emit(HealEvent.of(HealEvent.Kind.QUORUM_LOST, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has lost quorum: "
-                        + answering + " of " + members.size() + " members answer" + (answering > members.size() - down ? " (without a leader)" : "")
-                        + ". Drover will not change its membership"
-                        + " (that could lose data); restore it from a snapshot, see docs/disaster-recovery.md"));
-            } else if (v == QuorumWatch.Verdict.REGAINED) {
-                emit(HealEvent.of(HealEvent.Kind.RECOVERED, c.name(), c.name(), null, "etcd cluster '" + c.name() + "' has quorum again"));
-            }
-        }
-        return lost;
-    }
-
-    /** Engine events during an apply: passed on, and a finished replacement closes its slot's heal timer. */
-    private void onEngineEvent(Event e) {
-        Decision d = decisions.get(e.resource());
-        String cluster = d == null ? null : d.change().cluster();
-        switch (e) {
-            case Event.Finished f when d != null && (f.action() == Action.REPLACE || f.action() == Action.CREATE) -> {
-                Duration took = Duration.between(d.at(), clock.instant());
-                metrics.healed(cluster, took);
-                metrics.replaced(cluster, d.change().reason().name().toLowerCase());
-                tracker.replaced(f.resource(), clock.instant());
-                String old = d.change().before() == null ? "" : d.change().before().name() + " replaced by ";
-                emit(new HealEvent(clock.instant(), HealEvent.Kind.HEALED, cluster, f.resource(), f.server(),
-                        old + f.server() + ", healthy", took));
-            }
-            case Event.Failed f -> emit(HealEvent.of(HealEvent.Kind.FAILED, cluster, f.resource(), null, f.action().verb() + " failed: " + f.message()));
-            case Event.Started s -> emit(HealEvent.of(HealEvent.Kind.STEP, cluster, s.resource(), s.server(),
-                    s.action().verb() + (s.server() == null ? "" : " " + s.server()) + " (" + s.reason() + ")"));
-            case Event.Progress p -> emit(HealEvent.of(HealEvent.Kind.STEP, cluster, p.resource(), null, p.message()));
-            case Event.Finished f -> emit(HealEvent.of(HealEvent.Kind.STEP, cluster, f.resource(), f.server(), f.action().verb() + " done"));
-            case Event.Skipped s -> emit(HealEvent.of(HealEvent.Kind.STEP, cluster, s.resource(), null, "skipped: " + s.because()));
-            case Event.Note n -> emit(HealEvent.of(HealEvent.Kind.STEP, cluster, n.resource(), null, n.message()));
-        }
-    }
-
     private static HealEvent event(HealEvent.Kind kind, ServerHealth s, String message) {
         return HealEvent.of(kind, s.record().cluster(), s.record().resource(), s.name(), message);
-    }
-
-    private static String detail(ServerHealth s) {
-        return s == null || s.health().isUp() ? "" : ": " + s.health().detail();
     }
 
     private void emit(HealEvent e) {
@@ -531,9 +417,6 @@ public final class Reconciler implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (current != null) {
-            current.close();
-            current = null;
-        }
+        applied.close();
     }
 }

@@ -193,13 +193,19 @@ public final class HerdObserver implements AutoCloseable {
         } catch (Exception e) {
             problems.add("cannot read the state lock: " + Failures.message(e));
         }
+        io.drover.view.HealView heal = null;
+        try {
+            heal = io.drover.view.HealView.of(store.healRoster());
+        } catch (Exception e) {
+            problems.add("cannot read who leads heal: " + Failures.message(e));
+        }
         if (templatesProblem != null) {
             problems.add(templatesProblem);
         }
         return new HerdView(HerdView.API_VERSION, herd.name(), herd.provider().type(),
                 herd.providers().values().stream().map(p -> new HerdView.ProviderView(p.name(), p.type())).toList(),
                 herd.file().toString(), now.toString(), stateRead ? state.serial() : null, stateRead ? state.lineage() : null, lock,
-                state.outputs(), problems, clusters);
+                state.outputs(), problems, clusters).withHeal(heal);
     }
 
     /** What one look found, for every cluster's servers. */

@@ -1,8 +1,8 @@
 package io.drover.state.etcd;
 
-import io.drover.spi.Timestamps;
 import io.drover.state.DamagedStateException;
-import io.drover.state.LockHeldException;
+import io.drover.state.Election;
+import io.drover.state.LeadershipLostException;
 import io.drover.state.LockInfo;
 import io.drover.state.LockLostException;
 import io.drover.state.State;
@@ -17,15 +17,12 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,8 +41,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -66,8 +61,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class EtcdStateStore implements StateStore {
     static final int CHUNK = 1024 * 1024;
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
-    private static final String MANIFEST = "drover_state_chunks";
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Client client;
@@ -76,15 +69,17 @@ final class EtcdStateStore implements StateStore {
     private final StateCodec codec;
     private final String where;
     private final ByteSequence headKey;
-    private final ByteSequence lockKey;
+    private final EtcdCalls calls;
+    private final EtcdLocks locks;
+    private final EtcdElection.Keys electionKeys;
     private final SecureRandom random = new SecureRandom();
+    /** The heal term this store's writes are fenced by, once it led; a term that ended keeps fencing (and failing). */
+    private volatile EtcdElection.EtcdTerm term;
 
     /** The version at the head's mod revision, as last read or written by this store (saves a read before each write). */
     private record Seen(StateVersion version, long modRevision, String chunks) {}
 
     private volatile Seen seen;
-    /** The create revision of the lock key this store holds, 0 when it holds none. */
-    private volatile long heldLock;
 
     EtcdStateStore(Client client, String prefix, Duration ttl, StateCodec codec, String where) {
         this.client = client;
@@ -93,7 +88,9 @@ final class EtcdStateStore implements StateStore {
         this.codec = codec;
         this.where = where;
         this.headKey = key("/state");
-        this.lockKey = key("/lock");
+        this.calls = new EtcdCalls(where);
+        this.locks = new EtcdLocks(client, calls, key("/lock"), ttl, where);
+        this.electionKeys = EtcdElection.Keys.under(prefix);
     }
 
     private ByteSequence key(String suffix) {
@@ -120,7 +117,7 @@ final class EtcdStateStore implements StateStore {
             }
             KeyValue kv = r.getKvs().get(0);
             byte[] value = kv.getValue().getBytes();
-            Manifest manifest = Manifest.parse(value);
+            ChunkManifest manifest = ChunkManifest.parse(value);
             byte[] encoded;
             if (manifest == null) {
                 encoded = value;
@@ -131,35 +128,35 @@ final class EtcdStateStore implements StateStore {
                         continue; // the revision was compacted away under us: read the newer state
                     }
                     throw new DamagedStateException("the state at " + where + " names chunks that are missing or do not match its"
-                            + " checksum (" + manifest.id + "): restore it with 'drover state push --force FILE'", null);
+                            + " checksum (" + manifest.id() + "): restore it with 'drover state push --force FILE'", null);
                 }
             }
             State state = codec.decode(encoded, where);
-            seen = new Seen(StateVersion.of(state), kv.getModRevision(), manifest == null ? null : manifest.id);
+            seen = new Seen(StateVersion.of(state), kv.getModRevision(), manifest == null ? null : manifest.id());
             return Optional.of(state);
         }
     }
 
     /** A large state's chunks, read at the revision its head was read at; null if they are not all there. */
-    private byte[] chunks(Manifest m, long revision) throws StateException {
+    private byte[] chunks(ChunkManifest m, long revision) throws StateException {
         GetOption at = GetOption.builder().withRevision(revision).build();
         List<CompletableFuture<GetResponse>> gets = new ArrayList<>();
-        for (int i = 0; i < m.count; i++) {
-            ByteSequence k = chunkKey(m.id, i);
+        for (int i = 0; i < m.count(); i++) {
+            ByteSequence k = chunkKey(m.id(), i);
             gets.add(client.getKVClient().get(k, at));
         }
-        ByteArrayOutputStream all = new ByteArrayOutputStream(m.size);
+        ByteArrayOutputStream all = new ByteArrayOutputStream(m.size());
         for (CompletableFuture<GetResponse> get : gets) {
             GetResponse r;
             try {
-                r = get.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                r = get.get(EtcdCalls.CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof io.etcd.jetcd.common.exception.CompactedException) {
                     return null; // that revision is gone: the caller reads the newer state
                 }
-                throw failed("read the state's chunks", e);
+                throw calls.failed("read the state's chunks", e);
             } catch (TimeoutException e) {
-                throw timedOut("read the state's chunks", e);
+                throw calls.timedOut("read the state's chunks", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new StateException("interrupted while reading the state", e);
@@ -170,7 +167,7 @@ final class EtcdStateStore implements StateStore {
             all.writeBytes(r.getKvs().get(0).getValue().getBytes());
         }
         byte[] bytes = all.toByteArray();
-        return bytes.length == m.size && sha256(bytes).equals(m.sha256) ? bytes : null;
+        return bytes.length == m.size() && sha256(bytes).equals(m.sha256()) ? bytes : null;
     }
 
     /** The version the head holds now and its mod revision, without reading a large state's chunks. */
@@ -181,9 +178,9 @@ final class EtcdStateStore implements StateStore {
         }
         KeyValue kv = r.getKvs().get(0);
         byte[] value = kv.getValue().getBytes();
-        Manifest m = Manifest.parse(value);
-        StateVersion version = m != null ? m.version : codec.version(value, where);
-        return new Seen(version, kv.getModRevision(), m == null ? null : m.id);
+        ChunkManifest m = ChunkManifest.parse(value);
+        StateVersion version = m != null ? m.version() : codec.version(value, where);
+        return new Seen(version, kv.getModRevision(), m == null ? null : m.id());
     }
 
     // --- write ---
@@ -192,6 +189,11 @@ final class EtcdStateStore implements StateStore {
     public synchronized void write(State next, StateVersion expected) throws StateException {
         if (next.serial() < 1) {
             throw new IllegalArgumentException("a stored state has serial 1 or more (write nextSerial() of what was read)");
+        }
+        EtcdElection.EtcdTerm leading = term;
+        if (leading != null && leading.lostReason() != null) {
+            // Said as what it is, before any compare could call it a conflict: this replica no longer leads.
+            throw new LeadershipLostException("this replica no longer leads heal (" + leading.lostReason() + "): nothing was written");
         }
         byte[] encoded = codec.encode(next);
         Seen base = seen;
@@ -203,9 +205,12 @@ final class EtcdStateStore implements StateStore {
         }
         List<Cmp> conditions = new ArrayList<>();
         conditions.add(new Cmp(headKey, Cmp.Op.EQUAL, CmpTarget.modRevision(base.modRevision())));
-        long fence = heldLock;
+        long fence = locks.fence();
         if (fence != 0) {
-            conditions.add(new Cmp(lockKey, Cmp.Op.EQUAL, CmpTarget.createRevision(fence)));
+            conditions.add(new Cmp(locks.key(), Cmp.Op.EQUAL, CmpTarget.createRevision(fence)));
+        }
+        if (leading != null) {
+            conditions.add(new Cmp(leading.leaderKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(leading.token())));
         }
         List<Op> then = new ArrayList<>();
         String newChunks = null;
@@ -225,7 +230,7 @@ final class EtcdStateStore implements StateStore {
             for (CompletableFuture<?> put : puts) {
                 await("write the state's chunks", put);
             }
-            Manifest m = new Manifest(newChunks, count, encoded.length, sha256(encoded), StateVersion.of(next));
+            ChunkManifest m = new ChunkManifest(newChunks, count, encoded.length, sha256(encoded), StateVersion.of(next));
             then.add(Op.put(headKey, ByteSequence.from(m.bytes()), PutOption.DEFAULT));
         }
         if (base.chunks() != null) {
@@ -238,7 +243,13 @@ final class EtcdStateStore implements StateStore {
                 deleteQuietly(chunkPrefix(newChunks));
             }
             seen = null;
-            if (fence != 0 && lockCreateRevision() != fence) {
+            if (leading != null && leaderCreateRevision(leading) != leading.token()) {
+                String why = "another heal replica leads now (the leader key is no longer this term's, " + leading.token()
+                        + "): this deposed leader wrote nothing";
+                leading.deposed(why);
+                throw new LeadershipLostException(why);
+            }
+            if (fence != 0 && locks.createRevision() != fence) {
                 throw new LockLostException("this run lost the state lock at " + where + " (its etcd lease expired: etcd was out of"
                         + " reach for longer than the lock TTL of " + ttl.toSeconds() + " s, or someone ran 'drover force-unlock');"
                         + " another run may be changing the herd, so nothing was written: run the command again");
@@ -250,6 +261,11 @@ final class EtcdStateStore implements StateStore {
         if (newChunks != null || base.chunks() != null) {
             sweepOrphanChunks(newChunks, revision);
         }
+    }
+
+    private long leaderCreateRevision(EtcdElection.EtcdTerm t) throws StateException {
+        GetResponse r = call("read who leads heal", () -> client.getKVClient().get(t.leaderKey()));
+        return r.getKvs().isEmpty() ? 0 : r.getKvs().get(0).getCreateRevision();
     }
 
     /**
@@ -276,91 +292,62 @@ final class EtcdStateStore implements StateStore {
         client.getKVClient().delete(keyPrefix, DeleteOption.builder().isPrefix(true).build());
     }
 
-    private long lockCreateRevision() throws StateException {
-        GetResponse r = call("read the lock", () -> client.getKVClient().get(lockKey));
-        return r.getKvs().isEmpty() ? 0 : r.getKvs().get(0).getCreateRevision();
-    }
-
-    // --- lock ---
+    // --- lock and heal election ---
 
     @Override
     public StateLock lock(String operation) throws StateException {
-        long ttlSeconds = Math.max(2, (ttl.toMillis() + 999) / 1000);
-        long lease = call("grant the lock's lease", () -> client.getLeaseClient().grant(ttlSeconds)).getID();
-        LockInfo me = LockInfo.current(Long.toHexString(lease), operation);
-        TxnResponse t;
-        try {
-            t = call("take the lock", () -> client.getKVClient().txn()
-                    .If(new Cmp(lockKey, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                    .Then(Op.put(lockKey, ByteSequence.from(toJson(me)), PutOption.builder().withLeaseId(lease).build()))
-                    .Else(Op.get(lockKey, GetOption.DEFAULT))
-                    .commit());
-        } catch (StateException e) {
-            client.getLeaseClient().revoke(lease);
-            throw e;
-        }
-        if (!t.isSucceeded()) {
-            client.getLeaseClient().revoke(lease);
-            List<KeyValue> kvs = t.getGetResponses().isEmpty() ? List.of() : t.getGetResponses().get(0).getKvs();
-            LockInfo holder = kvs.isEmpty() ? new LockInfo("-", "?", "someone", "?", -1, Instant.now()) : fromJson(kvs.get(0).getValue().getBytes());
-            throw new LockHeldException(where, holder, "wait for it to finish, or give a longer --lock-timeout; if that run was killed, its"
-                    + " lock expires by itself within " + ttlSeconds + " s; if it is stuck, 'drover force-unlock " + holder.id() + "'");
-        }
-        long created = t.getHeader().getRevision();
-        // jetcd renews the lease every TTL/3 and re-opens the stream after errors; if renewals stop reaching etcd for a
-        // whole TTL the lease expires, and the fencing compare in write() notices.
-        CloseableClient keepAlive = client.getLeaseClient().keepAlive(lease, new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse value) {}
-
-            @Override
-            public void onError(Throwable t) {}
-
-            @Override
-            public void onCompleted() {}
-        });
-        heldLock = created;
-        return () -> {
-            heldLock = 0;
-            keepAlive.close();
-            try {
-                call("release the lock", () -> client.getKVClient().txn()
-                        .If(new Cmp(lockKey, Cmp.Op.EQUAL, CmpTarget.createRevision(created)))
-                        .Then(Op.delete(lockKey, DeleteOption.DEFAULT)).commit());
-            } catch (StateException e) {
-                // etcd out of reach: the lease is no longer renewed, so the lock expires by itself within the TTL
-            } finally {
-                client.getLeaseClient().revoke(lease); // the key goes with it, if the delete did not
-            }
-        };
+        return locks.lock(operation);
     }
 
     @Override
     public Optional<LockInfo> lockHolder() throws StateException {
-        GetResponse r = call("read the lock", () -> client.getKVClient().get(lockKey));
-        return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(fromJson(r.getKvs().get(0).getValue().getBytes()));
+        return locks.holder();
     }
 
     @Override
     public void forceUnlock(String id) throws StateException {
-        GetResponse r = call("read the lock", () -> client.getKVClient().get(lockKey));
-        if (r.getKvs().isEmpty()) {
-            throw new StateException("the state at " + where + " is not locked");
+        locks.forceUnlock(id);
+    }
+
+    @Override
+    public Election election(LockInfo me, Election.Settings settings) throws StateException {
+        return new EtcdElection(client, calls, electionKeys, me, settings, this);
+    }
+
+    @Override
+    public Election.Roster healRoster() throws StateException {
+        return EtcdElection.roster(client, calls, electionKeys);
+    }
+
+    /** From now on every write, and every action, must be this term's: see {@link #beforeAction}. */
+    void fenceWith(EtcdElection.EtcdTerm term) {
+        this.term = term;
+    }
+
+    /**
+     * While leading heal: refuses unless the lease is comfortably valid, then writes the intent under the fence (the
+     * leader key must still be this term's), so the action never starts once another replica leads.
+     */
+    @Override
+    public void beforeAction(String resource, String action) throws StateException {
+        EtcdElection.EtcdTerm t = term;
+        if (t == null) {
+            return;
         }
-        KeyValue kv = r.getKvs().get(0);
-        LockInfo holder = fromJson(kv.getValue().getBytes());
-        if (!holder.id().equals(id)) {
-            throw new StateException("the state at " + where + " is locked by " + holder.describe() + ", not lock ID " + id
-                    + ": nothing was unlocked");
-        }
-        TxnResponse t = call("break the lock", () -> client.getKVClient().txn()
-                .If(new Cmp(lockKey, Cmp.Op.EQUAL, CmpTarget.createRevision(kv.getCreateRevision())))
-                .Then(Op.delete(lockKey, DeleteOption.DEFAULT)).commit());
-        if (!t.isSucceeded()) {
-            throw new StateException("the lock at " + where + " changed hands while breaking it: nothing was unlocked; look again");
-        }
-        if (kv.getLease() != 0) {
-            client.getLeaseClient().revoke(kv.getLease()); // the old holder, if alive, finds its lease gone at its next write
+        t.ensureSafe();
+        Map<String, Object> intent = new LinkedHashMap<>();
+        intent.put("token", t.token());
+        intent.put("resource", resource);
+        intent.put("action", action);
+        intent.put("at", Instant.now().toString());
+        TxnResponse r = calls.call("record what heal is about to do", () -> client.getKVClient().txn()
+                .If(new Cmp(t.leaderKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(t.token())))
+                .Then(Op.put(t.intentKey(), ByteSequence.from(JSON.writeValueAsBytes(intent)), PutOption.DEFAULT))
+                .commit());
+        if (!r.isSucceeded()) {
+            String why = "another heal replica leads now (the leader key is no longer this term's, " + t.token() + "): not starting to " + action;
+            t.deposed(why);
+            throw new LeadershipLostException(why);
         }
     }
 
@@ -375,27 +362,6 @@ final class EtcdStateStore implements StateStore {
     }
 
     // --- helpers ---
-
-    private static byte[] toJson(LockInfo info) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", info.id());
-        m.put("operation", info.operation());
-        m.put("user", info.user());
-        m.put("host", info.host());
-        m.put("pid", info.pid());
-        m.put("since", info.since().toString());
-        return JSON.writeValueAsBytes(m);
-    }
-
-    private static LockInfo fromJson(byte[] bytes) {
-        try {
-            JsonNode n = JSON.readTree(bytes);
-            return new LockInfo(n.path("id").asString("-"), n.path("operation").asString("?"), n.path("user").asString("?"),
-                    n.path("host").asString("?"), n.path("pid").asLong(-1), Timestamps.parse(n.path("since").asString()));
-        } catch (JacksonException | java.time.format.DateTimeParseException e) {
-            return new LockInfo("-", "?", "someone (unreadable lock value)", "?", -1, Instant.now());
-        }
-    }
 
     private byte[] randomBytes(int n) {
         byte[] b = new byte[n];
@@ -412,61 +378,10 @@ final class EtcdStateStore implements StateStore {
     }
 
     private <T> T call(String what, Supplier<CompletableFuture<T>> op) throws StateException {
-        return await(what, op.get());
+        return calls.call(what, op);
     }
 
     private <T> T await(String what, CompletableFuture<T> future) throws StateException {
-        try {
-            return future.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw timedOut(what, e);
-        } catch (ExecutionException e) {
-            throw failed(what, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StateException("interrupted while asking etcd to " + what, e);
-        }
-    }
-
-    private StateException timedOut(String what, TimeoutException e) {
-        return new StateException("etcd did not answer within " + CALL_TIMEOUT.toSeconds() + " s when asked to " + what + " (" + where
-                + "): is it running, and are the endpoints and TLS settings right?", e);
-    }
-
-    private StateException failed(String what, ExecutionException e) {
-        Throwable cause = e.getCause() == null ? e : e.getCause();
-        return new StateException("etcd refused to " + what + " (" + where + "): " + cause.getMessage(), cause);
-    }
-
-    /** Where a large state's chunks are, with the version it holds (so a writer's check needs no chunk). */
-    private record Manifest(String id, int count, int size, String sha256, StateVersion version) {
-        static Manifest parse(byte[] value) {
-            int end = Math.min(value.length, 64);
-            String start = new String(value, 0, end, StandardCharsets.UTF_8).replaceAll("\\s", "");
-            if (!start.startsWith("{\"" + MANIFEST + "\"")) {
-                return null;
-            }
-            JsonNode n;
-            try {
-                n = JSON.readTree(value);
-            } catch (JacksonException e) {
-                return null; // then decoding it reports a damaged state
-            }
-            return new Manifest(n.path("id").asString(), n.path("count").asInt(), n.path("size").asInt(), n.path("sha256").asString(),
-                    n.path("serial").asLong() <= 0 ? StateVersion.NONE : new StateVersion(n.path("lineage_sha256").asString(), n.path("serial").asLong()));
-        }
-
-        byte[] bytes() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put(MANIFEST, 1);
-            m.put("id", id);
-            m.put("count", count);
-            m.put("size", size);
-            m.put("sha256", sha256);
-            m.put("serial", version.serial());
-            m.put("lineage_sha256", version.lineageDigest());
-            return JSON.writeValueAsBytes(m);
-        }
+        return calls.await(what, future);
     }
 }

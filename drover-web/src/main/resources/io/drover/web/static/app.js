@@ -99,6 +99,13 @@ function renderHerd(h) {
     + ' (pid ' + h.lock.pid + ') since ' + clock(h.lock.since) : 'State lock: free';
   lock.dataset.held = h.lock ? 'true' : 'false';
   if (lock.textContent !== lockText) lock.textContent = lockText;
+  const heal = document.getElementById('heal');
+  const leader = h.heal && h.heal.leader;
+  const standby = h.heal ? h.heal.replicas.filter(r => !leader || r.pid !== leader.pid || r.host !== leader.host) : [];
+  const healText = leader ? 'Heal: led by pid ' + leader.pid + ' on ' + leader.host + ' since ' + clock(leader.since)
+    + (standby.length ? ', followers: ' + standby.map(r => 'pid ' + r.pid + ' on ' + r.host).join(', ') : ', no follower')
+    : (h.heal && h.heal.replicas.length ? 'Heal: ' + h.heal.replicas.length + ' replicas, none leads yet' : 'Heal: not running');
+  if (heal && heal.textContent !== healText) heal.textContent = healText;
 
   const picture = document.getElementById('picture');
   patch(picture, h.clusters.map(c => {
