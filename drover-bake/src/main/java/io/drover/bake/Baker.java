@@ -2,7 +2,7 @@ package io.drover.bake;
 
 import io.drover.config.ImageSpec;
 import io.drover.render.FileEntry;
-import io.drover.spi.BakedImage;
+import io.drover.image.BakedImage;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.drover.spi.Capability;
 import io.drover.spi.ClusterRequest;
 import io.drover.spi.Endpoint;
 import io.drover.spi.Image;
@@ -43,26 +44,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The provider contract: every promise the SPI ({@link Provider} and the records it trades in) makes, as tests. Each
  * provider runs it by extending this class and saying how to open it ({@link #factory()}, {@link #settings()}), what
- * image and first-boot config its servers boot ({@link #image()}, {@link #userData()}), what it can do
- * ({@link #capabilities()}), and how to reach behind its back ({@link #killBehindTheProvidersBack}, {@link
- * #causeDrift}, {@link #assertNothingLeftOf}). Tests of a capability the provider lacks are skipped with a reason.
+ * image and first-boot config its servers boot ({@link #image()}, {@link #userData()}), and how to reach behind its back ({@link #killBehindTheProvidersBack}, {@link
+ * #causeDrift}, {@link #assertNothingLeftOf}). What it can do is what its factory declares
+ * ({@link ProviderFactory#capabilities()}): tests of a capability it does not declare are skipped with a reason.
  *
  * <p>Every test uses herds of its own, with names no other run uses, and destroys what they hold afterwards, so
  * the suite can run against a shared cloud.
  */
 public abstract class ProviderContract {
-
-    /** What a provider may or may not do; the tests of what it cannot do are skipped. */
-    public enum Capability {
-        /** {@link Provider#reserve} gives addresses ahead of creates. */
-        RESERVATIONS,
-        /** {@link Instance#drift()} reports servers changed behind its back ({@link #causeDrift} makes one). */
-        DRIFT,
-        /** {@link Provider#ensureCluster} makes resources that {@link Provider#listClusters} finds. */
-        CLUSTER_RESOURCES,
-        /** {@link Provider#reboot} restarts a running server in place ({@link #bootIdentity} tells one boot from the next). */
-        REBOOT
-    }
 
     /** Where a create's process is killed, as by {@code kill -9}. */
     public enum KillPoint {
@@ -110,8 +99,6 @@ public abstract class ProviderContract {
 
     /** The first-boot config of the suite's servers: something trivial the provider boots. */
     protected abstract UserDataTemplate userData();
-
-    protected abstract Set<Capability> capabilities();
 
     /**
      * Makes a server stop running behind the provider's back (its processes killed, the cloud's host crashed): the
@@ -228,7 +215,7 @@ public abstract class ProviderContract {
     }
 
     private boolean can(Capability capability) {
-        return capabilities().contains(capability);
+        return factory().capabilities().contains(capability);
     }
 
     private void assume(Capability capability) {

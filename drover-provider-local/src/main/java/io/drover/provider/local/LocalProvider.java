@@ -1,9 +1,9 @@
 package io.drover.provider.local;
 
-import io.drover.spi.BakedImage;
 import io.drover.spi.Endpoint;
 import io.drover.spi.FileErrors;
 import io.drover.spi.Image;
+import io.drover.spi.ImageSource;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
 import io.drover.spi.Provider;
@@ -73,8 +73,8 @@ public final class LocalProvider implements Provider {
     }
 
     @Override
-    public Image resolveImage(String reference) throws ProviderException {
-        return images.resolve(reference);
+    public Image resolveImage(ImageSource source) throws ProviderException {
+        return images.resolve(source);
     }
 
     /**
@@ -220,12 +220,12 @@ public final class LocalProvider implements Provider {
         Path root = serverDir.resolve("root");
         Files.createDirectories(root);
         Files.createDirectories(serverDir.resolve("logs"));
-        Optional<BakedImage> baked = LocalImages.baked(request.image());
+        Optional<Path> baked = LocalImages.bakedRoot(request.image());
         ImageRoot imageRoot = ImageRoot.NONE;
         if (baked.isPresent()) {
-            imageRoot = imageRoot(request.name(), baked.get(), serverDir);
+            imageRoot = imageRoot(request.name(), request.image().reference(), baked.get(), serverDir);
             if (imageRoot.lower() == null) {
-                LocalImages.copyTree(baked.get().rootfs(), root);
+                LocalImages.copyTree(baked.get(), root);
             }
         } else {
             images.copyInto(request.image(), root);
@@ -339,8 +339,7 @@ public final class LocalProvider implements Provider {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while starting server " + name, true, e);
+            throw ProviderException.interrupted("starting server " + name, e);
         }
     }
 
@@ -348,20 +347,20 @@ public final class LocalProvider implements Provider {
      * How a server runs its baked image: an overlay over the image when this machine can mount one (checked once),
      * else a copy of the image. Either way it takes root, for the mount namespace and chroot.
      */
-    private ImageRoot imageRoot(String name, BakedImage image, Path serverDir) throws ProviderException {
+    private ImageRoot imageRoot(String name, String image, Path rootfs, Path serverDir) throws ProviderException {
         if (!isRoot()) {
-            throw new ProviderException("server " + name + " runs baked image '" + image.name() + "': a server inside an image needs root"
+            throw new ProviderException("server " + name + " runs baked image '" + image + "': a server inside an image needs root"
                     + " (a mount namespace, an overlay mount and chroot); run drover as root, or use image: host");
         }
-        if (!Files.isDirectory(image.rootfs())) {
-            throw new ProviderException("baked image " + image.directory() + " has no rootfs/ directory: bake it again (drover bake)");
+        if (!Files.isDirectory(rootfs)) {
+            throw new ProviderException("baked image '" + image + "' has no root directory " + rootfs + ": bake it again (drover bake)");
         }
         synchronized (this) {
             if (overlay == null) {
                 overlay = OverlayProbe.works(serverDir.getParent());
             }
         }
-        return overlay ? ImageRoot.overlay(image.rootfs()) : ImageRoot.copied();
+        return overlay ? ImageRoot.overlay(rootfs) : ImageRoot.copied();
     }
 
     private Boolean overlay; // guarded by this: can this machine mount an overlay under the servers' directory?
@@ -464,8 +463,7 @@ public final class LocalProvider implements Provider {
         } catch (IOException e) {
             throw new ProviderException("cannot remove server " + instanceId + " (" + serverDir + "): " + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while destroying server " + instanceId, true, e);
+            throw ProviderException.interrupted("destroying server " + instanceId, e);
         }
         allocator.release(serverDir);
     }
@@ -495,8 +493,7 @@ public final class LocalProvider implements Provider {
         } catch (IOException e) {
             throw new ProviderException("cannot reboot server " + instanceId + " (" + serverDir + "): " + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while rebooting server " + instanceId, true, e);
+            throw ProviderException.interrupted("rebooting server " + instanceId, e);
         }
         return true;
     }

@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ServerLifecycle {
     /** Nova's limit on base64 user data. */
-    private static final int MAX_USER_DATA_BASE64 = 65535;
+    static final int MAX_USER_DATA_BASE64 = 65535;
 
     private final String herd;
     private final OpenStackClient client;

@@ -70,11 +70,6 @@ class OpenStackProviderContractTest extends ProviderContract {
         return new UserDataTemplate(UserData.CLOUD_INIT, "#cloud-config\n# {{name}} at {{ip}}\n");
     }
 
-    @Override
-    protected Set<Capability> capabilities() {
-        return EnumSet.of(Capability.RESERVATIONS, Capability.CLUSTER_RESOURCES);
-    }
-
     /** As when the hypervisor fails the guest: Nova reports ERROR. */
     @Override
     protected void killBehindTheProvidersBack(Instance server) {
