@@ -50,8 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LocalProvider implements Provider {
     private static final String RESERVATION = "reserved-address";
-    /** The pid file of the process creating a server, there from before server.json until the supervisor runs. */
-    private static final String CREATOR = "creator.pid";
+    private static final String CREATOR = CreateClaim.CREATOR;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
@@ -118,6 +117,7 @@ public final class LocalProvider implements Provider {
      */
     @Override
     public void sweep(Set<String> keep) throws ProviderException {
+        CreateClaim.sweep(settings.root());
         Path servers = settings.root().resolve("servers");
         if (!Files.isDirectory(servers)) {
             return;
@@ -184,13 +184,16 @@ public final class LocalProvider implements Provider {
                 return existing.get();
             }
             try {
-                Files.createDirectories(serverDir.getParent());
-                Files.createDirectory(serverDir);
-            } catch (FileAlreadyExistsException e) {
-                throw new ProviderException("server " + request.name() + " is being created by someone else right now (" + serverDir + ")", true, e);
+                CreateClaim.newDirectory(settings.root(), serverDir, request.name());
             } catch (IOException e) {
                 throw new ProviderException("cannot create server directory " + serverDir + ": " + FileErrors.describe(e)
                         + " (check the provider's 'root' setting)", e);
+            }
+        } else {
+            try {
+                CreateClaim.reservedDirectory(serverDir, request.name());
+            } catch (IOException e) {
+                throw new ProviderException("cannot claim server directory " + serverDir + ": " + FileErrors.describe(e), e);
             }
         }
         try {
@@ -205,9 +208,8 @@ public final class LocalProvider implements Provider {
     }
 
     private Instance build(LaunchRequest request, Path serverDir, Optional<String> reserved) throws ProviderException, IOException {
-        // Before anything else: while this file names a live process, the server is BUILDING; once that process is
+        // Claimed by create: while creator.pid names a live process, the server is BUILDING; once that process is
         // gone without a supervisor having started (a kill -9 of drover half-way), it is STOPPED.
-        PidFile.current().write(serverDir.resolve(CREATOR));
         String ip = reserved.isPresent() ? reserved.get() : allocator.allocate(serverDir);
         Map<String, String> tags = new HashMap<>(request.tags());
         tags.put(Tags.HERD, herd);
@@ -459,7 +461,7 @@ public final class LocalProvider implements Provider {
             if (pid.isPresent()) {
                 new ProcessGroup(pid.get().pid(), pid.get().started()).stop(STOP_TIMEOUT);
             }
-            deleteTree(serverDir);
+            LocalFiles.deleteTree(serverDir);
         } catch (IOException e) {
             throw new ProviderException("cannot remove server " + instanceId + " (" + serverDir + "): " + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
@@ -528,32 +530,4 @@ public final class LocalProvider implements Provider {
         }
     }
 
-    /** Deletes a tree, making directories writable first (images and configs may contain read-only ones). */
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            paths = new ArrayList<>(walk.toList());
-        }
-        for (Path p : paths) {
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                if (!permissions.contains(PosixFilePermission.OWNER_WRITE) || !permissions.contains(PosixFilePermission.OWNER_EXECUTE)) {
-                    permissions.add(PosixFilePermission.OWNER_WRITE);
-                    permissions.add(PosixFilePermission.OWNER_EXECUTE);
-                    permissions.add(PosixFilePermission.OWNER_READ);
-                    Files.setPosixFilePermissions(p, permissions);
-                }
-            }
-        }
-        for (Path p : paths.reversed()) {
-            try {
-                Files.delete(p);
-            } catch (NoSuchFileException e) {
-                // a unit's temp file vanished meanwhile
-            }
-        }
-    }
 }

@@ -94,4 +94,10 @@ class OpenStackProviderContractTest extends ProviderContract {
     protected Duration settleTimeout() {
         return Duration.ofMinutes(2);
     }
+
+    /** A baked image for Nova is a qcow2 disk with its kernel: BakedVmImageTest (drover-cli) bakes, uploads and boots one. */
+    @Override
+    protected java.util.Optional<io.drover.spi.ImageSource.Baked> bakedImage() {
+        return java.util.Optional.empty();
+    }
 }
