@@ -51,24 +51,24 @@ import tools.jackson.databind.json.JsonMapper;
 public final class LocalProvider implements Provider {
     private static final String RESERVATION = "reserved-address";
     private static final String CREATOR = CreateClaim.CREATOR;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
     private static final List<String> SKELETON = List.of(
             "etc/systemd/system", "var/lib", "var/cache", "var/log", "var/tmp", "run", "root", "tmp");
-    private static final List<String> INHERITED_ENVIRONMENT = List.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
 
     private final String herd;
     private final LocalSettings settings;
     private final JsonMapper mapper = JsonMapper.builder().build();
     private final LocalImages images;
     private final AddressAllocator allocator;
+    private final SupervisorLaunch supervisors;
 
     LocalProvider(String herd, LocalSettings settings, AddressAllocator.BoundSockets boundSockets) {
         this.herd = herd;
         this.settings = settings;
         this.images = new LocalImages(settings.herdDir(), settings.root());
         this.allocator = new AddressAllocator(settings.addresses(), new LeaseDirectory(settings.leases()), boundSockets);
+        this.supervisors = new SupervisorLaunch(settings);
     }
 
     @Override
@@ -253,7 +253,7 @@ public final class LocalProvider implements Provider {
         }
         FirstBootFiles.record(serverDir, root, applied.files());
         new SupervisorConfig(request.name(), ip, applied.enabledUnits(), imageRoot).write(serverDir.resolve(SupervisorConfig.NAME));
-        startSupervisor(request.name(), serverDir, imageRoot);
+        supervisors.start(request.name(), serverDir, imageRoot);
         Files.deleteIfExists(serverDir.resolve(CREATOR)); // done: the supervisor's pid file tells its status from now on
         return metadata.toInstance(Instance.Status.RUNNING);
     }
@@ -289,61 +289,6 @@ public final class LocalProvider implements Provider {
         return Optional.empty();
     }
 
-    /** Starts the supervisor detached and waits until it has written its pid file. */
-    private void startSupervisor(String name, Path serverDir, ImageRoot imageRoot) throws ProviderException, IOException {
-        Path log = serverDir.resolve("logs").resolve("supervisor.log");
-        List<String> command = new ArrayList<>(List.of("setsid"));
-        if (imageRoot.chroot()) {
-            // A private mount namespace for the server's image mounts; the network namespace stays the host's.
-            command.addAll(List.of("unshare", "--mount", "--propagation", "private", "--"));
-        }
-        command.addAll(List.of(settings.java(),
-                "-Xmx24m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-cp", supervisorClassPath().toString(),
-                Supervisor.class.getName(), serverDir.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(serverDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true);
-        builder.environment().clear();
-        for (String key : INHERITED_ENVIRONMENT) {
-            String value = settings.environment().get(key);
-            if (value != null) {
-                builder.environment().put(key, value);
-            }
-        }
-        builder.environment().putIfAbsent("PATH", Supervisor.DEFAULT_PATH);
-        Process launcher;
-        try {
-            launcher = builder.start();
-        } catch (IOException e) {
-            throw new ProviderException("cannot start the supervisor of server " + name + ": " + FileErrors.describe(e)
-                    + " (the local provider needs 'setsid' from util-linux and the java binary " + settings.java() + ")", e);
-        }
-        // setsid execs java in place unless it has to fork, so the launcher may or may not be the supervisor.
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        Path pidFile = serverDir.resolve(PidFile.NAME);
-        try {
-            while (true) {
-                if (PidFile.read(pidFile).filter(PidFile::alive).isPresent()) {
-                    return;
-                }
-                if (!launcher.isAlive() && launcher.exitValue() != 0 && PidFile.read(pidFile).isEmpty()) {
-                    throw new ProviderException("the supervisor of server " + name + " failed to start (exit status "
-                            + launcher.exitValue() + "): " + tail(log) + " (the supervisor runs on " + settings.java()
-                            + "; point the provider's 'java' setting at a Java 21+ binary if that is wrong)");
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new ProviderException("the supervisor of server " + name + " did not start within "
-                            + START_TIMEOUT.toSeconds() + "s: " + tail(log), true, null);
-                }
-                Thread.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            throw ProviderException.interrupted("starting server " + name, e);
-        }
-    }
 
     /**
      * How a server runs its baked image: an overlay over the image when this machine can mount one (checked once),
@@ -381,22 +326,7 @@ public final class LocalProvider implements Provider {
     }
 
     /** Where Supervisor.class comes from: target/classes in tests, the CLI's jar in production. */
-    private static Path supervisorClassPath() throws ProviderException {
-        try {
-            return Path.of(Supervisor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | RuntimeException e) {
-            throw new ProviderException("cannot locate the local provider's own classes to run the supervisor from: " + e.getMessage(), e);
-        }
-    }
 
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return lines.isEmpty() ? "(no output in " + log + ")" : String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no output in " + log + ")";
-        }
-    }
 
     @Override
     public List<Instance> list() throws ProviderException {
@@ -488,7 +418,7 @@ public final class LocalProvider implements Provider {
             try {
                 new ProcessGroup(pid.get().pid(), pid.get().started()).stop(STOP_TIMEOUT);
                 Files.deleteIfExists(serverDir.resolve(PidFile.NAME));
-                startSupervisor(instanceId, serverDir, config.image());
+                supervisors.start(instanceId, serverDir, config.image());
             } finally {
                 Files.deleteIfExists(serverDir.resolve(CREATOR));
             }
