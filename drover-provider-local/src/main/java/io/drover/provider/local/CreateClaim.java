@@ -82,6 +82,11 @@ final class CreateClaim {
         }
     }
 
+    /** Whether the process that is creating the server in {@code serverDir} still lives (false when none is). */
+    static boolean creatorAlive(Path serverDir) {
+        return PidFile.read(serverDir.resolve(CREATOR)).filter(PidFile::alive).isPresent();
+    }
+
     private static ProviderException busy(String name, Path serverDir, Exception cause) {
         return new ProviderException("server " + name + " is being created by another process or session right now (" + serverDir
                 + "); run again once it is done", true, cause);

@@ -47,6 +47,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Status, from those files: {@code RUNNING} while the supervisor lives; {@code BUILDING} while no supervisor has
  * started and the creating process still lives; {@code STOPPED} otherwise (the supervisor died, or the creator died
  * before it started one: nothing else would ever finish that create).
+ *
+ * <p>This class holds the provider's calls and what ties them together (reservations, create and adoption, destroy,
+ * reboot); its other jobs are classes of their own: claiming a directory for one create ({@link CreateClaim}),
+ * starting a supervisor ({@link SupervisorLaunch}), listing ({@link LocalListing}), images ({@link LocalImages}),
+ * addresses ({@link AddressAllocator}), first-boot files ({@link IgnitionApplier}).
  */
 public final class LocalProvider implements Provider {
     private static final String RESERVATION = "reserved-address";
@@ -62,6 +67,7 @@ public final class LocalProvider implements Provider {
     private final LocalImages images;
     private final AddressAllocator allocator;
     private final SupervisorLaunch supervisors;
+    private final LocalListing listing;
 
     LocalProvider(String herd, LocalSettings settings, AddressAllocator.BoundSockets boundSockets) {
         this.herd = herd;
@@ -69,6 +75,7 @@ public final class LocalProvider implements Provider {
         this.images = new LocalImages(settings.herdDir(), settings.root());
         this.allocator = new AddressAllocator(settings.addresses(), new LeaseDirectory(settings.leases()), boundSockets);
         this.supervisors = new SupervisorLaunch(settings);
+        this.listing = new LocalListing(herd, settings.root().resolve("servers"), mapper);
     }
 
     @Override
@@ -133,7 +140,7 @@ public final class LocalProvider implements Provider {
             if (keep.contains(name) || Files.exists(dir.resolve(ServerMetadata.FILE))) {
                 continue; // servers are the engine's to delete
             }
-            boolean deadCreate = reservationOwner(dir).isEmpty() && !creatorAlive(dir);
+            boolean deadCreate = reservationOwner(dir).isEmpty() && !CreateClaim.creatorAlive(dir);
             if (reservedByThisHerd(dir) || deadCreate) {
                 destroy(name);
             }
@@ -169,10 +176,6 @@ public final class LocalProvider implements Provider {
         }
     }
 
-    /** Whether the process that is creating the server in {@code serverDir} still lives (false when none is). */
-    private static boolean creatorAlive(Path serverDir) {
-        return PidFile.read(serverDir.resolve(CREATOR)).filter(PidFile::alive).isPresent();
-    }
 
     @Override
     public Instance create(LaunchRequest request) throws ProviderException {
@@ -325,62 +328,9 @@ public final class LocalProvider implements Provider {
         return false;
     }
 
-    /** Where Supervisor.class comes from: target/classes in tests, the CLI's jar in production. */
-
-
     @Override
     public List<Instance> list() throws ProviderException {
-        Path servers = settings.root().resolve("servers");
-        if (!Files.isDirectory(servers)) {
-            return List.of();
-        }
-        List<Instance> result = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(servers)) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                ServerMetadata metadata;
-                try {
-                    metadata = ServerMetadata.read(mapper, dir);
-                } catch (IOException e) {
-                    continue; // being created (no server.json yet) or not ours
-                }
-                if (herd.equals(metadata.tags().get(Tags.HERD))) {
-                    Instance instance = metadata.toInstance(status(dir));
-                    String drifted = instance.status() == Instance.Status.RUNNING ? FirstBootFiles.drifted(dir) : null;
-                    if (drifted != null) {
-                        instance = instance.withDrift("first-boot file " + drifted + " changed since the server was created");
-                    }
-                    result.add(instance);
-                }
-            }
-        } catch (IOException e) {
-            throw new ProviderException("cannot list servers in " + servers + ": " + FileErrors.describe(e), true, e);
-        }
-        result.sort(OLDEST_FIRST);
-        return result;
-    }
-
-    /**
-     * Oldest first, then by name. Written out rather than composed with Comparator.comparing: its composed
-     * comparators are lambdas made inside java.util.Comparator, which the CLI's start-up cache does not keep, and
-     * making them costs a plan time on a cold JVM.
-     */
-    private static final Comparator<Instance> OLDEST_FIRST = (a, b) -> {
-        int byAge = a.createdAt().compareTo(b.createdAt());
-        return byAge != 0 ? byAge : a.name().compareTo(b.name());
-    };
-
-    /**
-     * RUNNING while the supervisor lives; BUILDING while none has started and the creating process lives (a create
-     * under way, in this process or another); STOPPED once neither does, at once: a create whose process was killed is
-     * never finished by anyone, so waiting for it would only make an adopting run believe in a server that is not
-     * there.
-     */
-    private static Instance.Status status(Path serverDir) {
-        Optional<PidFile> pid = PidFile.read(serverDir.resolve(PidFile.NAME));
-        if (pid.isPresent()) {
-            return pid.get().alive() ? Instance.Status.RUNNING : Instance.Status.STOPPED;
-        }
-        return creatorAlive(serverDir) ? Instance.Status.BUILDING : Instance.Status.STOPPED;
+        return listing.list();
     }
 
     @Override
