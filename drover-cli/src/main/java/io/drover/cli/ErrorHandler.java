@@ -54,6 +54,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             case ProviderException p -> err.println("drover: provider error: " + p.getMessage());
             case StateException s -> err.println("drover: state error: " + s.getMessage());
             case EtcdException x -> err.println("drover: etcd: " + x.getMessage());
+            case io.drover.backup.BackupException b -> err.println("drover: backup: " + b.getMessage());
             default -> err.println("drover: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (debug ? "" : " (run again with --debug for details, and please report it)"));
         }

@@ -84,6 +84,10 @@ final class HealCommand implements Callable<Integer> {
                 }
                 return pass.failed() ? ExitCodes.ERROR : ExitCodes.OK;
             }
+            // Continuous etcd backups (the clusters' backup: blocks) run beside the heal loop until it stops.
+            HealBackups backups = HealBackups.start(session,
+                    line -> listener.on(HealEvent.of(HealEvent.Kind.LIFECYCLE, null, null, null, line)),
+                    line -> listener.on(HealEvent.of(HealEvent.Kind.QUORUM_LOST, null, null, null, line)));
             // SIGINT/SIGTERM: let the pass in progress finish (the state is saved after every step), then exit.
             Thread hook = new Thread(() -> {
                 reconciler.stop();
@@ -94,7 +98,7 @@ final class HealCommand implements Callable<Integer> {
                 }
             }, "drover-heal-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            try {
+            try (backups) {
                 reconciler.run();
             } finally {
                 try {

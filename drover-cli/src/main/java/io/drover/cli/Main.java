@@ -11,7 +11,7 @@ public final class Main {
      */
     static final java.util.List<String> COMMANDS = java.util.List.of("plan", "apply", "destroy", "show", "output", "validate",
             "render", "heal", "import", "status", "serve", "rotate-ca", "schema", "version", "providers", "bake", "images", "state",
-            "force-unlock");
+            "force-unlock", "backup", "backups", "restore");
 
     private Main() {}
 
@@ -37,6 +37,9 @@ public final class Main {
             case "images" -> new ImagesCommand();
             case "state" -> new StateCommand();
             case "force-unlock" -> new ForceUnlockCommand();
+            case "backup" -> new BackupCommand();
+            case "backups" -> new BackupsCommand();
+            case "restore" -> new RestoreCommand();
             default -> throw new IllegalArgumentException("no command " + name);
         };
     }

@@ -63,8 +63,33 @@ final class StatusCommand implements Callable<Integer> {
                     System.out.println("               " + style.dim(s.health().detail()));
                 }
             }
+            printLoadBalancers(engine);
             return ExitCodes.OK;
         }
+    }
+
+    /** Each load balancer, then each member's state in its pool with its live counts. */
+    private static void printLoadBalancers(Engine engine) {
+        java.util.Map<String, java.util.Optional<io.drover.spi.LoadBalancer>> all;
+        try {
+            all = engine.loadBalancers();
+        } catch (Exception e) {
+            System.out.println("load balancers: cannot ask the provider: " + e.getMessage());
+            return;
+        }
+        all.forEach((cluster, lb) -> {
+            System.out.println();
+            if (lb.isEmpty()) {
+                System.out.println("load balancer of " + cluster + ": not created yet (drover apply creates it)");
+                return;
+            }
+            System.out.println("load balancer of " + cluster + ": " + lb.get().url() + (lb.get().running() ? "" : "  NOT RUNNING"));
+            System.out.printf("  %-14s %-22s %-9s %8s %10s%n", "MEMBER", "TARGET", "STATE", "ACTIVE", "REQUESTS");
+            for (io.drover.spi.PoolMember m : lb.get().members()) {
+                System.out.printf("  %-14s %-22s %-9s %8d %10d%n", m.name(), m.address() + ":" + m.port(),
+                        m.state().name().toLowerCase(java.util.Locale.ROOT), m.activeConnections(), m.totalRequests());
+            }
+        });
     }
 
     /**
@@ -99,6 +124,14 @@ final class StatusCommand implements Callable<Integer> {
             HerdViews.identity(s, r, desired.get(r.cluster()), replacing.get(r.name()));
             return s.build();
         });
+        try {
+            var live = engine.loadBalancers();
+            clusters = clusters.stream().map(c -> c.loadBalancer() == null || !live.containsKey(c.name()) ? c
+                    : c.withLoadBalancer(io.drover.view.LoadBalancerView.live(herd.clusters().get(c.name()).loadBalancer(),
+                            live.get(c.name()).orElse(null)))).toList();
+        } catch (Exception e) {
+            problems.add("cannot ask the provider about the load balancers: " + e.getMessage());
+        }
         return new HerdView(HerdView.API_VERSION, herd.name(), herd.provider().type(),
                 herd.providers().values().stream().map(p -> new HerdView.ProviderView(p.name(), p.type())).toList(), herd.file().toString(),
                 now.toString(), state.serial(), state.lineage(), null, state.outputs(), problems, clusters);

@@ -77,6 +77,8 @@ class HerdViewSchemaTest {
             assertThat(view.clusters().getFirst().servers()).extracting(ServerView::name)
                     .isEqualTo(show.clusters().getFirst().servers().stream().map(ServerView::name).toList()).hasSize(1);
             assertThat(view.servers()).extracting(ServerView::address).allMatch(a -> a.startsWith("127.0.141."));
+            // A cluster without loadBalancer: has none in every view (LoadBalancedWebEndToEndTest reads one back strictly).
+            assertThat(view.clusters().getFirst().loadBalancer()).isNull();
         }
         // show reads the state alone; status and the web view check health now.
         assertThat(show.servers()).allMatch(s -> s.health() == null && s.providerStatus() == null);

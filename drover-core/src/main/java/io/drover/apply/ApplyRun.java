@@ -27,8 +27,17 @@ final class ApplyRun {
     /** What each reservation step got; empty when its provider cannot reserve. */
     private final Map<Step.Reserve, Optional<ClusterRole.Bootstrap>> reservations = new ConcurrentHashMap<>();
 
+    /** Servers this apply takes away (deleted or replaced): a pool made to match the state leaves them to their own drain. */
+    private final Set<String> going;
+
     ApplyRun(Plan plan) {
         this.templates = Map.copyOf(plan.clusters());
+        this.going = plan.changes().stream()
+                .filter(c -> c.before() != null)
+                .filter(c -> c.action() == io.drover.plan.Action.DELETE || c.action() == io.drover.plan.Action.REPLACE
+                        || c.action() == io.drover.plan.Action.MIGRATE)
+                .map(c -> c.before().name())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
         unsound.addAll(plan.unsound());
         plan.prior().servers().forEach(names::note);
         plan.changes().stream().filter(c -> c.before() != null).forEach(c -> names.note(c.before()));
@@ -44,6 +53,21 @@ final class ApplyRun {
             throw new IllegalStateException("no template for cluster " + change.cluster());
         }
         return t;
+    }
+
+    /** The template of a cluster of the herd file, or empty for a cluster that goes. */
+    Optional<ClusterTemplate> templateOf(String cluster) {
+        return Optional.ofNullable(templates.get(cluster));
+    }
+
+    /** True for a server the plan found not serving (dead, frozen, never healthy) and this apply did not see serve since. */
+    boolean unsound(String server) {
+        return unsound.contains(server);
+    }
+
+    /** True for a server this apply deletes or replaces. */
+    boolean going(String server) {
+        return going.contains(server);
     }
 
     /** A server this apply saw serving counts as a live member from now on. */

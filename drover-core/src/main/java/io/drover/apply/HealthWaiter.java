@@ -30,9 +30,11 @@ final class HealthWaiter {
     static final Duration STUCK_AFTER = Duration.ofMillis(500);
 
     private final ApplySettings settings;
+    private final Pools pools;
 
-    HealthWaiter(ApplySettings settings) {
+    HealthWaiter(ApplySettings settings, Pools pools) {
         this.settings = settings;
+        this.pools = pools;
     }
 
     /**
@@ -83,6 +85,9 @@ final class HealthWaiter {
                     return Optional.empty();
                 });
         if (up.isPresent()) {
+            // Into the load balancer's pool before the record says it serves: a run killed in between finds it tainted,
+            // waits for it again and adds it again (adding is idempotent), so a serving server is never left out.
+            pools.join(template, record);
             if (record.tainted() || keeper.current().server(record.name()).map(ServerRecord::tainted).orElse(false)) {
                 keeper.update(s -> s.server(record.name()).map(r -> s.with(r.tainted(false))).orElse(s));
             }

@@ -35,13 +35,15 @@ final class StepRunner {
     private final ApplySettings settings;
     private final ApplyRun run;
     private final HealthWaiter health;
+    private final Pools pools;
     private final StateKeeper keeper;
     private final EventSink events;
 
     StepRunner(ApplySettings settings, ApplyRun run) {
         this.settings = settings;
         this.run = run;
-        this.health = new HealthWaiter(settings);
+        this.pools = new Pools(settings);
+        this.health = new HealthWaiter(settings, pools);
         this.keeper = settings.keeper();
         this.events = settings.events();
     }
@@ -61,8 +63,14 @@ final class StepRunner {
                     provider.ensureCluster(request);
                     return null;
                 });
+                // Servers this apply takes away are left as they are: their own steps (which may run meanwhile) drain them.
+                pools.ensure(e.template(), keeper.current().cluster(c.name()),
+                        run.liveMembers(keeper.current().cluster(c.name()), null).stream().map(ServerRecord::name)
+                                .filter(name -> !run.going(name)).collect(java.util.stream.Collectors.toSet()),
+                        run::going);
             }
             case Step.DestroyCluster d -> {
+                pools.delete(d.cluster(), d.provider()); // first: clients see a closed port, not a pool of servers going away
                 Provider provider = settings.providers().get(d.provider());
                 settings.retrying(() -> {
                     provider.destroyCluster(d.cluster());
@@ -232,6 +240,11 @@ final class StepRunner {
      * its record goes (unless a replacement will take its place).
      */
     private void retire(Change change, ServerRecord before, boolean removeRecord) throws Exception {
+        // Out of the load balancer first, so that no request reaches a server that leaves its cluster or stops.
+        Optional<ClusterTemplate> template = run.templateOf(change.cluster());
+        if (template.isPresent()) {
+            pools.leave(template.get(), before, run.unsound(before.name()));
+        }
         if (change.leaveCluster()) {
             events.emit(new Event.Progress(change.resource(), "removing " + before.name() + " from its cluster"));
             settings.role(change.cluster()).leave(before, liveMembers(change.cluster(), before));

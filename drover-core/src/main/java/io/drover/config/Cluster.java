@@ -16,11 +16,12 @@ import java.util.Map;
  * @param userData the form the image reads its first-boot config in: Ignition (Flatcar, CoreOS, the local
  *     provider) or cloud-init (Debian, Ubuntu cloud images)
  * @param provider the name of the provider it runs on ({@link Herd#providers()}); null for the herd's first
+ * @param loadBalancer the load balancer in front of the servers, or null for none
  */
 public record Cluster(
         String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,
         EtcdOptions etcd, HealthCheck health, FirstBoot firstBoot, Map<String, Object> providerOptions,
-        boolean antiAffinity, SourcePosition position, UserDataFormat userData, String provider) {
+        boolean antiAffinity, SourcePosition position, UserDataFormat userData, String provider, LoadBalancerSpec loadBalancer) {
 
     /** The first-boot config forms an image may read. */
     public enum UserDataFormat { IGNITION, CLOUD_INIT }
@@ -28,6 +29,15 @@ public record Cluster(
     public Cluster {
         dependsOn = List.copyOf(dependsOn);
         providerOptions = Map.copyOf(providerOptions);
+    }
+
+    /** A cluster without a load balancer. */
+    public Cluster(
+            String name, int size, Role role, String image, int maxUnavailable, List<String> dependsOn,
+            EtcdOptions etcd, HealthCheck health, FirstBoot firstBoot, Map<String, Object> providerOptions,
+            boolean antiAffinity, SourcePosition position, UserDataFormat userData, String provider) {
+        this(name, size, role, image, maxUnavailable, dependsOn, etcd, health, firstBoot, providerOptions, antiAffinity, position,
+                userData, provider, null);
     }
 
     /** A cluster on the herd's first provider. */
@@ -42,7 +52,7 @@ public record Cluster(
     /** This cluster running another image reference. */
     public Cluster withImage(String reference) {
         return new Cluster(name, size, role, reference, maxUnavailable, dependsOn, etcd, health, firstBoot, providerOptions,
-                antiAffinity, position, userData, provider);
+                antiAffinity, position, userData, provider, loadBalancer);
     }
 
     /** The name of the herd-file image this cluster runs ({@code image: ${images.NAME}}), or {@code null}. */

@@ -48,6 +48,8 @@ final class ClusterReader {
     private final Set<String> images;
     /** Cluster name to the clusters it depends on, with where each dependency was written. */
     private final Map<String, List<ClusterRef>> dependencies = new LinkedHashMap<>();
+    /** Load balancer ports taken so far, as "provider:port", with where each was declared. */
+    private final Map<String, SourcePosition> loadBalancerPorts = new LinkedHashMap<>();
 
     /**
      * @param directory the herd file's directory ({@code contents.local} paths are relative to it)
@@ -113,6 +115,7 @@ final class ClusterReader {
         }
         EtcdOptions etcd = etcd(c, role);
         HealthCheck health = health(c, role);
+        LoadBalancerSpec loadBalancer = loadBalancer(c, health, provider(c, entry));
         // Absent, the block is still checked: the provider may require cluster options (flavor, network).
         Entry providerEntry = c.entry("provider");
         String provider = defaultProvider;
@@ -165,7 +168,72 @@ final class ClusterReader {
         List<String> dependsOn = deps.stream().map(ClusterRef::cluster).distinct().toList();
         return new Cluster(name, size.intValue(), role, image, maxUnavailable == null ? 1 : maxUnavailable.intValue(), dependsOn,
                 etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition(),
-                userData, provider);
+                userData, provider, loadBalancer);
+    }
+
+    /** The provider name a cluster's {@code provider:} says, for checks made before the block is read in full. */
+    private String provider(MapReader c, Entry entry) {
+        Entry providerEntry = c.entry("provider");
+        if (providerEntry != null && providerEntry.value() instanceof YamlNode.YamlScalar scalar && !scalar.isNull()) {
+            return scalar.text();
+        }
+        if (providerEntry != null && providerEntry.value() instanceof YamlMap map && map.entries().get("name") != null
+                && map.entries().get("name").value() instanceof YamlNode.YamlScalar name) {
+            return name.text();
+        }
+        return defaultProvider;
+    }
+
+    /**
+     * The {@code loadBalancer:} block: a load balancer only knows a server serves by checking it over the network, so
+     * the cluster needs an http or tcp health check; two load balancers of one provider cannot share a port.
+     */
+    private LoadBalancerSpec loadBalancer(MapReader c, HealthCheck health, String provider) {
+        Entry entry = c.entry("loadBalancer");
+        if (entry == null) {
+            return null;
+        }
+        MapReader lb = MapReader.of(entry, "loadBalancer", Shape.Herd.LOAD_BALANCER, problems);
+        if (lb == null) {
+            return null;
+        }
+        boolean ok = true;
+        if (health != null && health.type() != HealthCheck.Type.HTTP && health.type() != HealthCheck.Type.TCP) {
+            problems.add(entry.keyPosition(), "a load balancer needs a cluster with an http or tcp health check, this one is checked by '"
+                    + health.type().name().toLowerCase(java.util.Locale.ROOT) + "'",
+                    "add 'health: {type: http, port: 8080, path: /}' to the cluster, so that a server joins the pool only once it serves");
+            ok = false;
+        }
+        Long port = lb.integer("port", 1, 65535, true);
+        Long targetPort = lb.integer("targetPort", 1, 65535, false);
+        if (targetPort == null && !lb.has("targetPort") && health != null && health.port() == 0 && ok) {
+            problems.add(entry.keyPosition(), "the load balancer does not know which port its servers serve on",
+                    "add 'targetPort: 8080' under loadBalancer");
+            ok = false;
+        }
+        java.time.Duration drain = LoadBalancerSpec.DEFAULT_DRAIN;
+        Entry drainEntry = lb.entry("drain");
+        if (drainEntry != null) {
+            drain = lb.duration("drain");
+            if (drain != null && drain.compareTo(LoadBalancerSpec.MAX_DRAIN) > 0) {
+                problems.add(drainEntry.value().position(), "drain must be at most 15m, got " + Problems.shown(((YamlScalar) drainEntry.value()).text()),
+                        "use a few seconds to a few minutes: the longest request a server may finish while it goes away, e.g. drain: 10s");
+                drain = null;
+            }
+        }
+        if (port != null) {
+            String key = (provider == null ? "" : provider) + ":" + port;
+            SourcePosition first = loadBalancerPorts.putIfAbsent(key, lb.entry("port").value().position());
+            if (first != null) {
+                problems.add(lb.entry("port").value().position(), "port " + port + " is already used by the load balancer at line " + first.line(),
+                        "give each load balancer of a provider its own port");
+                port = null;
+            }
+        }
+        if (!ok || port == null || drain == null || (targetPort == null && lb.has("targetPort"))) {
+            return null;
+        }
+        return new LoadBalancerSpec(port.intValue(), targetPort != null ? targetPort.intValue() : health.port(), drain, entry.keyPosition());
     }
 
     /** The image: a provider's reference ({@code host}, a Glance name), or {@code ${images.NAME}} of this file. */
@@ -269,7 +337,52 @@ final class ClusterReader {
             }
             new EtcdFlagRules(problems).check(flags, flagMap.entries());
         }
-        return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container);
+        return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container, backup(etcd));
+    }
+
+    /** The {@code backup:} block, or null when absent (or wrong: the problem is reported). */
+    private BackupSpec backup(MapReader etcd) {
+        Entry entry = etcd.entry("backup");
+        if (entry == null) {
+            return null;
+        }
+        MapReader b = MapReader.of(entry, "backup", Shape.Herd.BACKUP, problems);
+        if (b == null) {
+            return null;
+        }
+        java.time.Duration full = b.duration("full");
+        java.time.Duration delta = b.duration("delta");
+        Long keep = b.integer("keep", 1, 10_000, false);
+        String to = b.string("to");
+        full = full == null ? BackupSpec.DEFAULT_FULL : full;
+        delta = delta == null ? BackupSpec.DEFAULT_DELTA : delta;
+        if (delta.compareTo(full) >= 0) {
+            Entry at = b.has("delta") ? b.entry("delta") : b.entry("full");
+            problems.add(at == null ? entry.keyPosition() : at.value().position(),
+                    "the delta period (" + delta.toString().substring(2).toLowerCase() + ") must be shorter than the full period (" + full.toString().substring(2).toLowerCase() + ")",
+                    "e.g. full: 1h and delta: 10s (at most one delta period of writes is at risk)");
+        }
+        Path dir = directory.resolve(".drover").resolve("backups");
+        if (to != null) {
+            if (to.isBlank() || to.contains("\0")) {
+                problems.add(b.entry("to").value().position(), "'to' must be a directory", "e.g. to: /var/backups/etcd");
+            } else {
+                dir = directory.resolve(to).normalize();
+            }
+        }
+        java.time.Duration autoRestore = null;
+        Entry auto = b.entry("autoRestore");
+        if (auto != null) {
+            // 'autoRestore: after 2m' reads as what it does; 'autoRestore: 2m' is the same
+            String text = auto.value() instanceof YamlScalar sc && !sc.isNull() ? sc.text().strip() : "";
+            autoRestore = Durations.parse(text.startsWith("after ") ? text.substring(6).strip() : text);
+            if (autoRestore == null || autoRestore.isZero()) {
+                problems.add(auto.value().position(), "'autoRestore' must be a duration, got '" + Problems.shown(text) + "'",
+                        "e.g. autoRestore: after 2m (heal restores the cluster once it has been without quorum that long)");
+                autoRestore = null;
+            }
+        }
+        return new BackupSpec(full, delta, keep == null ? BackupSpec.DEFAULT_KEEP : keep.intValue(), dir, autoRestore);
     }
 
     /** Whether {@code flag} may be set: a flag the etcd in use knows, and not one Drover sets itself. */

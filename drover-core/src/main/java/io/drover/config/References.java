@@ -143,9 +143,16 @@ final class References {
                 if (!clusters.contains(parts[1])) {
                     return new Issue("unknown cluster '" + parts[1] + "' in " + ref, () -> Problems.suggest(parts[1], clusters));
                 }
+                if (parts[2].equals("lb_url")) {
+                    // Known once the load balancer exists, which is after every server's first boot.
+                    if (scope != Scope.OUTPUT) {
+                        return new Issue(ref + " can only be used in outputs", "a load balancer's address is known once it exists; pass it to clients through an output");
+                    }
+                    return null;
+                }
                 if (!CLUSTERS_ATTRIBUTES.contains(parts[2])) {
                     return new Issue("unknown cluster attribute '" + parts[2] + "' in " + ref,
-                            Problems.suggest(parts[2], CLUSTERS_ATTRIBUTES) + " (allowed: ips, names, endpoints; for etcd clusters also ca_file, cert_file, key_file)");
+                            Problems.suggest(parts[2], CLUSTERS_ATTRIBUTES) + " (allowed: ips, names, endpoints; lb_url in outputs; for etcd clusters also ca_file, cert_file, key_file)");
                 }
                 refs.add(new ClusterRef(parts[1], where));
                 return null;

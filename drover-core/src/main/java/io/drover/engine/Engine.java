@@ -266,7 +266,40 @@ public final class Engine implements AutoCloseable {
 
     /** The herd's outputs computed from a state and this herd file. */
     public Map<String, String> outputs(State state) {
-        return Outputs.of(herd, state);
+        return Outputs.of(herd, state, this::loadBalancerUrl);
+    }
+
+    /**
+     * The load balancer of each cluster that declares one, as its provider has it now (with its pool and live counts);
+     * empty for a cluster whose load balancer does not exist (yet).
+     */
+    public Map<String, Optional<io.drover.spi.LoadBalancer>> loadBalancers() throws ProviderException {
+        Map<String, Optional<io.drover.spi.LoadBalancer>> all = new java.util.LinkedHashMap<>();
+        for (Cluster c : herd.clusters().values()) {
+            if (c.loadBalancer() != null) {
+                Optional<io.drover.spi.LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
+                all.put(c.name(), lbs.isEmpty() ? Optional.empty() : lbs.get().get(c.name()));
+            }
+        }
+        return all;
+    }
+
+    /**
+     * {@code http://ADDRESS:PORT/} of a cluster's load balancer as its provider has it, or null when it has none (or the
+     * provider cannot be asked now: the output is empty until the next apply computes it again).
+     */
+    private String loadBalancerUrl(String cluster) {
+        Cluster c = herd.clusters().get(cluster);
+        if (c == null || c.loadBalancer() == null) {
+            return null;
+        }
+        try {
+            Optional<io.drover.spi.LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
+            return lbs.isEmpty() ? null : lbs.get().get(cluster).map(io.drover.spi.LoadBalancer::url).orElse(null);
+        } catch (ProviderException e) {
+            events.emit(new Event.Note(cluster, "the load balancer's address is not known now: " + e.getMessage()));
+            return null;
+        }
     }
 
     /** What {@link #importServers} did. */

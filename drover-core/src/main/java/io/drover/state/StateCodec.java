@@ -90,6 +90,33 @@ public final class StateCodec {
         return cipher.seal(Writers.COMPACT.writeValueAsBytes(state), state.herd(), state.lineage(), state.serial());
     }
 
+    /**
+     * Seals other bytes of this herd with the state's key (etcd backups): the same envelope as an encrypted state, bound
+     * to the herd and to {@code name}, so an object cannot be passed off under another name. Returns them as they are
+     * when this codec does not encrypt.
+     */
+    public byte[] sealBytes(byte[] plaintext, String name) throws StateException {
+        return encrypts() ? cipher.seal(plaintext, herd, name, 1) : plaintext;
+    }
+
+    /**
+     * Opens what {@link #sealBytes} sealed under {@code name}; bytes that are not an envelope are returned as they are
+     * (written before encryption was turned on).
+     */
+    public byte[] openBytes(byte[] bytes, String name, String where) throws StateException {
+        if (!StateCipher.isEnvelope(bytes)) {
+            return bytes;
+        }
+        if (cipher == null) {
+            throw new StateKeyException(where + " is encrypted with the state's key: configure the state block's encryption to read it");
+        }
+        StateCipher.Opened opened = cipher.open(bytes, herd, where);
+        if (!opened.version().equals(StateVersion.of(name, 1))) {
+            throw new DamagedStateException(where + " was sealed under another name: it is not " + name, null);
+        }
+        return opened.plaintext();
+    }
+
     /** Unencrypted JSON of a state, for people ({@code drover state pull --decrypt}). */
     public static byte[] json(State state) {
         return Writers.PRETTY.writeValueAsBytes(state);

@@ -9,9 +9,11 @@ import java.util.List;
  *
  * @param healthy servers whose health is {@code up}; {@code null} when health was not checked
  * @param leader the etcd leader's server name; {@code null} when none is known or raft status was not asked
+ * @param loadBalancer the cluster's load balancer; {@code null} when it has none
  */
 public record ClusterView(
-        String name, String role, Integer size, String image, String check, Integer healthy, String leader, List<ServerView> servers) {
+        String name, String role, Integer size, String image, String check, Integer healthy, String leader, List<ServerView> servers,
+        LoadBalancerView loadBalancer) {
 
     public ClusterView {
         servers = List.copyOf(servers);
@@ -24,9 +26,14 @@ public record ClusterView(
         String leader = servers.stream().filter(s -> s.etcd() != null && "leader".equals(s.etcd().role())).map(ServerView::name)
                 .findFirst().orElse(null);
         if (c == null) {
-            return new ClusterView(name, null, null, null, null, healthy, leader, servers);
+            return new ClusterView(name, null, null, null, null, healthy, leader, servers, null);
         }
         return new ClusterView(name, c.role().name().toLowerCase(), c.size(), c.image(), c.health().type().name().toLowerCase(), healthy,
-                leader, servers);
+                leader, servers, c.loadBalancer() == null ? null : LoadBalancerView.declared(c.loadBalancer()));
+    }
+
+    /** This cluster with its load balancer as the provider has it now. */
+    public ClusterView withLoadBalancer(LoadBalancerView live) {
+        return new ClusterView(name, role, size, image, check, healthy, leader, servers, live);
     }
 }

@@ -123,6 +123,17 @@ class HerdLoaderProblemsTest {
                 new Case("unknownHealthType", app("health: {type: htp, port: 80}\n"), "6:20", "did you mean 'http'?"),
                 new Case("httpHealthWithoutPort", app("health: {type: http}\n"), "6:5", "a http health check needs a port"),
                 new Case("etcdHealthOnPlainCluster", app("health: {type: etcd}\n"), "6:20", "health type etcd needs a cluster with role: etcd"),
+                new Case("loadBalancerWithoutNetworkHealthCheck", app("loadBalancer: {port: 8080}\n"), "6:5",
+                        "a load balancer needs a cluster with an http or tcp health check"),
+                new Case("loadBalancerDrainOutOfRange", app("health: {type: http, port: 8080}\nloadBalancer: {port: 80, drain: 1h}\n"), "7:37",
+                        "drain must be at most 15m, got 1h"),
+                new Case("loadBalancerUnknownKey", app("health: {type: http, port: 8080}\nloadBalancer: {port: 80, drian: 5s}\n"), "7:30",
+                        "did you mean 'drain'?"),
+                new Case("loadBalancerPortOutOfRange", app("health: {type: tcp, port: 8080}\nloadBalancer: {port: 0}\n"), "7:26",
+                        "'port' must be between 1 and 65535"),
+                new Case("loadBalancerPortInUse", "herd: t\nclusters:\n  a:\n    size: 1\n    image: host\n    health: {type: tcp, port: 80}\n"
+                        + "    loadBalancer: {port: 8080}\n  b:\n    size: 1\n    image: host\n    health: {type: tcp, port: 80}\n"
+                        + "    loadBalancer: {port: 8080}\n", "12:26", "port 8080 is already used by the load balancer at line 7"),
                 new Case("healthPathWithoutSlash", app("health: {type: http, port: 80, path: healthz}\n"), "6:42", "must start with /"),
                 new Case("badDuration", app("health:\n  interval: 5 seconds\n"), "7:17", "'interval' must be a duration, got a string '5 seconds'"),
                 new Case("zeroDuration", app("health:\n  timeout: 0s\n"), "7:16", "'timeout' must be longer than zero"),

@@ -529,4 +529,33 @@ class HerdLoaderTest {
         assertThat(resolved.clusters().get("etcd").image()).isEqualTo("/store/etcd");
         assertThat(resolved.clusters().get("web").image()).isEqualTo("host");
     }
+
+    @Test
+    void aLoadBalancerTargetsTheHealthCheckPortAndDrainsTenSecondsUnlessTold() throws Exception {
+        String yaml = """
+                herd: t
+                clusters:
+                  web:
+                    size: 3
+                    image: host
+                    health: {type: http, port: 8080, path: /}
+                    loadBalancer: {port: 80}
+                  api:
+                    size: 2
+                    image: host
+                    health: {type: tcp, port: 9000}
+                    loadBalancer: {port: 81, targetPort: 9001, drain: 2m}
+                  plain: {size: 1, image: host}
+                """;
+        Herd herd = new HerdLoader(FakeProviderFactory.ALL).parse(yaml, Path.of("drover.yaml"));
+
+        LoadBalancerSpec web = herd.clusters().get("web").loadBalancer();
+        assertThat(web.port()).isEqualTo(80);
+        assertThat(web.targetPort()).isEqualTo(8080);
+        assertThat(web.drain()).isEqualTo(Duration.ofSeconds(10));
+        LoadBalancerSpec api = herd.clusters().get("api").loadBalancer();
+        assertThat(api.targetPort()).isEqualTo(9001);
+        assertThat(api.drain()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(herd.clusters().get("plain").loadBalancer()).isNull();
+    }
 }

@@ -152,6 +152,14 @@ public interface Provider extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The herd's load balancers on this cloud ({@code loadBalancer:} on a cluster); empty when the provider has none.
+     * Called once per session; the same object is fine.
+     */
+    default java.util.Optional<LoadBalancers> loadBalancers() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     default void close() {}
 }

@@ -76,6 +76,19 @@ public final class EtcdWriter implements AutoCloseable {
         return List.copyOf(acknowledged);
     }
 
+    /** When each of {@link #acknowledged()} was acknowledged (System.nanoTime), in the same order. */
+    public List<Long> acknowledgedNanos() {
+        return List.copyOf(ackNanos);
+    }
+
+    /** Stops writing (as an application that saw its cluster fail would), keeping the client for reads. */
+    public void stop() throws InterruptedException {
+        running.set(false);
+        if (thread != null) {
+            thread.join(10_000);
+        }
+    }
+
     /** The longest time without an acknowledged write since {@code sinceNanos} (System.nanoTime), in ms. */
     public long longestGapMillis(long sinceNanos) {
         return longestGapMillis(sinceNanos, System.nanoTime());

@@ -57,7 +57,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MemoryCloud {
 
     /** The provider operations, for fault injection, holds and call counts. */
-    public enum Operation { RESOLVE_IMAGE, CREATE, RESERVE, RELEASE, SWEEP, LIST, DESTROY, REBOOT, ENSURE_CLUSTER, DESTROY_CLUSTER, LIST_CLUSTERS }
+    public enum Operation { RESOLVE_IMAGE, CREATE, RESERVE, RELEASE, SWEEP, LIST, DESTROY, REBOOT, ENSURE_CLUSTER, DESTROY_CLUSTER, LIST_CLUSTERS,
+        LB_ENSURE, LB_LIST, LB_ADD_MEMBER, LB_DRAIN_MEMBER, LB_REMOVE_MEMBER, LB_DELETE }
 
     private final Clock clock;
     private final boolean reservations;
@@ -85,6 +86,7 @@ public final class MemoryCloud {
     private final List<Armed> faults = new CopyOnWriteArrayList<>();
     private final List<Hold> holds = new CopyOnWriteArrayList<>();
     private final Map<Operation, AtomicInteger> calls = new EnumMap<>(Operation.class);
+    private final MemoryLoadBalancers loadBalancers = new MemoryLoadBalancers(this);
 
     private MemoryCloud(Builder b) {
         this.clock = b.clock;
@@ -115,6 +117,11 @@ public final class MemoryCloud {
     }
 
     // ---- what tests do behind the providers' backs ---------------------------------------------------------------
+
+    /** The cloud's load balancers, to look at and to break (a killed load balancer, connections under way). */
+    public MemoryLoadBalancers loadBalancers() {
+        return loadBalancers;
+    }
 
     /** Publishes an image, or a new build of one: the same reference then resolves to a new id and digest. */
     public synchronized Image publish(String reference) {
@@ -441,6 +448,17 @@ public final class MemoryCloud {
     }
 
     // ---- internals -----------------------------------------------------------------------------------------------
+
+    /** A load balancer call: counted, faults and holds applied, and logged (with the member or cluster) when it changes something. */
+    void loadBalancerCall(Operation operation, String herd, String target, boolean changes) throws ProviderException {
+        enter(operation, target);
+        awaitHolds(operation, target);
+        if (changes) {
+            synchronized (this) {
+                log.add(new Logged(operation, herd, target));
+            }
+        }
+    }
 
     /** Counts the call and fires the first armed fault that matches it; returns a crash fault for create to act on. */
     private Armed enter(Operation operation, String target) throws ProviderException {

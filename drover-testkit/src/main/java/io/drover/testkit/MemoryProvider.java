@@ -96,6 +96,11 @@ public final class MemoryProvider implements Provider {
     }
 
     @Override
+    public Optional<io.drover.spi.LoadBalancers> loadBalancers() {
+        return Optional.of(cloud.loadBalancers().session(herd));
+    }
+
+    @Override
     public List<String> listClusters() throws ProviderException {
         return cloud.listClusters(herd);
     }

@@ -162,8 +162,21 @@ public final class HerdObserver implements AutoCloseable {
         Look look = new Look(state, listed, quick, now, health, replacements, byId(reality));
 
         List<ClusterView> clusters = new ArrayList<>();
+        Map<String, java.util.Optional<io.drover.spi.LoadBalancer>> pools = Map.of();
+        if (listed && herd.clusters().values().stream().anyMatch(c -> c.loadBalancer() != null)) {
+            try {
+                pools = engine.loadBalancers();
+            } catch (Exception e) {
+                problems.add("cannot ask the provider about the load balancers: " + Failures.message(e));
+            }
+        }
         for (Cluster c : herd.clusters().values()) {
-            clusters.add(cluster(c, look, problems));
+            ClusterView view = cluster(c, look, problems);
+            // The pool with live counts, as status shows it; the declared load balancer only when the provider was not asked.
+            if (c.loadBalancer() != null && pools.containsKey(c.name())) {
+                view = view.withLoadBalancer(io.drover.view.LoadBalancerView.live(c.loadBalancer(), pools.get(c.name()).orElse(null)));
+            }
+            clusters.add(view);
         }
         // Servers of clusters the herd file no longer has (a destroy or apply will remove them).
         List<ServerRecord> strays = state.servers().stream().filter(r -> !herd.clusters().containsKey(r.cluster())).toList();

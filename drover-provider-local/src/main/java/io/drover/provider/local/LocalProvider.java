@@ -68,6 +68,7 @@ public final class LocalProvider implements Provider {
     private final AddressAllocator allocator;
     private final SupervisorLaunch supervisors;
     private final LocalListing listing;
+    private final LocalLoadBalancers loadBalancers;
 
     LocalProvider(String herd, LocalSettings settings, AddressAllocator.BoundSockets boundSockets) {
         this.herd = herd;
@@ -76,6 +77,8 @@ public final class LocalProvider implements Provider {
         this.allocator = new AddressAllocator(settings.addresses(), new LeaseDirectory(settings.leases()), boundSockets);
         this.supervisors = new SupervisorLaunch(settings);
         this.listing = new LocalListing(herd, settings.root().resolve("servers"), mapper);
+        this.loadBalancers = new LocalLoadBalancers(settings.root(), herd, allocator,
+                (name, dir) -> supervisors.start(name, dir, ImageRoot.NONE), settings.environment());
     }
 
     @Override
@@ -292,6 +295,11 @@ public final class LocalProvider implements Provider {
         return Optional.empty();
     }
 
+    /** HAProxy per cluster, run by a supervisor as a server's units are. */
+    @Override
+    public Optional<io.drover.spi.LoadBalancers> loadBalancers() {
+        return Optional.of(loadBalancers);
+    }
 
     /**
      * How a server runs its baked image: an overlay over the image when this machine can mount one (checked once),

@@ -109,7 +109,8 @@ function renderHerd(h) {
       el('h3', {}, c.name, ' ', el('span', {class: 'muted'}, (c.role || 'not in the herd file') + ' · ' + summary.join(' · '))),
       el('div', {class: 'boxes'}, ...c.servers.map(s => serverBox(c, s)),
         ...Array.from({length: Math.max(0, (c.size ?? 0) - c.servers.length)}, () =>
-          el('div', {class: 'server empty', title: 'a slot without a server'}, 'empty slot'))));
+          el('div', {class: 'server empty', title: 'a slot without a server'}, 'empty slot'))),
+      c.loadBalancer ? loadBalancerBox(c.loadBalancer) : null);
   }));
 
   const rows = [];
@@ -142,6 +143,15 @@ function renderHerd(h) {
   if (!document.body.dataset.firstRenderMs) {
     document.body.dataset.firstRenderMs = String(Math.round(performance.now() - started));
   }
+}
+
+// The cluster's load balancer: its URL, then each member's state in the pool (ready, draining, down) and live counts.
+function loadBalancerBox(lb) {
+  const head = 'load balancer ' + (lb.url || ':' + lb.port) + (lb.running === false ? ' · not running' : '') + ' · drain ' + lb.drain;
+  const members = lb.members == null ? [el('span', {class: 'muted'}, 'pool not asked')]
+    : lb.members.map(m => el('span', {class: 'member ' + m.state, 'data-member': m.name, 'data-state': m.state,
+        title: m.address + ':' + m.port}, m.name + ' ' + m.state + ' · ' + m.activeConnections + ' active · ' + m.totalRequests + ' served'));
+  return el('div', {class: 'loadbalancer', 'data-loadbalancer': lb.url || ''}, el('div', {class: 'muted'}, head), ...members);
 }
 
 function serverBox(c, s) {
