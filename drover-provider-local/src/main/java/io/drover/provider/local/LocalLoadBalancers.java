@@ -87,8 +87,7 @@ final class LocalLoadBalancers implements LoadBalancers {
             throw new ProviderException("cannot set up the load balancer of cluster " + request.cluster() + " in " + dir + ": "
                     + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while starting the load balancer of cluster " + request.cluster(), true, e);
+            throw ProviderException.interrupted("starting the load balancer of cluster " + request.cluster(), e);
         }
     }
 
@@ -179,8 +178,7 @@ final class LocalLoadBalancers implements LoadBalancers {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProviderException("interrupted while removing " + name + " from the load balancer of " + cluster, true, e);
+                throw ProviderException.interrupted("removing " + name + " from the load balancer of " + cluster, e);
             }
         }
     }
@@ -200,8 +198,7 @@ final class LocalLoadBalancers implements LoadBalancers {
         } catch (IOException e) {
             throw new ProviderException("cannot remove the load balancer of cluster " + cluster + " (" + dir + "): " + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while deleting the load balancer of cluster " + cluster, true, e);
+            throw ProviderException.interrupted("deleting the load balancer of cluster " + cluster, e);
         }
         allocator.release(dir);
     }
