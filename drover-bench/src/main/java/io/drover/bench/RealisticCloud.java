@@ -97,13 +97,23 @@ final class RealisticCloud implements ProviderFactory {
     }
 
     @Override
+    public java.util.Set<io.drover.spi.Capability> capabilities() {
+        return inner.capabilities(); // the engine asks only for what the wrapped cloud declares
+    }
+
+    @Override
+    public io.drover.spi.Limits limits() {
+        return inner.limits();
+    }
+
+    @Override
     public Provider open(ProviderContext context) throws ProviderException {
         Provider p = inner.open(context);
         return new Provider() {
             @Override
-            public Image resolveImage(String reference) throws ProviderException {
+            public Image resolveImage(io.drover.spi.ImageSource source) throws ProviderException {
                 request("resolve image");
-                return p.resolveImage(reference);
+                return p.resolveImage(source);
             }
 
             @Override
