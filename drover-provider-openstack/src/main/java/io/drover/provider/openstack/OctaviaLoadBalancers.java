@@ -36,6 +36,12 @@ import java.util.function.Supplier;
  * (weight 0) lasts the cluster's whole drain time.
  */
 final class OctaviaLoadBalancers implements LoadBalancers {
+    /**
+     * Octavia's flows take 0.1 to 1 s each and an ensure is five of them in a row: short pauses keep it near the flows'
+     * own time, and one GET a second at most while an amphora boots on a real cloud.
+     */
+    static final io.drover.retry.Backoff PAUSES = io.drover.retry.Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1));
+
     private static final String CHECK_PORT = "drover-check-port=";
 
     private final String herd;

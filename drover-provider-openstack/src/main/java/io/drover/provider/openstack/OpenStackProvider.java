@@ -38,7 +38,8 @@ public final class OpenStackProvider implements Provider {
         this.servers = new ServerLifecycle(herd, client, settings, poller);
         this.clusters = new ClusterResources(herd, client, settings, poller);
         this.images = new ImageResolver(client);
-        this.loadBalancers = new OctaviaLoadBalancers(herd, client, settings, poller, settings.bootTimeout(), clock);
+        this.loadBalancers = new OctaviaLoadBalancers(herd, client, settings,
+                new Poller(clock, sleeper, OctaviaLoadBalancers.PAUSES), settings.bootTimeout(), clock);
     }
 
     /** Connects to the cloud the context's settings and environment name, checking the credentials at once. */
