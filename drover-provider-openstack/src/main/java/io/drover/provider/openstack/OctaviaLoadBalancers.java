@@ -37,10 +37,10 @@ import java.util.function.Supplier;
  */
 final class OctaviaLoadBalancers implements LoadBalancers {
     /**
-     * Octavia's flows take 0.1 to 1 s each and an ensure is five of them in a row: short pauses keep it near the flows'
-     * own time, and one GET a second at most while an amphora boots on a real cloud.
+     * Octavia's flows take 0.1 to 1 s each (several under load) and an ensure is four of them in a row: pauses of at most
+     * half a second keep it near the flows' own time; two GETs a second while an amphora boots on a real cloud.
      */
-    static final io.drover.retry.Backoff PAUSES = io.drover.retry.Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(1));
+    static final io.drover.retry.Backoff PAUSES = io.drover.retry.Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(500));
 
     private static final String CHECK_PORT = "drover-check-port=";
 
