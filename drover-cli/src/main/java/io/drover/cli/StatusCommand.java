@@ -90,8 +90,9 @@ final class StatusCommand implements Callable<Integer> {
             System.out.println("load balancer of " + cluster + ": " + lb.get().url() + (lb.get().running() ? "" : "  NOT RUNNING"));
             System.out.printf("  %-14s %-22s %-9s %8s %10s%n", "MEMBER", "TARGET", "STATE", "ACTIVE", "REQUESTS");
             for (io.drover.spi.PoolMember m : lb.get().members()) {
-                System.out.printf("  %-14s %-22s %-9s %8d %10d%n", m.name(), m.address() + ":" + m.port(),
-                        m.state().name().toLowerCase(java.util.Locale.ROOT), m.activeConnections(), m.totalRequests());
+                // -1: the load balancer does not count per member (Octavia); "-" rather than a number that looks real.
+                System.out.printf("  %-14s %-22s %-9s %8s %10s%n", m.name(), m.address() + ":" + m.port(),
+                        m.state().name().toLowerCase(java.util.Locale.ROOT), count(m.activeConnections()), count(m.totalRequests()));
             }
         });
     }
@@ -172,5 +173,9 @@ final class StatusCommand implements Callable<Integer> {
             return bySlot;
         }
         return bySlot == null || byServer.time().isAfter(bySlot.time()) ? byServer : bySlot;
+    }
+
+    private static String count(long n) {
+        return n < 0 ? "-" : Long.toString(n);
     }
 }

@@ -120,17 +120,24 @@ final class Pools {
         }
         String cluster = template.cluster().name();
         if (!dead) {
-            settings.events().emit(new Event.Progress(record.resource(), "draining " + record.name() + " (at most " + spec.drain().toSeconds() + " s)"));
+            boolean counted = lbs.get().countsConnections();
+            settings.events().emit(new Event.Progress(record.resource(), "draining " + record.name() + (counted
+                    ? " (at most " + spec.drain().toSeconds() + " s)"
+                    : " for " + spec.drain().toSeconds() + " s (the load balancer does not count its connections)")));
             settings.retrying(() -> {
                 lbs.get().drainMember(cluster, record.name());
                 return null;
             });
+            if (!counted) {
+                // Nobody can tell when its last connection ends (Octavia counts per listener): it gets the whole drain.
+                settings.sleeper().sleep(spec.drain());
+            }
             Instant start = settings.clock().instant();
             Optional<Boolean> drained = Retry.until(spec.drain(), new Backoff(DRAIN_POLL, DRAIN_POLL, Backoff.Jitter.NONE))
                     .withTime(settings.clock(), settings.sleeper())
                     .poll(() -> {
                         Optional<PoolMember> m = lbs.get().get(cluster).flatMap(lb -> lb.member(record.name()));
-                        return m.isEmpty() || m.get().activeConnections() == 0 ? Optional.of(true) : Optional.empty();
+                        return m.isEmpty() || m.get().activeConnections() <= 0 ? Optional.of(true) : Optional.empty();
                     });
             if (drained.isEmpty()) {
                 settings.events().emit(new Event.Note(record.resource(), record.name() + " still had connections after "

@@ -24,7 +24,7 @@ public record LoadBalancerView(int port, int targetPort, String drain, String ur
      * One member of the pool.
      *
      * @param state ready, draining or down
-     * @param activeConnections connections under way now
+     * @param activeConnections connections under way now (-1 where the provider does not count)
      * @param totalRequests served since it joined (-1 where the provider does not count)
      */
     public record MemberView(String name, String address, int port, String state, long activeConnections, long totalRequests) {

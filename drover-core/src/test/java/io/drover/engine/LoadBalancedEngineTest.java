@@ -171,6 +171,20 @@ class LoadBalancedEngineTest {
     }
 
     @Test
+    void aDrainOnALoadBalancerThatCountsNoConnectionsLastsTheWholeDrainTime() throws Exception {
+        cloud.loadBalancers().countConnections(false); // as Octavia: counts per listener only
+        apply(web(2, "v1", "7s"));
+
+        assertThat(apply(web(1, "v1", "7s")).ok()).isTrue();
+
+        assertThat(time.elapsed()).isBetween(Duration.ofSeconds(7), Duration.ofSeconds(8));
+        assertThat(events).filteredOn(e -> e instanceof Event.Note).extracting(Object::toString)
+                .noneSatisfy(s -> assertThat(s).contains("still had connections"));
+        assertThat(lb().members()).extracting(PoolMember::name).containsExactly("web-0-1");
+        assertThat(serverNames()).containsExactly("web-0-1");
+    }
+
+    @Test
     void aScaleDownDrainsAndRemovesBeforeDestroyingAndAScaleUpJoinsTheNewServers() throws Exception {
         apply(web(3, "v1", "10s"));
 

@@ -46,6 +46,15 @@ public interface LoadBalancers {
     /** Takes a member out of the pool at once. A member that is not there: nothing. */
     void removeMember(String cluster, String name) throws ProviderException;
 
+    /**
+     * Whether {@link PoolMember#activeConnections()} and {@link PoolMember#totalRequests()} are real counts. False where
+     * the cloud counts per listener only (OpenStack Octavia): both are -1, and a drain lasts the cluster's whole drain
+     * time, since nobody can tell when the member's last connection ended.
+     */
+    default boolean countsConnections() {
+        return true;
+    }
+
     /** Deletes the cluster's load balancer and everything under it; {@link #list()} no longer shows it. Absent: nothing. */
     void delete(String cluster) throws ProviderException;
 }

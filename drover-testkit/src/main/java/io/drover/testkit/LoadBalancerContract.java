@@ -176,6 +176,26 @@ public abstract class LoadBalancerContract {
                 assertThat(lbs.get("web").orElseThrow().member("web-0-1").orElseThrow().state()).isNotEqualTo(PoolMember.State.DRAINING));
     }
 
+    /**
+     * Counts are real where the provider says it counts (nobody sends traffic here, so 0), and -1 ("unknown") where it
+     * does not: the engine then drains for the whole drain time instead of waiting for a count that never comes.
+     */
+    @Test
+    void membersCountConnectionsExactlyWhenTheProviderDeclaresIt() throws Exception {
+        LoadBalancers lbs = open(herd);
+        lbs.ensure(request("web"));
+        lbs.addMember("web", new PoolMember.Target("web-0-1", memberAddresses().get(0), 8080));
+
+        PoolMember member = lbs.get("web").orElseThrow().member("web-0-1").orElseThrow();
+        if (lbs.countsConnections()) {
+            assertThat(member.activeConnections()).isZero();
+            assertThat(member.totalRequests()).isZero();
+        } else {
+            assertThat(member.activeConnections()).isEqualTo(-1);
+            assertThat(member.totalRequests()).isEqualTo(-1);
+        }
+    }
+
     @Test
     void deleteLeavesNothingAndDeletingAgainIsNoError() throws Exception {
         LoadBalancers lbs = open(herd);

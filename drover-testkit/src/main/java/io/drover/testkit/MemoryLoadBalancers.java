@@ -22,6 +22,7 @@ public final class MemoryLoadBalancers {
     // guarded by this
     private final Map<Key, Lb> balancers = new LinkedHashMap<>();
     private int nextId = 1;
+    private boolean counting = true;
 
     MemoryLoadBalancers(MemoryCloud cloud) {
         this.cloud = cloud;
@@ -35,7 +36,7 @@ public final class MemoryLoadBalancers {
     /** The load balancer of a herd's cluster as it is now. */
     public synchronized Optional<LoadBalancer> get(String herd, String cluster) {
         Lb lb = balancers.get(new Key(herd, cluster));
-        return lb == null ? Optional.empty() : Optional.of(lb.view(cluster));
+        return lb == null ? Optional.empty() : Optional.of(lb.view(cluster, counting));
     }
 
     /** Every load balancer of the cloud, of every herd. */
@@ -50,6 +51,11 @@ public final class MemoryLoadBalancers {
             throw new IllegalArgumentException("no member " + member + " in the load balancer of " + herd + "/" + cluster);
         }
         lb.members.get(member).active = count;
+    }
+
+    /** Whether the load balancers count each member's connections; without (as Octavia), counts are -1. */
+    public synchronized void countConnections(boolean count) {
+        counting = count;
     }
 
     /** The load balancer stops serving (a killed HAProxy); {@link LoadBalancers#ensure} brings it back. */
@@ -79,7 +85,7 @@ public final class MemoryLoadBalancers {
                 lb.port = request.port();
                 lb.targetPort = request.targetPort();
                 lb.running = true;
-                return lb.view(request.cluster());
+                return lb.view(request.cluster(), counting);
             }
         }
 
@@ -90,10 +96,17 @@ public final class MemoryLoadBalancers {
                 List<LoadBalancer> all = new ArrayList<>();
                 balancers.forEach((k, lb) -> {
                     if (k.herd.equals(herd)) {
-                        all.add(lb.view(k.cluster));
+                        all.add(lb.view(k.cluster, counting));
                     }
                 });
                 return all;
+            }
+        }
+
+        @Override
+        public boolean countsConnections() {
+            synchronized (MemoryLoadBalancers.this) {
+                return counting;
             }
         }
 
@@ -163,8 +176,8 @@ public final class MemoryLoadBalancers {
             this.address = address;
         }
 
-        LoadBalancer view(String cluster) {
-            return new LoadBalancer(cluster, id, address, port, running, members.values().stream().map(Member::view).toList());
+        LoadBalancer view(String cluster, boolean counting) {
+            return new LoadBalancer(cluster, id, address, port, running, members.values().stream().map(m -> m.view(counting)).toList());
         }
     }
 
@@ -178,8 +191,8 @@ public final class MemoryLoadBalancers {
             this.target = target;
         }
 
-        PoolMember view() {
-            return new PoolMember(target.name(), target.address(), target.port(), state, active, served);
+        PoolMember view(boolean counting) {
+            return new PoolMember(target.name(), target.address(), target.port(), state, counting ? active : -1, counting ? served : -1);
         }
     }
 }

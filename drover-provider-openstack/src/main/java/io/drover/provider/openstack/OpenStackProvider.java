@@ -30,6 +30,7 @@ public final class OpenStackProvider implements Provider {
     private final ServerLifecycle servers;
     private final ClusterResources clusters;
     private final ImageResolver images;
+    private final OctaviaLoadBalancers loadBalancers;
 
     OpenStackProvider(String herd, OpenStackClient client, OpenStackSettings settings, Clock clock, Sleeper sleeper) {
         this.client = client;
@@ -37,6 +38,8 @@ public final class OpenStackProvider implements Provider {
         this.servers = new ServerLifecycle(herd, client, settings, poller);
         this.clusters = new ClusterResources(herd, client, settings, poller);
         this.images = new ImageResolver(client);
+        this.loadBalancers = new OctaviaLoadBalancers(herd, client, settings,
+                new Poller(clock, sleeper, OctaviaLoadBalancers.PAUSES), settings.bootTimeout(), clock);
     }
 
     /** Connects to the cloud the context's settings and environment name, checking the credentials at once. */
@@ -136,13 +139,20 @@ public final class OpenStackProvider implements Provider {
         return guard(clusters::list);
     }
 
+    /** Octavia's, when the cloud's catalog has a load-balancer service. */
+    @Override
+    public Optional<io.drover.spi.LoadBalancers> loadBalancers() {
+        boolean octavia = client.session().token().catalog().endpoints().stream().anyMatch(e -> "load-balancer".equals(e.serviceType()));
+        return octavia ? Optional.of(loadBalancers) : Optional.empty();
+    }
+
     @Override
     public void close() {
         client.close();
     }
 
     @FunctionalInterface
-    private interface Action<T> {
+    interface Action<T> {
         T run() throws ProviderException;
     }
 

@@ -18,10 +18,16 @@ final class Poller {
 
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Backoff pauses;
 
     Poller(Clock clock, Sleeper sleeper) {
+        this(clock, sleeper, PAUSES);
+    }
+
+    Poller(Clock clock, Sleeper sleeper, Backoff pauses) {
         this.clock = clock;
         this.sleeper = sleeper;
+        this.pauses = pauses;
     }
 
     /**
@@ -31,7 +37,7 @@ final class Poller {
      */
     <T> Optional<T> await(Duration timeout, Supplier<Optional<T>> probe) throws ProviderException {
         try {
-            return Retry.until(timeout, PAUSES).withTime(clock, sleeper).poll(probe::get);
+            return Retry.until(timeout, pauses).withTime(clock, sleeper).poll(probe::get);
         } catch (InterruptedException e) {
             throw ProviderException.interrupted("waiting for the cloud", e);
         }

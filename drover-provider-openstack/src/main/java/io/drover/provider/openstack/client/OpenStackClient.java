@@ -8,12 +8,14 @@ public final class OpenStackClient implements AutoCloseable {
     private final NovaClient nova;
     private final GlanceClient glance;
     private final NeutronClient neutron;
+    private final OctaviaClient octavia;
 
     public OpenStackClient(OpenStackSession session) {
         this.session = session;
         this.nova = new NovaClient(session);
         this.glance = new GlanceClient(session);
         this.neutron = new NeutronClient(session);
+        this.octavia = new OctaviaClient(session);
     }
 
     /** Connects to a cloud with the default retry policy (authentication happens on first use). */
@@ -39,6 +41,10 @@ public final class OpenStackClient implements AutoCloseable {
 
     public NeutronClient neutron() {
         return neutron;
+    }
+
+    public OctaviaClient octavia() {
+        return octavia;
     }
 
     @Override
