@@ -1,6 +1,6 @@
 package io.drover.bake;
 
-import io.drover.spi.BakedImage;
+import io.drover.image.BakedImage;
 import java.nio.file.Path;
 import java.time.Duration;
 

@@ -1,6 +1,6 @@
 package io.drover.bake;
 
-import io.drover.spi.BakedImage;
+import io.drover.image.BakedImage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -164,7 +164,7 @@ class RecipesTest {
             Path build = store.newBuildDirectory("sha256:" + "ab".repeat(32));
             Files.createDirectories(build.resolve("rootfs"));
             assertThat(store.list()).isEmpty(); // half-built: not an image
-            var manifest = new io.drover.spi.BakedImage(build, "sha256:" + "ab".repeat(32), "app", java.time.Instant.now(),
+            var manifest = new io.drover.image.BakedImage(build, "sha256:" + "ab".repeat(32), "app", java.time.Instant.now(),
                     java.util.Set.of("rootfs"), 1, "");
             manifest.write();
             var image = store.commit(build, manifest);

@@ -63,7 +63,7 @@ public final class BakeBenchmark {
         int[] built = {0};
         Baker baker = new Baker(store, aptCache, new BakeListener() {
             @Override
-            public void built(Recipe recipe, io.drover.spi.BakedImage image, java.time.Duration took) {
+            public void built(Recipe recipe, io.drover.image.BakedImage image, java.time.Duration took) {
                 built[0]++;
                 System.out.printf(Locale.ROOT, "  built %s in %.1f s (%d MiB)%n", recipe.name(), took.toMillis() / 1000.0, image.bytes() >> 20);
             }

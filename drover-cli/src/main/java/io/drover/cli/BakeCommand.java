@@ -5,7 +5,7 @@ import io.drover.bake.Recipe;
 import io.drover.config.ImageSpec;
 import io.drover.engine.Engine;
 import io.drover.apply.EventSink;
-import io.drover.spi.BakedImage;
+import io.drover.image.BakedImage;
 import io.drover.spi.Image;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +80,7 @@ final class BakeCommand implements Callable<Integer> {
         try (Engine engine = session.engine(EventSink.NONE, Engine.Settings.DEFAULT)) {
             for (BakedImage image : disks) {
                 Instant t = Instant.now();
-                Image published = engine.provider().resolveImage(image.directory().toString());
+                Image published = engine.provider().resolveImage(image.source());
                 if (options.json) {
                     System.out.println(Json.write(Map.of("type", "published", "image", image.name(), "digest", image.digest(),
                             "provider", session.herd.provider().type(), "id", published.id())));

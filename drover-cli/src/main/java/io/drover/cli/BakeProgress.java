@@ -2,7 +2,7 @@ package io.drover.cli;
 
 import io.drover.bake.BakeListener;
 import io.drover.bake.Recipe;
-import io.drover.spi.BakedImage;
+import io.drover.image.BakedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,7 +7,7 @@ import io.drover.bake.Recipes;
 import io.drover.bake.ReleaseFiles;
 import io.drover.config.Cluster;
 import io.drover.config.Herd;
-import io.drover.spi.BakedImage;
+import io.drover.image.BakedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

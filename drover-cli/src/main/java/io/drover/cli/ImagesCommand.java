@@ -3,7 +3,7 @@ package io.drover.cli;
 import io.drover.bake.BakeException;
 import io.drover.bake.ImageStore;
 import io.drover.bake.Recipe;
-import io.drover.spi.BakedImage;
+import io.drover.image.BakedImage;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
 import java.time.Duration;

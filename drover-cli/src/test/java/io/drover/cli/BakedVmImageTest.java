@@ -104,7 +104,7 @@ class BakedVmImageTest {
         Files.writeString(seed.resolve("user-data"), rendered.out());
         Files.writeString(seed.resolve("meta-data"), "instance-id: drover-test\nlocal-hostname: web-0-1\n");
         Path serial = dir.resolve("serial.log");
-        String cmdline = io.drover.spi.BakedImage.read(image).orElseThrow().kernelCommandLine();
+        String cmdline = io.drover.image.BakedImage.read(image).orElseThrow().kernelCommandLine();
         assertThat(cmdline).startsWith("root=LABEL=drover-root ");
         // The seed is a FAT disk labelled cidata that QEMU makes from a directory (vvfat): no mkfs, no mount.
         Process qemu = new ProcessBuilder("qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", "1024", "-smp", "1",

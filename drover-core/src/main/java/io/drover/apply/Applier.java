@@ -24,6 +24,8 @@ public final class Applier {
     }
 
     public ApplyResult apply(Plan plan) throws Exception {
+        // Before any provider call: an apply the cloud would refuse half-way changes nothing.
+        ServerTags.check(plan, plan.prior().lineage(), settings.providers());
         ApplyRun run = new ApplyRun(plan);
         // The refreshed state first: adopted servers and newly generated secrets are recorded before any step.
         settings.keeper().update(s -> plan.prior());

@@ -112,7 +112,9 @@ final class HealthWaiter {
         Providers providers = settings.providers();
         try {
             Optional<String> stuck = role.stuck(record, live);
-            if (stuck.isPresent() && providers.get(record.providerOr(providers.first())).reboot(record.instanceId())) {
+            String provider = record.providerOr(providers.first());
+            if (stuck.isPresent() && providers.capabilities(provider).contains(io.drover.spi.Capability.REBOOT)
+                    && providers.get(provider).reboot(record.instanceId())) {
                 settings.events().emit(new Event.Progress(record.resource(), "restarted " + record.name() + ": " + stuck.get()));
             }
         } catch (InterruptedException e) {

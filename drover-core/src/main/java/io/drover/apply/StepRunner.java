@@ -6,14 +6,18 @@ import io.drover.plan.Change;
 import io.drover.plan.ClusterTemplate;
 import io.drover.roles.ClusterMismatchException;
 import io.drover.roles.ClusterRole;
+import io.drover.spi.Capability;
 import io.drover.spi.ClusterRequest;
 import io.drover.spi.Endpoint;
 import io.drover.spi.Failures;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
+import io.drover.spi.Limits;
+import io.drover.spi.Placement;
 import io.drover.spi.Provider;
 import io.drover.spi.ProviderException;
 import io.drover.spi.Tags;
+import io.drover.spi.UserData;
 import io.drover.state.ServerRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,6 +125,9 @@ final class StepRunner {
      * provider cannot reserve (what it did reserve is given back, and the cluster grows one member at a time).
      */
     private Optional<ClusterRole.Bootstrap> reserve(ClusterTemplate template, List<Change> launches) throws Exception {
+        if (!settings.providers().capabilities(template.provider()).contains(Capability.RESERVATIONS)) {
+            return Optional.empty();
+        }
         List<Endpoint> endpoints = new ArrayList<>();
         Provider provider = settings.providers().get(template.provider());
         for (Change c : launches) {
@@ -155,18 +162,29 @@ final class StepRunner {
         List<ServerRecord> recorded = keeper.current().cluster(change.cluster()).stream()
                 .filter(r -> replacing == null || !r.name().equals(replacing.name())).toList();
         ClusterRole.Peers peers = new ClusterRole.Peers(live, bootstrap, recorded);
+        Limits limits = settings.providers().limits(template.provider());
         LaunchRequest request = new LaunchRequest(change.cluster(), name, template.image(), template.cluster().providerOptions(),
                 tags(template, change),
                 endpoint -> {
+                    UserData rendered;
                     try {
-                        return settings.launcher().userData(template, endpoint, change.slot(),
+                        rendered = settings.launcher().userData(template, endpoint, change.slot(),
                                 JoinNotice.join(events, change, name, role, endpoint, peers), keeper.current());
                     } catch (ProviderException e) {
                         throw e;
                     } catch (Exception e) {
                         throw new JoinFailedException(e);
                     }
-                });
+                    // Checked here, the first moment its size is known, before the provider hands it to the cloud.
+                    Optional<String> tooLarge = limits.userDataProblem(rendered.content().length);
+                    if (tooLarge.isPresent()) {
+                        throw new ProviderException("server " + name + " of cluster '" + change.cluster() + "': " + tooLarge.get()
+                                + "; move large files out of first_boot (into the image: drover bake), or use a provider that takes"
+                                + " larger user data");
+                    }
+                    return rendered;
+                },
+                new Placement(change.slot(), template.cluster().size(), template.cluster().antiAffinity()));
         events.emit(new Event.Progress(change.resource(), "creating " + name));
         Instance instance;
         try {
@@ -277,13 +295,6 @@ final class StepRunner {
     }
 
     private Map<String, String> tags(ClusterTemplate template, Change change) {
-        Map<String, String> tags = new HashMap<>();
-        tags.put(Tags.HERD, keeper.current().herd());
-        tags.put(Tags.CLUSTER, change.cluster());
-        tags.put(Tags.RESOURCE, change.resource());
-        tags.put(Tags.DIGEST, template.digest());
-        tags.put(Tags.IMAGE_DIGEST, template.image().digest());
-        tags.put(Tags.LINEAGE, keeper.current().lineage());
-        return tags;
+        return ServerTags.of(keeper.current().herd(), keeper.current().lineage(), template, change);
     }
 }

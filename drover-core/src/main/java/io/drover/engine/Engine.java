@@ -100,7 +100,7 @@ public final class Engine implements AutoCloseable {
         this.pkis = new ClusterPkis(herd);
         this.providers = new HerdProviders(herd, factories, environment);
         this.listings = new Listings(providers, settings.clock());
-        this.templates = new ClusterTemplates(herd, new ImageCache(providers, settings.clock()), pkis);
+        this.templates = new ClusterTemplates(herd, new ImageCache(providers, herd.directory(), settings.clock()), pkis);
         this.roles = new ClusterRoles(herd, pkis, settings);
         this.rotation = new CaRotation(herd, pkis, store);
     }

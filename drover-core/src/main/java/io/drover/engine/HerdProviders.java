@@ -67,6 +67,24 @@ final class HerdProviders implements Providers, AutoCloseable {
         return names;
     }
 
+    @Override
+    public Set<io.drover.spi.Capability> capabilities(String name) {
+        ProviderFactory f = factoryOf(name);
+        return f == null ? Set.of() : f.capabilities();
+    }
+
+    @Override
+    public io.drover.spi.Limits limits(String name) {
+        ProviderFactory f = factoryOf(name);
+        return f == null ? io.drover.spi.Limits.NONE : f.limits();
+    }
+
+    /** The installed factory of the provider of this name ({@code null}: the first), or null when none is. */
+    private ProviderFactory factoryOf(String name) {
+        ProviderBlock block = herd.providers().get(name == null ? herd.provider().name() : name);
+        return block == null ? null : factories.get(block.type());
+    }
+
     /** A provider's failure, saying which provider it was (a herd may have several). */
     ProviderException named(String name, ProviderException e) {
         if (herd.providers().size() == 1) {

@@ -1,7 +1,11 @@
 package io.drover.engine;
 
+import io.drover.image.ImageSources;
+import io.drover.spi.Capability;
 import io.drover.spi.Image;
+import io.drover.spi.ImageSource;
 import io.drover.spi.ProviderException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +21,15 @@ final class ImageCache {
     static final Duration REFRESH = Duration.ofMinutes(1);
 
     private final HerdProviders providers;
+    private final Path herdDirectory;
     private final Clock clock;
     private final Map<String, Resolved> images = new HashMap<>();
 
     private record Resolved(Image image, Instant at) {}
 
-    ImageCache(HerdProviders providers, Clock clock) {
+    ImageCache(HerdProviders providers, Path herdDirectory, Clock clock) {
         this.providers = providers;
+        this.herdDirectory = herdDirectory;
         this.clock = clock;
     }
 
@@ -39,7 +45,12 @@ final class ImageCache {
         }
         Image image;
         try {
-            image = providers.get(provider).resolveImage(reference);
+            ImageSource source = ImageSources.of(herdDirectory, reference);
+            if (source instanceof ImageSource.Baked baked && !providers.capabilities(provider).contains(Capability.BAKED_IMAGES)) {
+                throw new ProviderException("image '" + baked.name() + "' is baked, and this provider runs no baked images:"
+                        + " use an image the cloud has, or a provider that runs baked images (local, openstack)");
+            }
+            image = providers.get(provider).resolveImage(source);
         } catch (ProviderException e) {
             throw providers.named(provider, e);
         }

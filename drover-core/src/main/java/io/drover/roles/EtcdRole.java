@@ -27,7 +27,8 @@ import javax.net.ssl.SSLContext;
  * {@code role: etcd}: renders each member's configuration and changes membership the way etcd's runtime
  * reconfiguration guide says: never more than one change at a time, only while the survivors have quorum,
  * dead members removed before a replacement is added, replacements under a new name and address with
- * {@code initial-cluster-state=existing} and an empty data directory.
+ * {@code initial-cluster-state=existing} and an empty data directory. What a member's first-boot config holds is
+ * {@link EtcdMemberConfig}'s.
  */
 public final class EtcdRole implements ClusterRole {
     /** Where the member's generated environment goes; the unit reads it. */
@@ -40,7 +41,7 @@ public final class EtcdRole implements ClusterRole {
             """;
     public static final String UNIT = "etcd-member.service";
     /** What an environment file value may hold unquoted: names, addresses, URLs and lists of them. */
-    private static final Pattern ENV_VALUE = Pattern.compile("[A-Za-z0-9._:/,=@+\\[\\]-]*");
+    static final Pattern ENV_VALUE = Pattern.compile("[A-Za-z0-9._:/,=@+\\[\\]-]*");
 
     private final String herd;
     private final Cluster cluster;
@@ -330,111 +331,12 @@ public final class EtcdRole implements ClusterRole {
 
     /** The member's first-boot additions: its environment file and the unit that runs etcd from it. */
     FirstBoot memberConfig(Endpoint self, Map<String, String> initialCluster, String state) {
-        Map<String, String> env = new TreeMap<>();
-        env.put("ETCD_NAME", self.name());
-        env.put("ETCD_INITIAL_CLUSTER", initialCluster.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
-        env.put("ETCD_INITIAL_CLUSTER_STATE", state);
-        env.put("ETCD_INITIAL_CLUSTER_TOKEN", herd + "-" + cluster.name());
-        env.put("ETCD_LISTEN_PEER_URLS", peerUrl(self.ip()));
-        env.put("ETCD_INITIAL_ADVERTISE_PEER_URLS", peerUrl(self.ip()));
-        env.put("ETCD_LISTEN_CLIENT_URLS", clientUrl(self.ip()));
-        env.put("ETCD_ADVERTISE_CLIENT_URLS", clientUrl(self.ip()));
-        String envText = env.entrySet().stream().map(e -> envLine(e.getKey(), e.getValue())).collect(Collectors.joining());
-        if (preview) {
-            // drover render cannot know how a member joined: say so where the reader looks, not only in the docs.
-            envText = PREVIEW_NOTE + envText;
-        }
-        List<FileEntry> files = new ArrayList<>();
-        files.add(new FileEntry(ENV_FILE, 0644, Owner.ROOT, envText, true));
-        if (pki != null) {
-            String cert;
-            String key;
-            String caCert = pki.trustBundle();
-            if (preview) {
-                caCert = "# the certificate of the cluster's CA (kept in Drover's state)\n";
-                cert = "# certificate of " + self.name() + " (" + self.ip() + "), issued by the cluster's CA when the server is created\n";
-                key = "# private key of " + self.name() + ", made when the server is created; never shown\n";
-            } else {
-                var member = pki.issueMember(self.name(), self.ip());
-                cert = member.certificatePem();
-                key = member.privateKeyPem();
-            }
-            files.add(new FileEntry(PKI_DIR + "/ca.crt", 0644, Owner.ROOT, caCert, true));
-            files.add(new FileEntry(PKI_DIR + "/member.crt", 0644, Owner.ROOT, cert, true));
-            files.add(new FileEntry(PKI_DIR + "/member.key", 0600, Owner.ROOT, key, true));
-        }
-        return new FirstBoot(List.of(), files, List.of(), List.of(), List.of(unit()));
+        return new EtcdMemberConfig(herd, cluster, pki, preview).firstBoot(self, initialCluster, state);
     }
 
-    /**
-     * {@code KEY=value}. systemd and {@code docker run --env-file} read these files differently (docker takes quotes
-     * literally), so values are never quoted: they are names, addresses and URLs, and anything else is refused.
-     */
-    private static String envLine(String key, String value) {
-        if (!ENV_VALUE.matcher(value).matches()) {
-            throw new IllegalArgumentException("cannot write " + key + " into " + ENV_FILE + ": unexpected characters in '"
-                    + value.replaceAll("\\p{Cntrl}", "?") + "'");
-        }
-        return key + "=" + value + "\n";
-    }
-
-    /**
-     * The etcd unit. It has no per-member values, so it is the same on every member. Paths are written with
-     * systemd specifiers ({@code %S} = /var/lib, {@code %E} = /etc) so the local provider can map them into a
-     * server's root; on a cloud image they are the usual paths.
-     */
+    /** The etcd unit, the same on every member. */
     Unit unit() {
-        List<String> etcdArgs = new ArrayList<>();
-        String container = cluster.etcd().container();
-        etcdArgs.add(container == null ? "/usr/bin/etcd" : "/usr/local/bin/etcd");
-        etcdArgs.add(container == null ? "--data-dir=%S/etcd" : "--data-dir=/var/lib/etcd");
-        etcdArgs.add("--pre-vote=true");
-        if (pki != null) {
-            // Mutual TLS for clients and peers.
-            String dir = container == null ? "%E" + PKI_DIR.substring("/etc".length()) : PKI_DIR;
-            for (String prefix : List.of("", "peer-")) {
-                etcdArgs.add("--" + prefix + "cert-file=" + dir + "/member.crt");
-                etcdArgs.add("--" + prefix + "key-file=" + dir + "/member.key");
-                etcdArgs.add("--" + prefix + "trusted-ca-file=" + dir + "/ca.crt");
-                etcdArgs.add("--" + prefix + "client-cert-auth=true");
-            }
-        }
-        // The user's values are taken literally, each one argument, whatever quotes, spaces, % or $ they hold.
-        new TreeMap<>(cluster.etcd().flags()).forEach((k, v) -> etcdArgs.add("--" + k + "=" + ExecLine.noExpansion(v)));
-        List<String> words = etcdArgs.stream().map(ExecLine::word).toList();
-        String exec;
-        String extra = "";
-        if (container == null) {
-            exec = "EnvironmentFile=" + ENV_FILE + "\nExecStart=" + String.join(" ", words);
-        } else {
-            // Flatcar and CoreOS ship docker but no etcd: run the official image on the host network.
-            exec = "ExecStartPre=-/usr/bin/docker rm --force etcd-member\n"
-                    + "ExecStartPre=/usr/bin/mkdir -p %S/etcd\n"
-                    + "ExecStart=/usr/bin/docker run --name etcd-member --rm --network host"
-                    + " --volume %S/etcd:/var/lib/etcd --volume %E/etcd/pki:/etc/etcd/pki:ro"
-                    + " --env-file " + ENV_FILE + " " + ExecLine.word(container) + " " + String.join(" ", words) + "\n"
-                    + "ExecStop=/usr/bin/docker stop etcd-member";
-            extra = "Requires=docker.service\nAfter=docker.service\n";
-        }
-        String contents = """
-                [Unit]
-                Description=etcd member of %s/%s (managed by Drover)
-                After=network-online.target
-                Wants=network-online.target
-                %s
-                [Service]
-                Type=%s
-                %s
-                Restart=always
-                RestartSec=200ms
-                TimeoutStartSec=0
-                LimitNOFILE=40000
-
-                [Install]
-                WantedBy=multi-user.target
-                """.formatted(herd, cluster.name(), extra, container == null ? "notify" : "simple", exec);
-        return new Unit(UNIT, true, contents, List.of());
+        return new EtcdMemberConfig(herd, cluster, pki, preview).unit();
     }
 
     public String peerUrl(String ip) {

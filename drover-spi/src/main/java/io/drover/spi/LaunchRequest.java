@@ -11,11 +11,14 @@ import java.util.Objects;
  * @param image the resolved image
  * @param options the validated cluster {@code provider:} block (flavor, network, ...), see
  *     {@link ProviderFactory#clusterSettings()}
- * @param tags labels to attach (see {@link Tags}); the provider returns them in {@link Instance#tags()}
+ * @param tags labels to attach (see {@link Tags}); the provider returns them in {@link Instance#tags()}. They are
+ *     within the provider's {@link ProviderFactory#limits()}: the engine checked them before this call
  * @param userData renders the first-boot config once the server's address is known
+ * @param placement the server's slot in its cluster, a hint for spreading it over failure domains
  */
 public record LaunchRequest(
-        String cluster, String name, Image image, Map<String, Object> options, Map<String, String> tags, UserDataSource userData) {
+        String cluster, String name, Image image, Map<String, Object> options, Map<String, String> tags, UserDataSource userData,
+        Placement placement) {
 
     public LaunchRequest {
         Objects.requireNonNull(cluster, "cluster");
@@ -24,5 +27,12 @@ public record LaunchRequest(
         options = Map.copyOf(options);
         tags = Map.copyOf(tags);
         Objects.requireNonNull(userData, "userData");
+        Objects.requireNonNull(placement, "placement");
+    }
+
+    /** A request with no placement hint ({@link Placement#ANY}). */
+    public LaunchRequest(
+            String cluster, String name, Image image, Map<String, Object> options, Map<String, String> tags, UserDataSource userData) {
+        this(cluster, name, image, options, tags, userData, Placement.ANY);
     }
 }

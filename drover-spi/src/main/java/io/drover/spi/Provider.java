@@ -17,14 +17,32 @@ import java.util.List;
  * image, a setting the cloud rejects) is not retryable; what may pass (a timeout, a 5xx, a create under way
  * elsewhere) is. The provider contract suite ({@code io.drover.testkit.ProviderContract}) holds every provider to
  * each promise made here; a new provider runs it by extending it.
+ *
+ * <p>Life of a session: {@link ProviderFactory#open} makes one, {@link #close} ends it. It may last for days (heal,
+ * serve): credential and token refresh, reconnects and a cloud's request budget are the provider's job, inside each
+ * call. Calls block until done or failed; the engine bounds them with its own deadlines and ends one by interrupting
+ * its thread. A call that is interrupted stops waiting, leaves what it made for {@link #destroy} or {@link #sweep}
+ * (as a failed create does), and throws {@link ProviderException#interrupted}: never a retryable error, which would
+ * have the engine try again what it meant to stop.
+ *
+ * <p>What the engine checks before a call: tags and user data within {@link ProviderFactory#limits()}; reserve,
+ * release, sweep and reboot only when {@link ProviderFactory#capabilities()} declares them.
  */
 public interface Provider extends AutoCloseable {
 
     /**
-     * Resolves an image reference from the herd file to the cloud's image and a content digest; the same image
-     * resolves to the same digest every time. An image the cloud does not have is a non-retryable error naming it.
+     * Resolves an image to the cloud's image and a content digest; the same image resolves to the same digest every
+     * time. A {@link ImageSource.Named} image the cloud does not have is a non-retryable error naming it. A
+     * {@link ImageSource.Baked} image (only asked of providers that declare {@link Capability#BAKED_IMAGES}) is
+     * uploaded the first time, or found by its digest when it was uploaded before, and resolves to its own digest; one
+     * that lacks the files this cloud boots (a VM cloud needs its disk) is a non-retryable error saying what to bake.
      */
-    Image resolveImage(String reference) throws ProviderException;
+    Image resolveImage(ImageSource source) throws ProviderException;
+
+    /** {@link #resolveImage(ImageSource)} of a name the cloud knows. */
+    default Image resolveImage(String reference) throws ProviderException {
+        return resolveImage(new ImageSource.Named(reference));
+    }
 
     /**
      * Creates one server and starts it, or adopts the server of that name when an earlier run created it and died
@@ -51,9 +69,10 @@ public interface Provider extends AutoCloseable {
      * Gives a server its network identity before it is created, so that its peers' first-boot configs can
      * name it (a static etcd {@code --initial-cluster}). A later {@link #create} of the same name uses it.
      * Idempotent: reserving a name again gives the same endpoint, and so does reserving the name of a server that
-     * exists (its address). A reservation is not a server: {@link #list()} does not show it. Providers that cannot
-     * do this return empty (and ignore {@link #release} and {@link #sweep}), and the engine grows such clusters one
-     * member at a time.
+     * exists (its address). A reservation is not a server: {@link #list()} does not show it. Only called when the
+     * factory declares {@link Capability#RESERVATIONS}; the engine grows the clusters of other providers one member at
+     * a time. Providers that cannot do this keep the default, which returns empty (and ignore {@link #release} and
+     * {@link #sweep}).
      */
     default java.util.Optional<Endpoint> reserve(String cluster, String name, java.util.Map<String, String> tags)
             throws ProviderException {
@@ -102,8 +121,8 @@ public interface Provider extends AutoCloseable {
      * disks; its name, address, tags and disks stay, and its first-boot config is not rendered again. Returns once it
      * runs again. The engine asks for it only when a restart is known to end a stall that waiting would end much later
      * (an etcd member that joined from a snapshot and waits out a timeout before it serves). A provider whose servers take longer
-     * to reboot than that wait (a cloud VM) returns false and does nothing: the default. A server that is not running
-     * is an error.
+     * to reboot than that wait (a cloud VM) does not declare {@link Capability#REBOOT}, and the engine never asks; the
+     * default returns false and does nothing. A server that is not running is an error.
      */
     default boolean reboot(String instanceId) throws ProviderException {
         return false;

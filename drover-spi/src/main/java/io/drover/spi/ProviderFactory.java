@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * Entry point of a provider, found through {@link java.util.ServiceLoader}. Adding a cloud means adding
  * a jar with one of these in {@code META-INF/services/io.drover.spi.ProviderFactory}; no engine code changes.
+ * What a provider author implements, and what the contract suite checks, is told in {@code docs/providers.md}.
  */
 public interface ProviderFactory {
 
@@ -42,6 +43,29 @@ public interface ProviderFactory {
         return java.util.List.of();
     }
 
-    /** Opens a session with the cloud. Called once per command; the provider is closed at the end. */
+    /**
+     * What this provider can do beyond the calls every provider answers. The engine reads this rather than trying a
+     * call to find out; the contract suite runs the tests of what is declared. The default: none.
+     */
+    default java.util.Set<Capability> capabilities() {
+        return java.util.Set.of();
+    }
+
+    /**
+     * What the cloud accepts in tags and user data. The engine checks every server's tags and rendered first-boot
+     * config against these before it hands them to the provider, and refuses the apply with one message saying what
+     * is too long or holds a character the cloud refuses. The default: no limits.
+     */
+    default Limits limits() {
+        return Limits.NONE;
+    }
+
+    /**
+     * Opens a session with the cloud. A session may live as long as the process: a command opens one and closes it at
+     * its end, but {@code drover heal} and {@code drover serve} keep theirs for days. Everything a long-lived session
+     * needs is the provider's job: a token that expires is renewed (and a call that failed because it had expired is
+     * tried again once with a new one), credentials read from files or the environment are read again when they change,
+     * connections are re-opened. The engine never opens a second session to get fresh credentials.
+     */
     Provider open(ProviderContext context) throws ProviderException;
 }

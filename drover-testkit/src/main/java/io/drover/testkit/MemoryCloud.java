@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>What it models:
  * <ul>
  *   <li>Images: only published images resolve ({@code base} by default); {@link #publish} puts out a new build under
- *       the same name, with a new digest.
+ *       the same name, with a new digest. A baked image is "uploaded" the first time it is resolved (counted by
+ *       {@link #uploads()}) and found by its digest afterwards.
  *   <li>Create: the address is assigned first (a reservation of the same name, a fixed address, or the next free one
  *       of the pool), the server then exists as {@link Instance.Status#BUILDING} while its user data is rendered
  *       (exactly once), then it is {@link Instance.Status#RUNNING}. A create of a name that runs adopts it (no
@@ -61,6 +62,7 @@ public final class MemoryCloud {
 
     private final Clock clock;
     private final boolean reservations;
+    private final io.drover.spi.Limits limits;
     private final AddressPool pool;
     private final Map<String, String> fixedAddresses;
 
@@ -71,8 +73,13 @@ public final class MemoryCloud {
     private final Map<Key, String> reserved = new LinkedHashMap<>();
     private final Map<Key, ClusterRequest> clusters = new LinkedHashMap<>();
     private final Map<String, Image> images = new LinkedHashMap<>();
+    /** Baked images uploaded so far, by digest. */
+    private final Map<String, Image> baked = new LinkedHashMap<>();
+    private int uploads;
     private final Map<String, Integer> imageBuilds = new HashMap<>();
     private final Map<String, Integer> renders = new HashMap<>();
+    /** The placement hint of the last create of each name. */
+    private final Map<String, io.drover.spi.Placement> placements = new HashMap<>();
     private final List<Logged> log = new ArrayList<>();
     private long nextId = 1;
 
@@ -84,6 +91,7 @@ public final class MemoryCloud {
     private MemoryCloud(Builder b) {
         this.clock = b.clock;
         this.reservations = b.reservations;
+        this.limits = b.limits;
         this.pool = new AddressPool(b.addresses);
         this.fixedAddresses = Map.copyOf(b.fixedAddresses);
         for (Operation op : Operation.values()) {
@@ -121,6 +129,25 @@ public final class MemoryCloud {
         Image image = new Image(reference, "img-" + reference + "-" + build, "sha256:" + sha256(reference + "#" + build));
         images.put(reference, image);
         return image;
+    }
+
+    /** What its providers declare they can do: everything, but reservations only when the cloud makes them. */
+    public java.util.Set<io.drover.spi.Capability> capabilities() {
+        java.util.Set<io.drover.spi.Capability> all = java.util.EnumSet.allOf(io.drover.spi.Capability.class);
+        if (!reservations) {
+            all.remove(io.drover.spi.Capability.RESERVATIONS);
+        }
+        return java.util.Collections.unmodifiableSet(all);
+    }
+
+    /** What its providers declare they accept in tags and user data ({@link Builder#limits}). */
+    public io.drover.spi.Limits limits() {
+        return limits;
+    }
+
+    /** How many baked images were uploaded (a baked image resolved again is found by its digest, not uploaded). */
+    public synchronized int uploads() {
+        return uploads;
     }
 
     /** Fails the calls of {@code fault}'s operation it matches, as a cloud error would; see {@link Fault}. */
@@ -162,6 +189,11 @@ public final class MemoryCloud {
     /** How many times a user data of a server of that name was rendered. */
     public synchronized int renders(String name) {
         return renders.getOrDefault(name, 0);
+    }
+
+    /** The placement hint the last create of that name was given, if there was one. */
+    public synchronized Optional<io.drover.spi.Placement> placement(String name) {
+        return Optional.ofNullable(placements.get(name));
     }
 
     /** How many times the server of that name was rebooted. */
@@ -230,9 +262,22 @@ public final class MemoryCloud {
 
     // ---- the provider operations, for MemoryProvider -------------------------------------------------------------
 
-    Image resolveImage(String reference) throws ProviderException {
-        enter(Operation.RESOLVE_IMAGE, reference);
+    Image resolveImage(io.drover.spi.ImageSource source) throws ProviderException {
+        enter(Operation.RESOLVE_IMAGE, source.reference());
         synchronized (this) {
+            if (source instanceof io.drover.spi.ImageSource.Baked b) {
+                if (b.rootfs().isEmpty() && b.disk().isEmpty()) {
+                    throw new ProviderException("baked image '" + b.name() + "' has no files to upload (no rootfs, no disk): bake it again");
+                }
+                Image known = baked.get(b.digest());
+                if (known == null) {
+                    uploads++;
+                    known = new Image(b, "img-baked-" + b.digest().substring("sha256:".length(), Math.min(b.digest().length(), 19)), b.digest());
+                    baked.put(b.digest(), known);
+                }
+                return known;
+            }
+            String reference = source.reference();
             Image image = images.get(reference);
             if (image == null) {
                 throw new ProviderException("image '" + reference + "' does not exist in the memory cloud (published: "
@@ -258,7 +303,8 @@ public final class MemoryCloud {
                 servers.remove(existing.id);
                 reserved.put(new Key(herd, request.name()), existing.ip);
             }
-            if (images.values().stream().noneMatch(i -> i.id().equals(request.image().id()))) {
+            if (images.values().stream().noneMatch(i -> i.id().equals(request.image().id()))
+                    && baked.values().stream().noneMatch(i -> i.id().equals(request.image().id()))) {
                 reserved.remove(new Key(herd, request.name()));
                 throw new ProviderException("image " + request.image().id() + " ('" + request.image().reference()
                         + "') does not exist in the memory cloud; resolve a published image");
@@ -446,6 +492,7 @@ public final class MemoryCloud {
     }
 
     private Server newServer(String herd, LaunchRequest request) throws ProviderException {
+        placements.put(request.name(), request.placement());
         String ip = reserved.remove(new Key(herd, request.name()));
         if (ip == null) {
             ip = allocate(request.name());
@@ -731,6 +778,7 @@ public final class MemoryCloud {
     public static final class Builder {
         private Clock clock = Clock.systemUTC();
         private boolean reservations = true;
+        private io.drover.spi.Limits limits = io.drover.spi.Limits.NONE;
         private String addresses = "10.";
         private final Map<String, String> fixedAddresses = new LinkedHashMap<>();
         private final List<String> images = new ArrayList<>(List.of("base"));
@@ -746,6 +794,12 @@ public final class MemoryCloud {
         /** A cloud that cannot reserve addresses ahead ({@code reserve} answers empty), so clusters grow one by one. */
         public Builder withoutReservations() {
             this.reservations = false;
+            return this;
+        }
+
+        /** What the cloud's providers declare they accept in tags and user data (default: no limits). */
+        public Builder limits(io.drover.spi.Limits value) {
+            this.limits = Objects.requireNonNull(value, "limits");
             return this;
         }
 

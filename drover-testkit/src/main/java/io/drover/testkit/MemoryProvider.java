@@ -40,8 +40,8 @@ public final class MemoryProvider implements Provider {
     }
 
     @Override
-    public Image resolveImage(String reference) throws ProviderException {
-        return cloud.resolveImage(reference);
+    public Image resolveImage(io.drover.spi.ImageSource source) throws ProviderException {
+        return cloud.resolveImage(source);
     }
 
     @Override

@@ -46,6 +46,16 @@ public final class MemoryProviderFactory implements ProviderFactory {
     }
 
     @Override
+    public java.util.Set<io.drover.spi.Capability> capabilities() {
+        return cloud.capabilities();
+    }
+
+    @Override
+    public io.drover.spi.Limits limits() {
+        return cloud.limits();
+    }
+
+    @Override
     public Provider open(ProviderContext context) {
         return cloud.open(context.herd());
     }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.drover.spi.Capability;
 import io.drover.spi.ClusterRequest;
 import io.drover.spi.Endpoint;
 import io.drover.spi.Image;
+import io.drover.spi.ImageSource;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
 import io.drover.spi.Provider;
@@ -37,32 +39,25 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The provider contract: every promise the SPI ({@link Provider} and the records it trades in) makes, as tests. Each
  * provider runs it by extending this class and saying how to open it ({@link #factory()}, {@link #settings()}), what
- * image and first-boot config its servers boot ({@link #image()}, {@link #userData()}), what it can do
- * ({@link #capabilities()}), and how to reach behind its back ({@link #killBehindTheProvidersBack}, {@link
- * #causeDrift}, {@link #assertNothingLeftOf}). Tests of a capability the provider lacks are skipped with a reason.
+ * image and first-boot config its servers boot ({@link #image()}, {@link #userData()}), and how to reach behind its back ({@link #killBehindTheProvidersBack}, {@link
+ * #causeDrift}, {@link #assertNothingLeftOf}). What it can do is what its factory declares
+ * ({@link ProviderFactory#capabilities()}): tests of a capability it does not declare are skipped with a reason.
  *
  * <p>Every test uses herds of its own, with names no other run uses, and destroys what they hold afterwards, so
  * the suite can run against a shared cloud.
+ *
+ * <p>The tests tagged {@value #SMOKE} are the smoke tier: a few cheap calls (an image resolved, one server created,
+ * listed by a new session and destroyed) for a paid cloud, where the whole suite costs real money; run them alone with
+ * {@code -Dgroups=smoke}. The whole suite is what makes a provider one Drover can use.
  */
 public abstract class ProviderContract {
-
-    /** What a provider may or may not do; the tests of what it cannot do are skipped. */
-    public enum Capability {
-        /** {@link Provider#reserve} gives addresses ahead of creates. */
-        RESERVATIONS,
-        /** {@link Instance#drift()} reports servers changed behind its back ({@link #causeDrift} makes one). */
-        DRIFT,
-        /** {@link Provider#ensureCluster} makes resources that {@link Provider#listClusters} finds. */
-        CLUSTER_RESOURCES,
-        /** {@link Provider#reboot} restarts a running server in place ({@link #bootIdentity} tells one boot from the next). */
-        REBOOT
-    }
 
     /** Where a create's process is killed, as by {@code kill -9}. */
     public enum KillPoint {
@@ -83,6 +78,8 @@ public abstract class ProviderContract {
         }
     }
 
+    /** The JUnit tag of the smoke tier. */
+    public static final String SMOKE = "smoke";
     protected static final String CLUSTER = "web";
     private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(3);
 
@@ -110,8 +107,6 @@ public abstract class ProviderContract {
 
     /** The first-boot config of the suite's servers: something trivial the provider boots. */
     protected abstract UserDataTemplate userData();
-
-    protected abstract Set<Capability> capabilities();
 
     /**
      * Makes a server stop running behind the provider's back (its processes killed, the cloud's host crashed): the
@@ -147,9 +142,22 @@ public abstract class ProviderContract {
 
     /**
      * Checks that nothing of the server or reservation {@code name} is left in the provider (ports, directories,
-     * address leases): called after destroy, release and sweep. Providers add what {@link Provider#list()} cannot see.
+     * address leases): called after destroy, release and sweep. Every provider says what {@link Provider#list()} cannot
+     * see: a leak is what no other test notices.
      */
-    protected void assertNothingLeftOf(String name) throws Exception {}
+    protected abstract void assertNothingLeftOf(String name) throws Exception;
+
+    /**
+     * A baked image this provider runs ({@link Capability#BAKED_IMAGES}), with files of the kind it needs; the default
+     * is a tiny one with a root directory only. A provider whose baked images are costly to make in a test (a VM
+     * cloud's disk) returns empty and tests them elsewhere.
+     */
+    protected Optional<ImageSource.Baked> bakedImage() throws Exception {
+        Path rootfs = java.nio.file.Files.createDirectories(tempDir.resolve("baked").resolve("rootfs").resolve("etc"));
+        java.nio.file.Files.writeString(rootfs.resolve("os-release"), "ID=contract\n");
+        return Optional.of(new ImageSource.Baked("contract", "sha256:" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).repeat(4),
+                Optional.of(rootfs.getParent()), Optional.empty()));
+    }
 
     /**
      * How long a server whose creator died may still be reported {@link Instance.Status#BUILDING}: zero for a provider
@@ -228,7 +236,7 @@ public abstract class ProviderContract {
     }
 
     private boolean can(Capability capability) {
-        return capabilities().contains(capability);
+        return factory().capabilities().contains(capability);
     }
 
     private void assume(Capability capability) {
@@ -311,6 +319,7 @@ public abstract class ProviderContract {
     // ---- images ----------------------------------------------------------------------------------------------------------
 
     @Test
+    @Tag(SMOKE)
     public void resolvesItsImageToAContentDigestThatStaysTheSame() throws ProviderException {
         assertThat(image.reference()).isEqualTo(image());
         assertThat(image.id()).isNotBlank();
@@ -319,6 +328,7 @@ public abstract class ProviderContract {
     }
 
     @Test
+    @Tag(SMOKE)
     public void anUnknownImageIsANonRetryableProviderError() {
         String missing = "drover-contract-no-such-image-" + UUID.randomUUID();
 
@@ -327,9 +337,25 @@ public abstract class ProviderContract {
                 .as("the message names the image").hasMessageContaining(missing);
     }
 
+    @Test
+    public void aBakedImageResolvesToItsOwnDigestAndToTheSameImageInTheNextSession() throws Exception {
+        assume(Capability.BAKED_IMAGES);
+        Optional<ImageSource.Baked> baked = bakedImage();
+        assumeTrue(baked.isPresent(), () -> getClass().getSimpleName() + " tests its baked images elsewhere");
+
+        Image resolved = provider.resolveImage(baked.get());
+
+        assertThat(resolved.digest()).as("a baked image's digest is its bake's, never recomputed").isEqualTo(baked.get().digest());
+        assertThat(resolved.source()).isEqualTo(baked.get());
+        assertThat(resolved.reference()).isEqualTo(baked.get().name());
+        assertThat(resolved.id()).isNotBlank();
+        assertThat(open(herd).resolveImage(baked.get())).as("found again (by its digest), not uploaded anew").isEqualTo(resolved);
+    }
+
     // ---- create, list ------------------------------------------------------------------------------------------------------
 
     @Test
+    @Tag(SMOKE)
     public void createdServerRunsWithItsTagsOnTheAddressItsUserDataWasRenderedFor() throws ProviderException {
         String name = name("a");
         Renders renders = new Renders();
@@ -350,6 +376,7 @@ public abstract class ProviderContract {
     }
 
     @Test
+    @Tag(SMOKE)
     public void aNewSessionListsTheServerAsItWasCreated() throws ProviderException {
         Instance created = provider.create(request(name("a"), new Renders()));
 
@@ -455,9 +482,74 @@ public abstract class ProviderContract {
         assertThat(provider.list()).extracting(Instance::id).containsExactlyInAnyOrderElementsOf(created.stream().map(Instance::id).toList());
     }
 
+    @Test
+    public void concurrentCreatesOfOneNameEndWithOneRunningServerAndEachEitherGetsItOrFailsRetryably() throws Exception {
+        String name = name("a");
+        Provider second = open(herd); // as another process would have: another session of the same herd
+        List<Renders> renders = List.of(new Renders(), new Renders());
+        List<Object> outcomes = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Instance>> futures = new ArrayList<>();
+            List<Provider> sessions = List.of(provider, second);
+            for (int n = 0; n < 2; n++) {
+                LaunchRequest request = request(name, renders.get(n));
+                Provider session = sessions.get(n);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return session.create(request);
+                }));
+            }
+            start.countDown();
+            for (Future<Instance> f : futures) {
+                try {
+                    outcomes.add(f.get(CREATE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+                } catch (java.util.concurrent.ExecutionException e) {
+                    outcomes.add(e.getCause());
+                }
+            }
+        }
+
+        List<Instance> created = outcomes.stream().filter(Instance.class::isInstance).map(Instance.class::cast).toList();
+        assertThat(outcomes).as("each create returns a running server or fails retryably").allSatisfy(o -> {
+            if (o instanceof Instance i) {
+                assertThat(i.status()).isEqualTo(Instance.Status.RUNNING);
+            } else {
+                assertThat(o).isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.retryable()).as("retryable: " + e.getMessage()).isTrue());
+            }
+        });
+        Optional<Instance> left = settled(provider, name);
+        if (created.isEmpty()) {
+            // Both lost the race; what one of them left is not taken for a running server, and a next create succeeds.
+            left.ifPresent(i -> assertThat(i.status()).isNotEqualTo(Instance.Status.RUNNING));
+            assertThat(provider.create(request(name, new Renders())).status()).isEqualTo(Instance.Status.RUNNING);
+        } else {
+            assertThat(created).extracting(Instance::id).as("both got the same server").containsOnly(created.get(0).id());
+            assertThat(renders.stream().mapToInt(r -> r.seen().size()).sum()).as("its user data was rendered once").isEqualTo(1);
+        }
+        assertThat(allNamed(provider, name)).as("one server of that name").singleElement()
+                .satisfies(i -> assertThat(i.status()).isEqualTo(Instance.Status.RUNNING));
+    }
+
+    @Test
+    public void listingsAreFreshWhateverTheRefreshIntervalSays() throws Exception {
+        Duration interval = provider.refreshInterval();
+        assertThat(interval).as("heal notices a dead server within about this").isBetween(Duration.ZERO, Duration.ofMinutes(1));
+        Provider observer = open(herd);
+        assertThat(observer.list()).isEmpty();
+
+        Instance created = provider.create(request(name("a"), new Renders()));
+
+        assertThat(observer.list()).as("the interval is the engine's to apply: a provider never answers from a cache")
+                .extracting(Instance::id).containsExactly(created.id());
+        provider.destroy(created.id());
+        assertThat(observer.list()).isEmpty();
+    }
+
     // ---- destroy ------------------------------------------------------------------------------------------------------------
 
     @Test
+    @Tag(SMOKE)
     public void destroyReturnsWhenTheServerIsGoneAndIsIdempotent() throws Exception {
         String name = name("a");
         Instance created = provider.create(request(name, new Renders()));

@@ -43,11 +43,6 @@ class MemoryProviderContractTest extends ProviderContract {
     }
 
     @Override
-    protected Set<Capability> capabilities() {
-        return EnumSet.allOf(Capability.class);
-    }
-
-    @Override
     protected void killBehindTheProvidersBack(Instance server) {
         cloud.setStatus(server.name(), Instance.Status.STOPPED);
     }

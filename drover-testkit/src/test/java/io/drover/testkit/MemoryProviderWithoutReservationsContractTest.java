@@ -9,9 +9,4 @@ class MemoryProviderWithoutReservationsContractTest extends MemoryProviderContra
     MemoryCloud cloud() {
         return MemoryCloud.builder().withoutReservations().build();
     }
-
-    @Override
-    protected Set<Capability> capabilities() {
-        return EnumSet.of(Capability.DRIFT, Capability.CLUSTER_RESOURCES, Capability.REBOOT);
-    }
 }

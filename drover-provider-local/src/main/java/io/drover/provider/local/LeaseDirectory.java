@@ -84,8 +84,7 @@ final class LeaseDirectory {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProviderException("interrupted while waiting for the lease lock", true, e);
+                throw ProviderException.interrupted("waiting for the lease lock", e);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.drover.provider.local;
 
 import io.drover.spi.FileErrors;
 import io.drover.spi.Image;
+import io.drover.spi.ImageSource;
 import io.drover.spi.ProviderException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,13 +16,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import io.drover.spi.BakedImage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The images of the local provider: {@code host} (an empty root; servers use the host's programs) and directories
- * (copied into each server's root).
+ * The images of the local provider: {@code host} (an empty root; servers use the host's programs), directories
+ * (copied into each server's root), and baked images (their root directory, used in place).
  */
 final class LocalImages {
     static final String HOST = "host";
@@ -40,16 +40,23 @@ final class LocalImages {
         this.versionCache = root.resolve("host-etcd-version");
     }
 
+    Image resolve(ImageSource source) throws ProviderException {
+        return switch (source) {
+            case ImageSource.Named named -> resolve(named.reference());
+            case ImageSource.Baked baked -> {
+                // Its digest covers its inputs, no need to hash 200 MB of root filesystem.
+                Path rootfs = baked.rootfs().orElseThrow(() -> new ProviderException("baked image '" + baked.name()
+                        + "' has no root directory, which local servers run in: add 'rootfs' to the image's outputs and bake again"));
+                yield new Image(baked, rootfs.toAbsolutePath().normalize().toString(), baked.digest());
+            }
+        };
+    }
+
     Image resolve(String reference) throws ProviderException {
         if (reference.equals(HOST)) {
             return new Image(HOST, HOST, hostDigest());
         }
         Path dir = herdDir.resolve(reference).toAbsolutePath().normalize();
-        Optional<BakedImage> baked = reference.isBlank() ? Optional.empty() : BakedImage.read(dir);
-        if (baked.isPresent()) {
-            // A baked image: its digest covers its inputs, no need to hash 200 MB of root filesystem.
-            return new Image(reference, dir.toString(), baked.get().digest());
-        }
         if (!reference.isBlank() && Files.isDirectory(dir)) {
             try {
                 return new Image(reference, dir.toString(), directoryDigest(dir));
@@ -57,17 +64,13 @@ final class LocalImages {
                 throw new ProviderException("cannot read image directory " + dir + ": " + FileErrors.describe(e), e);
             }
         }
-        if (dir.getFileName() != null && dir.getFileName().toString().startsWith("not-baked-")) {
-            throw new ProviderException("image '" + dir.getFileName().toString().substring("not-baked-".length())
-                    + "' is not baked: run 'drover bake' first");
-        }
         throw new ProviderException("image '" + reference + "' not found: the local provider knows 'host' and directory paths"
                 + " (absolute, or relative to " + herdDir + ")");
     }
 
-    /** The baked image an image stands for, or empty for {@code host} and plain directories. */
-    static Optional<BakedImage> baked(Image image) {
-        return image.id().equals(HOST) ? Optional.empty() : BakedImage.read(Path.of(image.id()));
+    /** The root directory of the baked image a server runs, or empty for {@code host} and plain directories. */
+    static Optional<Path> bakedRoot(Image image) {
+        return image.source() instanceof ImageSource.Baked b ? b.rootfs() : Optional.empty();
     }
 
     /** Fills a new server's root from its image. */
@@ -75,9 +78,9 @@ final class LocalImages {
         if (image.id().equals(HOST)) {
             return;
         }
-        Optional<BakedImage> baked = baked(image);
+        Optional<Path> baked = bakedRoot(image);
         if (baked.isPresent()) {
-            copyTree(baked.get().rootfs(), root);
+            copyTree(baked.get(), root);
             return;
         }
         Path source = Path.of(image.id());
@@ -113,8 +116,7 @@ final class LocalImages {
         } catch (IOException e) {
             throw new ProviderException("cannot copy image " + from + " into " + to + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while copying image " + from, true, e);
+            throw ProviderException.interrupted("copying image " + from, e);
         }
     }
 

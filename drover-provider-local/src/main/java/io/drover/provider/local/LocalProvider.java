@@ -1,9 +1,9 @@
 package io.drover.provider.local;
 
-import io.drover.spi.BakedImage;
 import io.drover.spi.Endpoint;
 import io.drover.spi.FileErrors;
 import io.drover.spi.Image;
+import io.drover.spi.ImageSource;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
 import io.drover.spi.Provider;
@@ -47,23 +47,27 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Status, from those files: {@code RUNNING} while the supervisor lives; {@code BUILDING} while no supervisor has
  * started and the creating process still lives; {@code STOPPED} otherwise (the supervisor died, or the creator died
  * before it started one: nothing else would ever finish that create).
+ *
+ * <p>This class holds the provider's calls and what ties them together (reservations, create and adoption, destroy,
+ * reboot); its other jobs are classes of their own: claiming a directory for one create ({@link CreateClaim}),
+ * starting a supervisor ({@link SupervisorLaunch}), listing ({@link LocalListing}), images ({@link LocalImages}),
+ * addresses ({@link AddressAllocator}), first-boot files ({@link IgnitionApplier}).
  */
 public final class LocalProvider implements Provider {
     private static final String RESERVATION = "reserved-address";
-    /** The pid file of the process creating a server, there from before server.json until the supervisor runs. */
-    private static final String CREATOR = "creator.pid";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final String CREATOR = CreateClaim.CREATOR;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
     private static final List<String> SKELETON = List.of(
             "etc/systemd/system", "var/lib", "var/cache", "var/log", "var/tmp", "run", "root", "tmp");
-    private static final List<String> INHERITED_ENVIRONMENT = List.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ");
 
     private final String herd;
     private final LocalSettings settings;
     private final JsonMapper mapper = JsonMapper.builder().build();
     private final LocalImages images;
     private final AddressAllocator allocator;
+    private final SupervisorLaunch supervisors;
+    private final LocalListing listing;
     private final LocalLoadBalancers loadBalancers;
 
     LocalProvider(String herd, LocalSettings settings, AddressAllocator.BoundSockets boundSockets) {
@@ -71,13 +75,15 @@ public final class LocalProvider implements Provider {
         this.settings = settings;
         this.images = new LocalImages(settings.herdDir(), settings.root());
         this.allocator = new AddressAllocator(settings.addresses(), new LeaseDirectory(settings.leases()), boundSockets);
+        this.supervisors = new SupervisorLaunch(settings);
+        this.listing = new LocalListing(herd, settings.root().resolve("servers"), mapper);
         this.loadBalancers = new LocalLoadBalancers(settings.root(), herd, allocator,
-                (name, dir) -> startSupervisor(name, dir, ImageRoot.NONE), settings.environment());
+                (name, dir) -> supervisors.start(name, dir, ImageRoot.NONE), settings.environment());
     }
 
     @Override
-    public Image resolveImage(String reference) throws ProviderException {
-        return images.resolve(reference);
+    public Image resolveImage(ImageSource source) throws ProviderException {
+        return images.resolve(source);
     }
 
     /**
@@ -121,6 +127,7 @@ public final class LocalProvider implements Provider {
      */
     @Override
     public void sweep(Set<String> keep) throws ProviderException {
+        CreateClaim.sweep(settings.root());
         Path servers = settings.root().resolve("servers");
         if (!Files.isDirectory(servers)) {
             return;
@@ -136,7 +143,7 @@ public final class LocalProvider implements Provider {
             if (keep.contains(name) || Files.exists(dir.resolve(ServerMetadata.FILE))) {
                 continue; // servers are the engine's to delete
             }
-            boolean deadCreate = reservationOwner(dir).isEmpty() && !creatorAlive(dir);
+            boolean deadCreate = reservationOwner(dir).isEmpty() && !CreateClaim.creatorAlive(dir);
             if (reservedByThisHerd(dir) || deadCreate) {
                 destroy(name);
             }
@@ -172,10 +179,6 @@ public final class LocalProvider implements Provider {
         }
     }
 
-    /** Whether the process that is creating the server in {@code serverDir} still lives (false when none is). */
-    private static boolean creatorAlive(Path serverDir) {
-        return PidFile.read(serverDir.resolve(CREATOR)).filter(PidFile::alive).isPresent();
-    }
 
     @Override
     public Instance create(LaunchRequest request) throws ProviderException {
@@ -187,13 +190,16 @@ public final class LocalProvider implements Provider {
                 return existing.get();
             }
             try {
-                Files.createDirectories(serverDir.getParent());
-                Files.createDirectory(serverDir);
-            } catch (FileAlreadyExistsException e) {
-                throw new ProviderException("server " + request.name() + " is being created by someone else right now (" + serverDir + ")", true, e);
+                CreateClaim.newDirectory(settings.root(), serverDir, request.name());
             } catch (IOException e) {
                 throw new ProviderException("cannot create server directory " + serverDir + ": " + FileErrors.describe(e)
                         + " (check the provider's 'root' setting)", e);
+            }
+        } else {
+            try {
+                CreateClaim.reservedDirectory(serverDir, request.name());
+            } catch (IOException e) {
+                throw new ProviderException("cannot claim server directory " + serverDir + ": " + FileErrors.describe(e), e);
             }
         }
         try {
@@ -208,9 +214,8 @@ public final class LocalProvider implements Provider {
     }
 
     private Instance build(LaunchRequest request, Path serverDir, Optional<String> reserved) throws ProviderException, IOException {
-        // Before anything else: while this file names a live process, the server is BUILDING; once that process is
+        // Claimed by create: while creator.pid names a live process, the server is BUILDING; once that process is
         // gone without a supervisor having started (a kill -9 of drover half-way), it is STOPPED.
-        PidFile.current().write(serverDir.resolve(CREATOR));
         String ip = reserved.isPresent() ? reserved.get() : allocator.allocate(serverDir);
         Map<String, String> tags = new HashMap<>(request.tags());
         tags.put(Tags.HERD, herd);
@@ -223,12 +228,12 @@ public final class LocalProvider implements Provider {
         Path root = serverDir.resolve("root");
         Files.createDirectories(root);
         Files.createDirectories(serverDir.resolve("logs"));
-        Optional<BakedImage> baked = LocalImages.baked(request.image());
+        Optional<Path> baked = LocalImages.bakedRoot(request.image());
         ImageRoot imageRoot = ImageRoot.NONE;
         if (baked.isPresent()) {
-            imageRoot = imageRoot(request.name(), baked.get(), serverDir);
+            imageRoot = imageRoot(request.name(), request.image().reference(), baked.get(), serverDir);
             if (imageRoot.lower() == null) {
-                LocalImages.copyTree(baked.get().rootfs(), root);
+                LocalImages.copyTree(baked.get(), root);
             }
         } else {
             images.copyInto(request.image(), root);
@@ -254,7 +259,7 @@ public final class LocalProvider implements Provider {
         }
         FirstBootFiles.record(serverDir, root, applied.files());
         new SupervisorConfig(request.name(), ip, applied.enabledUnits(), imageRoot).write(serverDir.resolve(SupervisorConfig.NAME));
-        startSupervisor(request.name(), serverDir, imageRoot);
+        supervisors.start(request.name(), serverDir, imageRoot);
         Files.deleteIfExists(serverDir.resolve(CREATOR)); // done: the supervisor's pid file tells its status from now on
         return metadata.toInstance(Instance.Status.RUNNING);
     }
@@ -296,81 +301,25 @@ public final class LocalProvider implements Provider {
         return Optional.of(loadBalancers);
     }
 
-    /** Starts the supervisor detached and waits until it has written its pid file. */
-    private void startSupervisor(String name, Path serverDir, ImageRoot imageRoot) throws ProviderException, IOException {
-        Path log = serverDir.resolve("logs").resolve("supervisor.log");
-        List<String> command = new ArrayList<>(List.of("setsid"));
-        if (imageRoot.chroot()) {
-            // A private mount namespace for the server's image mounts; the network namespace stays the host's.
-            command.addAll(List.of("unshare", "--mount", "--propagation", "private", "--"));
-        }
-        command.addAll(List.of(settings.java(),
-                "-Xmx24m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-cp", supervisorClassPath().toString(),
-                Supervisor.class.getName(), serverDir.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(serverDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true);
-        builder.environment().clear();
-        for (String key : INHERITED_ENVIRONMENT) {
-            String value = settings.environment().get(key);
-            if (value != null) {
-                builder.environment().put(key, value);
-            }
-        }
-        builder.environment().putIfAbsent("PATH", Supervisor.DEFAULT_PATH);
-        Process launcher;
-        try {
-            launcher = builder.start();
-        } catch (IOException e) {
-            throw new ProviderException("cannot start the supervisor of server " + name + ": " + FileErrors.describe(e)
-                    + " (the local provider needs 'setsid' from util-linux and the java binary " + settings.java() + ")", e);
-        }
-        // setsid execs java in place unless it has to fork, so the launcher may or may not be the supervisor.
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        Path pidFile = serverDir.resolve(PidFile.NAME);
-        try {
-            while (true) {
-                if (PidFile.read(pidFile).filter(PidFile::alive).isPresent()) {
-                    return;
-                }
-                if (!launcher.isAlive() && launcher.exitValue() != 0 && PidFile.read(pidFile).isEmpty()) {
-                    throw new ProviderException("the supervisor of server " + name + " failed to start (exit status "
-                            + launcher.exitValue() + "): " + tail(log) + " (the supervisor runs on " + settings.java()
-                            + "; point the provider's 'java' setting at a Java 21+ binary if that is wrong)");
-                }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new ProviderException("the supervisor of server " + name + " did not start within "
-                            + START_TIMEOUT.toSeconds() + "s: " + tail(log), true, null);
-                }
-                Thread.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while starting server " + name, true, e);
-        }
-    }
 
     /**
      * How a server runs its baked image: an overlay over the image when this machine can mount one (checked once),
      * else a copy of the image. Either way it takes root, for the mount namespace and chroot.
      */
-    private ImageRoot imageRoot(String name, BakedImage image, Path serverDir) throws ProviderException {
+    private ImageRoot imageRoot(String name, String image, Path rootfs, Path serverDir) throws ProviderException {
         if (!isRoot()) {
-            throw new ProviderException("server " + name + " runs baked image '" + image.name() + "': a server inside an image needs root"
+            throw new ProviderException("server " + name + " runs baked image '" + image + "': a server inside an image needs root"
                     + " (a mount namespace, an overlay mount and chroot); run drover as root, or use image: host");
         }
-        if (!Files.isDirectory(image.rootfs())) {
-            throw new ProviderException("baked image " + image.directory() + " has no rootfs/ directory: bake it again (drover bake)");
+        if (!Files.isDirectory(rootfs)) {
+            throw new ProviderException("baked image '" + image + "' has no root directory " + rootfs + ": bake it again (drover bake)");
         }
         synchronized (this) {
             if (overlay == null) {
                 overlay = OverlayProbe.works(serverDir.getParent());
             }
         }
-        return overlay ? ImageRoot.overlay(image.rootfs()) : ImageRoot.copied();
+        return overlay ? ImageRoot.overlay(rootfs) : ImageRoot.copied();
     }
 
     private Boolean overlay; // guarded by this: can this machine mount an overlay under the servers' directory?
@@ -388,77 +337,9 @@ public final class LocalProvider implements Provider {
         return false;
     }
 
-    /** Where Supervisor.class comes from: target/classes in tests, the CLI's jar in production. */
-    private static Path supervisorClassPath() throws ProviderException {
-        try {
-            return Path.of(Supervisor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | RuntimeException e) {
-            throw new ProviderException("cannot locate the local provider's own classes to run the supervisor from: " + e.getMessage(), e);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return lines.isEmpty() ? "(no output in " + log + ")" : String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
-        } catch (IOException e) {
-            return "(no output in " + log + ")";
-        }
-    }
-
     @Override
     public List<Instance> list() throws ProviderException {
-        Path servers = settings.root().resolve("servers");
-        if (!Files.isDirectory(servers)) {
-            return List.of();
-        }
-        List<Instance> result = new ArrayList<>();
-        try (Stream<Path> dirs = Files.list(servers)) {
-            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
-                ServerMetadata metadata;
-                try {
-                    metadata = ServerMetadata.read(mapper, dir);
-                } catch (IOException e) {
-                    continue; // being created (no server.json yet) or not ours
-                }
-                if (herd.equals(metadata.tags().get(Tags.HERD))) {
-                    Instance instance = metadata.toInstance(status(dir));
-                    String drifted = instance.status() == Instance.Status.RUNNING ? FirstBootFiles.drifted(dir) : null;
-                    if (drifted != null) {
-                        instance = instance.withDrift("first-boot file " + drifted + " changed since the server was created");
-                    }
-                    result.add(instance);
-                }
-            }
-        } catch (IOException e) {
-            throw new ProviderException("cannot list servers in " + servers + ": " + FileErrors.describe(e), true, e);
-        }
-        result.sort(OLDEST_FIRST);
-        return result;
-    }
-
-    /**
-     * Oldest first, then by name. Written out rather than composed with Comparator.comparing: its composed
-     * comparators are lambdas made inside java.util.Comparator, which the CLI's start-up cache does not keep, and
-     * making them costs a plan time on a cold JVM.
-     */
-    private static final Comparator<Instance> OLDEST_FIRST = (a, b) -> {
-        int byAge = a.createdAt().compareTo(b.createdAt());
-        return byAge != 0 ? byAge : a.name().compareTo(b.name());
-    };
-
-    /**
-     * RUNNING while the supervisor lives; BUILDING while none has started and the creating process lives (a create
-     * under way, in this process or another); STOPPED once neither does, at once: a create whose process was killed is
-     * never finished by anyone, so waiting for it would only make an adopting run believe in a server that is not
-     * there.
-     */
-    private static Instance.Status status(Path serverDir) {
-        Optional<PidFile> pid = PidFile.read(serverDir.resolve(PidFile.NAME));
-        if (pid.isPresent()) {
-            return pid.get().alive() ? Instance.Status.RUNNING : Instance.Status.STOPPED;
-        }
-        return creatorAlive(serverDir) ? Instance.Status.BUILDING : Instance.Status.STOPPED;
+        return listing.list();
     }
 
     @Override
@@ -469,12 +350,11 @@ public final class LocalProvider implements Provider {
             if (pid.isPresent()) {
                 new ProcessGroup(pid.get().pid(), pid.get().started()).stop(STOP_TIMEOUT);
             }
-            deleteTree(serverDir);
+            LocalFiles.deleteTree(serverDir);
         } catch (IOException e) {
             throw new ProviderException("cannot remove server " + instanceId + " (" + serverDir + "): " + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while destroying server " + instanceId, true, e);
+            throw ProviderException.interrupted("destroying server " + instanceId, e);
         }
         allocator.release(serverDir);
     }
@@ -497,15 +377,14 @@ public final class LocalProvider implements Provider {
             try {
                 new ProcessGroup(pid.get().pid(), pid.get().started()).stop(STOP_TIMEOUT);
                 Files.deleteIfExists(serverDir.resolve(PidFile.NAME));
-                startSupervisor(instanceId, serverDir, config.image());
+                supervisors.start(instanceId, serverDir, config.image());
             } finally {
                 Files.deleteIfExists(serverDir.resolve(CREATOR));
             }
         } catch (IOException e) {
             throw new ProviderException("cannot reboot server " + instanceId + " (" + serverDir + "): " + FileErrors.describe(e), true, e);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while rebooting server " + instanceId, true, e);
+            throw ProviderException.interrupted("rebooting server " + instanceId, e);
         }
         return true;
     }
@@ -540,32 +419,4 @@ public final class LocalProvider implements Provider {
         }
     }
 
-    /** Deletes a tree, making directories writable first (images and configs may contain read-only ones). */
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        List<Path> paths;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            paths = new ArrayList<>(walk.toList());
-        }
-        for (Path p : paths) {
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                if (!permissions.contains(PosixFilePermission.OWNER_WRITE) || !permissions.contains(PosixFilePermission.OWNER_EXECUTE)) {
-                    permissions.add(PosixFilePermission.OWNER_WRITE);
-                    permissions.add(PosixFilePermission.OWNER_EXECUTE);
-                    permissions.add(PosixFilePermission.OWNER_READ);
-                    Files.setPosixFilePermissions(p, permissions);
-                }
-            }
-        }
-        for (Path p : paths.reversed()) {
-            try {
-                Files.delete(p);
-            } catch (NoSuchFileException e) {
-                // a unit's temp file vanished meanwhile
-            }
-        }
-    }
 }

@@ -24,6 +24,13 @@ public final class LocalProviderFactory implements ProviderFactory {
         return "servers as process groups on this machine's loopback addresses (no cloud account, no root)";
     }
 
+    /** Addresses are leased ahead; drift is a first-boot file changed by hand; a reboot restarts the supervisor. */
+    @Override
+    public java.util.Set<io.drover.spi.Capability> capabilities() {
+        return java.util.EnumSet.of(io.drover.spi.Capability.RESERVATIONS, io.drover.spi.Capability.DRIFT,
+                io.drover.spi.Capability.REBOOT, io.drover.spi.Capability.BAKED_IMAGES);
+    }
+
     @Override
     public List<Setting> settings() {
         return List.of(

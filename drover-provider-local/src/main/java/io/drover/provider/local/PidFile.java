@@ -50,6 +50,25 @@ record PidFile(long pid, Instant started) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * Writes {@code file} only if there is none, in one step (a hard link of a complete file): of two processes or
+     * threads that try at once, exactly one gets it, and a reader never sees half a file.
+     *
+     * @return false when the file existed
+     */
+    boolean writeNew(Path file) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+        Files.writeString(tmp, pid + "\n" + started + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.createLink(file, tmp);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     /** True if the process that wrote this file still runs (same pid and same start time, and not a zombie). */
     boolean alive() {
         return ProcessHandle.of(pid)

@@ -62,11 +62,6 @@ class LocalProviderContractTest extends ProviderContract {
     }
 
     @Override
-    protected Set<Capability> capabilities() {
-        return EnumSet.of(Capability.RESERVATIONS, Capability.DRIFT, Capability.REBOOT);
-    }
-
-    @Override
     protected void killBehindTheProvidersBack(Instance server) throws Exception {
         long group = LocalServers.processGroup(serverDir(server.name())).orElseThrow();
         LocalHerd.killGroup(group);

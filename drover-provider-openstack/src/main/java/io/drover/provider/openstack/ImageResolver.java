@@ -2,9 +2,8 @@ package io.drover.provider.openstack;
 
 import io.drover.provider.openstack.client.GlanceImage;
 import io.drover.provider.openstack.client.OpenStackClient;
-import io.drover.spi.BakedImage;
 import io.drover.spi.Image;
-import java.nio.file.Path;
+import io.drover.spi.ImageSource;
 import io.drover.spi.ProviderException;
 import java.time.Instant;
 import java.util.Comparator;
@@ -15,7 +14,7 @@ import java.util.regex.Pattern;
 /**
  * Resolves a herd file's image reference to a Glance image. A reference is an id or a name; when several
  * active images share the name (the usual way to publish a new build) the newest wins, so uploading a new
- * image under the same name rolls the herd onto it.
+ * image under the same name rolls the herd onto it. A baked image is uploaded ({@link BakedImageUpload}).
  */
 final class ImageResolver {
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -26,15 +25,14 @@ final class ImageResolver {
         this.client = client;
     }
 
-    Image resolve(String reference) throws ProviderException {
-        Optional<BakedImage> baked = reference.startsWith("/") ? BakedImage.read(Path.of(reference)) : Optional.empty();
-        if (baked.isPresent()) {
-            return new BakedImageUpload(client).resolve(reference, baked.get());
-        }
-        if (reference.startsWith("/") && Path.of(reference).getFileName().toString().startsWith("not-baked-")) {
-            throw new ProviderException("image '" + Path.of(reference).getFileName().toString().substring("not-baked-".length())
-                    + "' is not baked: run 'drover bake' first");
-        }
+    Image resolve(ImageSource source) throws ProviderException {
+        return switch (source) {
+            case ImageSource.Baked baked -> new BakedImageUpload(client).resolve(baked);
+            case ImageSource.Named named -> resolve(named.reference());
+        };
+    }
+
+    private Image resolve(String reference) throws ProviderException {
         Optional<GlanceImage> image = UUID.matcher(reference).matches()
                 ? client.glance().getImage(reference)
                 : Optional.empty();

@@ -66,8 +66,8 @@ public final class OpenStackProvider implements Provider {
     }
 
     @Override
-    public Image resolveImage(String reference) throws ProviderException {
-        return guard(() -> images.resolve(reference));
+    public Image resolveImage(io.drover.spi.ImageSource source) throws ProviderException {
+        return guard(() -> images.resolve(source));
     }
 
     @Override

@@ -25,6 +25,23 @@ public final class OpenStackProviderFactory implements ProviderFactory {
         return "OpenStack (Keystone v3, Nova, Neutron, Glance), configured by clouds.yaml or OS_* variables";
     }
 
+    /** Reservations are ports made ahead; cluster resources are server and security groups; baked images go to Glance. */
+    @Override
+    public java.util.Set<io.drover.spi.Capability> capabilities() {
+        return java.util.EnumSet.of(io.drover.spi.Capability.RESERVATIONS, io.drover.spi.Capability.CLUSTER_RESOURCES,
+                io.drover.spi.Capability.BAKED_IMAGES);
+    }
+
+    /**
+     * Tags are Nova metadata: keys and values of at most 255 characters, 128 items (the default {@code metadata_items}
+     * quota). User data is at most 65535 bytes once base64-encoded: 49149 bytes as rendered.
+     */
+    @Override
+    public io.drover.spi.Limits limits() {
+        return io.drover.spi.Limits.NONE.withTagLengths(255, 255).withMaxUserDataBytes(ServerLifecycle.MAX_USER_DATA_BASE64 / 4 * 3)
+                .withMaxTags(128);
+    }
+
     @Override
     public List<Setting> settings() {
         return List.of(

@@ -33,8 +33,7 @@ final class Poller {
         try {
             return Retry.until(timeout, PAUSES).withTime(clock, sleeper).poll(probe::get);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("Interrupted while waiting for the cloud", e);
+            throw ProviderException.interrupted("waiting for the cloud", e);
         }
     }
 }

@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class ServerLifecycle {
     /** Nova's limit on base64 user data. */
-    private static final int MAX_USER_DATA_BASE64 = 65535;
+    static final int MAX_USER_DATA_BASE64 = 65535;
 
     private final String herd;
     private final OpenStackClient client;
@@ -135,7 +135,7 @@ final class ServerLifecycle {
         }
     }
 
-    private Port findOrCreatePort(String name, String networkId, Ownership owner) {
+    private Port findOrCreatePort(String name, String networkId, Ownership owner) throws ProviderException {
         List<String> groups = client.neutron().listSecurityGroups(owner.clusterResourceName()).stream()
                 .filter(g -> owner.description().equals(g.description()))
                 .map(SecurityGroup::id)
@@ -152,7 +152,19 @@ final class ServerLifecycle {
                 return port;
             }
         }
-        return client.neutron().createPort(new PortSpec(networkId, name, owner.description(), groups, null));
+        Port created = client.neutron().createPort(new PortSpec(networkId, name, owner.description(), groups, null));
+        // Neutron lets two ports have one name: a create (or reserve) of this name in another process that made its
+        // port at the same time would build a second server. Whoever sees another port of the name besides the one it
+        // just made gives way (both may, and both then try again later): a port made by an earlier, finished call is
+        // always reused above, never made anew.
+        boolean another = client.neutron().listPorts(PortQuery.named(networkId, name)).stream()
+                .anyMatch(p -> !p.id().equals(created.id()) && Ownership.parse(p.description()).filter(owner::equals).isPresent());
+        if (another) {
+            deletePortQuietly(created.id());
+            throw new ProviderException("Server " + name + " is being created by another process right now. Run again once it is done.",
+                    true, null);
+        }
+        return created;
     }
 
     private Map<String, String> metadata(LaunchRequest request) {

@@ -70,11 +70,6 @@ class OpenStackProviderContractTest extends ProviderContract {
         return new UserDataTemplate(UserData.CLOUD_INIT, "#cloud-config\n# {{name}} at {{ip}}\n");
     }
 
-    @Override
-    protected Set<Capability> capabilities() {
-        return EnumSet.of(Capability.RESERVATIONS, Capability.CLUSTER_RESOURCES);
-    }
-
     /** As when the hypervisor fails the guest: Nova reports ERROR. */
     @Override
     protected void killBehindTheProvidersBack(Instance server) {
@@ -98,5 +93,33 @@ class OpenStackProviderContractTest extends ProviderContract {
     @Override
     protected Duration settleTimeout() {
         return Duration.ofMinutes(2);
+    }
+
+    /** The digests of the baked images this test uploaded, whose Glance images go with the test. */
+    private final java.util.List<String> uploaded = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * A baked image as Glance takes it: a disk with the kernel and initramfs it boots with (a few bytes each: Glance
+     * stores what it is given, and the contract only resolves it; BakedVmImageTest in drover-cli bakes and boots a
+     * real one).
+     */
+    @Override
+    protected java.util.Optional<io.drover.spi.ImageSource.Baked> bakedImage() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(tempDir().resolve("baked"));
+        for (String part : java.util.List.of("disk.qcow2", "kernel", "initrd")) {
+            java.nio.file.Files.writeString(dir.resolve(part), "drover contract " + part + "\n");
+        }
+        String digest = "sha256:" + java.util.HexFormat.of().toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong()).repeat(4);
+        uploaded.add(digest);
+        return java.util.Optional.of(new io.drover.spi.ImageSource.Baked("contract", digest, java.util.Optional.empty(),
+                java.util.Optional.of(new io.drover.spi.ImageSource.BootDisk(dir.resolve("disk.qcow2"), dir.resolve("kernel"),
+                        dir.resolve("initrd"), "console=ttyS0"))));
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteUploadedImages() {
+        for (String digest : uploaded) {
+            admin.glance().listImages(null, BakedImageUpload.tag(digest)).forEach(i -> admin.glance().deleteImage(i.id()));
+        }
     }
 }

@@ -1,5 +1,7 @@
-package io.drover.spi;
+package io.drover.image;
 
+import io.drover.spi.ImageSource;
+import io.drover.spi.Timestamps;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -16,7 +18,8 @@ import java.util.Set;
 /**
  * An image {@code drover bake} built, as its directory in the image store holds it: {@code image.properties} (this
  * record), {@code rootfs/} (the root directory), and with the qcow2 output {@code disk.qcow2}, {@code kernel} and
- * {@code initrd}. Providers recognise an image reference that is such a directory and use its digest as is.
+ * {@code initrd}. The engine hands it to providers as an {@link ImageSource.Baked} ({@link #source()}): its digest and
+ * files, never this directory's layout.
  *
  * @param digest {@code sha256:...} over every input of the bake; part of each server's identity
  * @param name the image's name in the herd file
@@ -88,5 +91,11 @@ public record BakedImage(
 
     public boolean has(String output) {
         return outputs.contains(output);
+    }
+
+    /** This image as providers resolve it: its digest and the files its outputs made. */
+    public ImageSource.Baked source() {
+        return new ImageSource.Baked(name, digest, has("rootfs") ? Optional.of(rootfs()) : Optional.empty(),
+                has("qcow2") ? Optional.of(new ImageSource.BootDisk(disk(), kernel(), initrd(), kernelCommandLine)) : Optional.empty());
     }
 }
