@@ -128,6 +128,12 @@ final class RealisticCloud implements ProviderFactory {
             }
 
             @Override
+            public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags, io.drover.spi.Placement placement)
+                    throws ProviderException {
+                return p.reserve(cluster, name, tags, placement);
+            }
+
+            @Override
             public void release(String name) throws ProviderException {
                 p.release(name);
             }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 23's "done when" (then the same with {@code autoRestore} and no command typed): a 3-member etcd herd backed up continuously (deltas every 2 s) loses two members for good
  * (SIGKILL, data deleted); {@code drover restore}, killed once and run again, brings back 3 healthy members holding every write acknowledged more
- * than one delta period before the loss, with the same client files, and the next plan is empty. Bad input before it
+ * than one delta period before the loss, under new names, with the same outputs (client files and endpoints), and the next plan is empty. Bad input before it
  * (a time before the first snapshot, a missing one, a damaged one) is refused with nothing destroyed.
  */
 class BackupRestoreEndToEndTest {
@@ -29,7 +29,7 @@ class BackupRestoreEndToEndTest {
 
     @Test
     void restoreAfterLosingTwoOfThreeMembersBringsBackEveryWriteOlderThanOneDeltaPeriod() throws Exception {
-        try (LocalEtcdHerd herd = new LocalEtcdHerd(dir, "backup-e2e", "127.0.180.0/24")) {
+        try (LocalEtcdHerd herd = new LocalEtcdHerd(dir, "backup-e2e", "127.0.195.0/24")) {
             Files.writeString(herd.file, Files.readString(herd.file).replace("    etcd:\n      flags:\n",
                     "    etcd:\n      backup: {full: 1h, delta: 2s, keep: 3}\n      flags:\n"));
             Cli.Result apply = herd.drover("apply", "--auto-approve");
@@ -92,8 +92,9 @@ class BackupRestoreEndToEndTest {
             herd.assertWhole(writer, "restored");
             assertThat(herd.servers()).as("fresh servers, created after the loss").allSatisfy(s ->
                     assertThat(java.time.Instant.parse(s.path("createdAt").asString())).isAfter(lossTime));
-            // The client files are the same (the client PKI is unchanged); the local provider hands out addresses
-            // round-robin, so the endpoints are new ones (docs/disaster-recovery.md says so).
+            assertNewNamesInTheSameSlots(before, herd.serverNames());
+            // The outputs are the same: the client files (the client PKI is unchanged) and the endpoints (each new
+            // member asked the local provider for its slot's old address, free once the old member was destroyed).
             Cli.Result outputsAfter = herd.drover("output", "--json");
             var was = Json.MAPPER.readTree(outputsBefore.out());
             var now = Json.MAPPER.readTree(outputsAfter.out());
@@ -101,7 +102,8 @@ class BackupRestoreEndToEndTest {
                 assertThat(now.path(file).asString()).as(file).isEqualTo(was.path(file).asString());
                 assertThat(Files.readString(Path.of(now.path(file).asString()))).as(file + " content").isEqualTo(clientFiles.get(file));
             }
-            assertThat(now.path("etcd_endpoints").asString().split(",")).hasSize(3);
+            assertThat(now.path("etcd_endpoints").asString()).as("etcd_endpoints").isEqualTo(was.path("etcd_endpoints").asString());
+            assertThat(now).as("every output").isEqualTo(was);
 
             List<String> acknowledged = writer.acknowledged();
             List<Long> ackNanos = writer.acknowledgedNanos();
@@ -132,6 +134,8 @@ class BackupRestoreEndToEndTest {
      */
     private void autoRestoreByHealWithNoCommandTyped(LocalEtcdHerd herd) throws Exception {
         Files.writeString(herd.file, Files.readString(herd.file).replace("keep: 3}", "keep: 3, autoRestore: after 3s}"));
+        List<String> before = herd.serverNames();
+        List<String> endpointsBefore = herd.endpoints();
         Process heal = herd.start("heal.log", "heal");
         try {
             await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(30))).until(() -> herd.log("heal.log").contains("full snapshot"));
@@ -142,7 +146,6 @@ class BackupRestoreEndToEndTest {
             String last = java.util.Base64.getEncoder().encodeToString("auto/key-9".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             await().atMost(LocalEtcdHerd.bound(Duration.ofSeconds(20))).until(() -> deltaFilesContain(last));
 
-            List<String> before = herd.serverNames();
             long lossNanos = System.nanoTime();
             for (String dead : before.subList(0, 2)) {
                 herd.kill(dead);
@@ -156,6 +159,8 @@ class BackupRestoreEndToEndTest {
         }
         assertThat(herd.log("heal.log")).contains("without quorum for", "autoRestore");
         List<String> endpoints = herd.endpoints();
+        assertThat(endpoints).as("the endpoints after heal's restore").isEqualTo(endpointsBefore);
+        assertNewNamesInTheSameSlots(before, herd.serverNames());
         assertThat(herd.etcdctl(endpoints, "endpoint", "health")).as("etcdctl endpoint health " + endpoints).isZero();
         for (int i = 0; i < 10; i++) {
             assertThat(herd.etcdctl(endpoints, "get", "auto/key-" + i, "--print-value-only")).isZero();
@@ -163,6 +168,20 @@ class BackupRestoreEndToEndTest {
         try (EtcdWriter reader = herd.writer()) {
             assertThat(reader.keys("auto/")).hasSize(10);
             assertThat(reader.members()).hasSize(3);
+        }
+    }
+
+    /** Each slot's new server has a name no server had before: the same slot, a later generation. */
+    private static void assertNewNamesInTheSameSlots(List<String> before, List<String> after) {
+        assertThat(after).as("new names").hasSameSizeAs(before).doesNotContainAnyElementsOf(before);
+        for (String name : after) {
+            String slot = name.substring(0, name.lastIndexOf('-'));
+            int generation = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+            assertThat(before).as("the old server of " + name + "'s slot had an earlier generation")
+                    .anySatisfy(old -> {
+                        assertThat(old.substring(0, old.lastIndexOf('-'))).isEqualTo(slot);
+                        assertThat(Integer.parseInt(old.substring(old.lastIndexOf('-') + 1))).isLessThan(generation);
+                    });
         }
     }
 

@@ -27,6 +27,7 @@ public final class Applier {
         // Before any provider call: an apply the cloud would refuse half-way changes nothing.
         ServerTags.check(plan, plan.prior().lineage(), settings.providers());
         ApplyRun run = new ApplyRun(plan);
+        settings.predecessors().forEach(run.names()::note);
         // The refreshed state first: adopted servers and newly generated secrets are recorded before any step.
         settings.keeper().update(s -> plan.prior());
         Graph<Step> graph = new ApplyGraph(settings.providers().names(), settings::role, settings.dependsOn()).build(plan);

@@ -38,6 +38,7 @@ public final class ApplySettings {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Retry providerRetry;
+    private final Map<String, Predecessor> predecessors;
 
     private ApplySettings(Builder b) {
         this.providers = Objects.requireNonNull(b.providers, "providers");
@@ -52,6 +53,7 @@ public final class ApplySettings {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.providerRetry = Retry.attempts(PROVIDER_ATTEMPTS, PROVIDER_BACKOFF).withTime(clock, sleeper);
+        this.predecessors = b.predecessors.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Predecessor::resource, p -> p));
     }
 
     public static Builder builder() {
@@ -103,6 +105,16 @@ public final class ApplySettings {
         return sleeper;
     }
 
+    /** Destroyed servers, no longer recorded, that the new servers of their slots succeed. */
+    java.util.Collection<Predecessor> predecessors() {
+        return predecessors.values();
+    }
+
+    /** The destroyed server the slot's next server succeeds, if one was given. */
+    java.util.Optional<Predecessor> predecessor(String resource) {
+        return java.util.Optional.ofNullable(predecessors.get(resource));
+    }
+
     /** A provider call, tried again after retryable failures (see {@link #PROVIDER_ATTEMPTS}); the last failure is thrown. */
     <T> T retrying(Retry.Attempt<T, ProviderException> call) throws ProviderException, InterruptedException {
         return providerRetry.call(call, ProviderException::retryable);
@@ -121,8 +133,15 @@ public final class ApplySettings {
         private boolean wholeCluster = true;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
+        private List<Predecessor> predecessors = List.of();
 
         private Builder() {}
+
+        /** Destroyed servers the state no longer records whose slots' new servers succeed them (one per slot). */
+        public Builder predecessors(List<Predecessor> value) {
+            predecessors = List.copyOf(value);
+            return this;
+        }
 
         public Builder providers(Providers value) {
             providers = value;

@@ -10,13 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Names the servers one apply creates: each slot's next generation, above every generation the state or the plan
- * knows of, so a new server never takes the name of one that ran before. One per apply.
+ * knows of (and the predecessors the apply was given), so a new server never takes the name of one that ran before. One per apply.
  */
 final class ServerNames {
     private final Map<String, Integer> generations = new ConcurrentHashMap<>();
 
     void note(ServerRecord r) {
         generations.merge(r.resource(), r.generation(), Math::max);
+    }
+
+    /** A slot's destroyed server that the state no longer records: its name is not given again either. */
+    void note(Predecessor p) {
+        generations.merge(p.resource(), p.generation(), Math::max);
     }
 
     ServerName next(Change change) {

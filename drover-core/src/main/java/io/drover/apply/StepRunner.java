@@ -135,7 +135,8 @@ final class StepRunner {
         for (Change c : launches) {
             String name = run.names().next(c).toString();
             Map<String, String> tags = tags(template, c);
-            Optional<Endpoint> e = settings.retrying(() -> provider.reserve(template.name(), name, tags));
+            Placement placement = placement(template, c);
+            Optional<Endpoint> e = settings.retrying(() -> provider.reserve(template.name(), name, tags, placement));
             if (e.isEmpty()) {
                 for (Endpoint reserved : endpoints) {
                     settings.retrying(() -> {
@@ -148,6 +149,18 @@ final class StepRunner {
             endpoints.add(e.get());
         }
         return Optional.of(new ClusterRole.Bootstrap(endpoints));
+    }
+
+    /**
+     * Where the change's server goes; with the address of the slot's destroyed predecessor when there is one and the
+     * provider can keep addresses (a provider that cannot is not asked).
+     */
+    private Placement placement(ClusterTemplate template, Change change) {
+        Placement placement = new Placement(change.slot(), template.cluster().size(), template.cluster().antiAffinity());
+        if (!settings.providers().capabilities(template.provider()).contains(Capability.PREFERRED_ADDRESSES)) {
+            return placement;
+        }
+        return settings.predecessor(change.resource()).map(Predecessor::address).map(placement::preferring).orElse(placement);
     }
 
     /**
@@ -186,7 +199,7 @@ final class StepRunner {
                     }
                     return rendered;
                 },
-                new Placement(change.slot(), template.cluster().size(), template.cluster().antiAffinity()));
+                placement(template, change));
         events.emit(new Event.Progress(change.resource(), "creating " + name));
         Instance instance;
         try {

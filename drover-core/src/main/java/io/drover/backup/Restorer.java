@@ -1,6 +1,8 @@
 package io.drover.backup;
 
+import io.drover.addr.ServerName;
 import io.drover.apply.ApplyResult;
+import io.drover.apply.Predecessor;
 import io.drover.config.Cluster;
 import io.drover.engine.Engine;
 import io.drover.plan.Plan;
@@ -14,8 +16,12 @@ import io.etcd.jetcd.Client;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
@@ -31,8 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  * there: the data to restore, and its digest;
  * <li>record the restore (which snapshot, which servers are the old ones) in the store, as {@code restore.json};
  * <li>destroy what is left of the old servers, dropping each from the state;
- * <li>apply the cluster: with no member recorded it is created as a new cluster, same slots, where the provider can the
- * same addresses, the same client PKI;
+ * <li>apply the cluster: with no member recorded it is created as a new cluster, same slots, new names (above the old
+ * ones), where the provider can the same addresses (so the herd's outputs do not change), the same client PKI;
  * <li>copy every key from the scratch etcd into it and check that it holds exactly the scratch etcd's keys and values;
  * <li>delete the record.
  * </ol>
@@ -87,12 +93,15 @@ public final class Restorer {
             say.accept("snapshot and deltas read and checked: " + expected.keys() + " keys");
             if (pending == null) {
                 Instant until = deltas.isEmpty() ? full.time() : deltas.getLast().time();
-                List<String> old = engine.state().cluster(cluster.name()).stream().map(ServerRecord::name).toList();
-                pending = new Journal(full.id(), choice.at() == null ? until : choice.at(), old);
+                List<ServerRecord> records = engine.state().cluster(cluster.name());
+                Map<String, String> addresses = new LinkedHashMap<>();
+                records.stream().filter(r -> r.ip() != null).forEach(r -> addresses.put(r.name(), r.ip()));
+                pending = new Journal(full.id(), choice.at() == null ? until : choice.at(), records.stream().map(ServerRecord::name).toList(),
+                        addresses);
                 writeJournal(snapshots, pending);
             }
             destroyOld(cluster, pending.old());
-            List<String> servers = create(cluster);
+            List<String> servers = create(cluster, pending.predecessors(cluster.name()));
             State state = engine.state();
             BackupLoop.Members members = ClusterAccess.members(cluster, state);
             try (Client target = EtcdClients.of(members.clientUrls().getFirst(), members.pki())) {
@@ -148,12 +157,15 @@ public final class Restorer {
         }
     }
 
-    /** Applies the cluster alone: with none of its members recorded, it starts as a new cluster. */
-    private List<String> create(Cluster cluster) throws Exception {
+    /**
+     * Applies the cluster alone: with none of its members recorded, it starts as a new cluster, each slot's server named
+     * after the old one's and, where the provider can, on its address.
+     */
+    private List<String> create(Cluster cluster, List<Predecessor> predecessors) throws Exception {
         Plan plan = engine.plan(Planner.Options.APPLY);
         Plan ours = plan.withChanges(plan.changesOf(cluster.name()));
         if (ours.hasChanges()) {
-            ApplyResult result = engine.apply(ours);
+            ApplyResult result = engine.apply(ours, predecessors);
             if (!result.ok()) {
                 throw new BackupException.Incomplete("the new members of cluster '" + cluster.name() + "' did not come up: "
                         + String.join("; ", result.failureLines()) + ". Run 'drover restore' again to finish", null);
@@ -164,8 +176,30 @@ public final class Restorer {
         return servers;
     }
 
-    /** The record of a restore under way: which snapshot, up to when, and which servers were the old cluster's. */
-    record Journal(String snapshot, Instant until, List<String> old) {}
+    /**
+     * The record of a restore under way: which snapshot, up to when, which servers were the old cluster's and their
+     * addresses (a record written before addresses were kept has none: the new servers then get any).
+     */
+    record Journal(String snapshot, Instant until, List<String> old, Map<String, String> addresses) {
+        Journal {
+            old = List.copyOf(old);
+            addresses = Map.copyOf(addresses);
+        }
+
+        /** Each slot's newest old server: the new one is named above it and asks for its address. */
+        List<Predecessor> predecessors(String cluster) {
+            Map<String, Predecessor> bySlot = new TreeMap<>();
+            for (String name : old) {
+                Optional<ServerName> parsed = ServerName.parse(name);
+                if (parsed.isEmpty() || !parsed.get().cluster().equals(cluster)) {
+                    continue;
+                }
+                Predecessor p = new Predecessor(ServerRecord.resource(cluster, parsed.get().slot()), parsed.get().generation(), addresses.get(name));
+                bySlot.merge(p.resource(), p, (a, b) -> a.generation() >= b.generation() ? a : b);
+            }
+            return List.copyOf(bySlot.values());
+        }
+    }
 
     private static Journal journal(Snapshots snapshots) throws BackupException {
         if (snapshots.store().list().stream().noneMatch(e -> e.name().equals(JOURNAL))) {
@@ -174,12 +208,16 @@ public final class Restorer {
         JsonNode j = JSON.readTree(snapshots.store().get(JOURNAL));
         List<String> old = new ArrayList<>();
         j.path("old").forEach(n -> old.add(n.asString()));
-        return new Journal(j.path("snapshot").asString(), Instant.parse(j.path("until").asString()), old);
+        Map<String, String> addresses = new LinkedHashMap<>();
+        j.path("addresses").properties().forEach(e -> addresses.put(e.getKey(), e.getValue().asString()));
+        return new Journal(j.path("snapshot").asString(), Instant.parse(j.path("until").asString()), old, addresses);
     }
 
     private static void writeJournal(Snapshots snapshots, Journal journal) throws BackupException {
         ObjectNode j = JSON.createObjectNode().put("snapshot", journal.snapshot()).put("until", journal.until().toString());
         journal.old().forEach(j.putArray("old")::add);
+        ObjectNode addresses = j.putObject("addresses");
+        journal.addresses().forEach(addresses::put);
         snapshots.store().put(JOURNAL, JSON.writeValueAsBytes(j));
     }
 

@@ -212,6 +212,14 @@ public final class Engine implements AutoCloseable {
      * is being destroyed (so that heal leaves it alone); every step is saved as it completes.
      */
     public ApplyResult apply(Plan plan) throws Exception {
+        return apply(plan, List.of());
+    }
+
+    /**
+     * {@link #apply(Plan)} of slots whose last servers were destroyed and dropped from the state (a restore): each new
+     * server is named above its predecessor and, where the provider can, gets its address.
+     */
+    public ApplyResult apply(Plan plan, List<io.drover.apply.Predecessor> predecessors) throws Exception {
         listings.forget(); // servers change: heal's next pass must see them as they are
         State prior = plan.destroy() ? plan.prior().markDestroyed() : plan.prior().withApplied(AppliedSource.of(herd.source(), plan));
         StateKeeper keeper = new StateKeeper(store, prior);
@@ -219,7 +227,7 @@ public final class Engine implements AutoCloseable {
         try (HealthProbe probe = new HealthProbe(pkis.clientContexts(prior))) {
             ApplySettings applying = ApplySettings.builder().providers(providers).keeper(keeper).events(events).roles(roles.all(prior))
                     .dependsOn(dependsOn).launcher(new UserDataLauncher(herd)).health(probe).parallelism(settings.parallelism())
-                    .wholeCluster(settings.wholeCluster()).time(settings.clock(), settings.sleeper()).build();
+                    .wholeCluster(settings.wholeCluster()).time(settings.clock(), settings.sleeper()).predecessors(predecessors).build();
             ApplyResult result = new Applier(applying).apply(plan.withPrior(prior));
             if (result.ok()) {
                 sweep(keeper.current());

@@ -2,9 +2,11 @@ package io.drover.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.drover.apply.ApplyResult;
 import io.drover.apply.EventSink;
+import io.drover.apply.Predecessor;
 import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
 import io.drover.image.BakedImage;
@@ -44,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * What the engine reads from a provider's factory instead of finding it out by calling: its capabilities (no
  * reservation asked of a provider that declares none), its limits (tags and user data refused before the cloud sees
  * them), and what it hands over: baked images as {@link ImageSource.Baked} (uploaded once, their digest the servers'),
- * and each server's slot as a {@link Placement}. On the in-memory cloud and virtual time.
+ * and each server's slot as a {@link Placement}, with the address of the slot's destroyed predecessor (a restore) when the
+ * provider declares it keeps addresses. On the in-memory cloud and virtual time.
  */
 @Timeout(20)
 class ProviderSeamEngineTest {
@@ -116,6 +119,45 @@ class ProviderSeamEngineTest {
     }
 
     @Test
+    void slotsWhoseServersWereDestroyedGetNewNamesOnTheirOldAddressesWhenTheProviderKeepsAddresses() throws Exception {
+        List<Predecessor> gone = List.of(new Predecessor("web[0]", 3, "10.9.9.1"), new Predecessor("web[1]", 1, "10.9.9.2"));
+
+        ApplyResult result = apply(new MemoryProviderFactory(cloud), herd(2, "base"), null, gone);
+
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.state().servers()).extracting(ServerRecord::name, ServerRecord::ip)
+                .containsExactly(tuple("web-0-4", "10.9.9.1"), tuple("web-1-2", "10.9.9.2"));
+        assertThat(cloud.placement("web-0-4")).contains(new Placement(0, 2, false, "10.9.9.1"));
+    }
+
+    @Test
+    void aClusterBootstrappedInPlaceOfDestroyedServersReservesTheirAddressesUnderNewNames() throws Exception {
+        List<Predecessor> gone = List.of(new Predecessor("web[0]", 1, "10.9.9.1"), new Predecessor("web[1]", 1, "10.9.9.2"),
+                new Predecessor("web[2]", 2, "10.9.9.3"));
+
+        ApplyResult result = apply(new MemoryProviderFactory(cloud), herd(3, "base"), bootstrappingRole, gone);
+
+        assertThat(result.failures()).isEmpty();
+        assertThat(cloud.calls(Operation.RESERVE)).isEqualTo(3);
+        assertThat(result.state().servers()).extracting(ServerRecord::name, ServerRecord::ip)
+                .containsExactly(tuple("web-0-2", "10.9.9.1"), tuple("web-1-2", "10.9.9.2"), tuple("web-2-3", "10.9.9.3"));
+    }
+
+    @Test
+    void aProviderThatDeclaresNoPreferredAddressesIsNotAskedForOneButTheNamesAreStillNew() throws Exception {
+        ProviderFactory factory = declaring(EnumSet.complementOf(EnumSet.of(Capability.PREFERRED_ADDRESSES)), Limits.NONE);
+
+        ApplyResult result = apply(factory, herd(1, "base"), null, List.of(new Predecessor("web[0]", 2, "10.9.9.1")));
+
+        assertThat(result.failures()).isEmpty();
+        assertThat(result.state().servers()).singleElement().satisfies(r -> {
+            assertThat(r.name()).isEqualTo("web-0-3");
+            assertThat(r.ip()).isNotEqualTo("10.9.9.1");
+        });
+        assertThat(cloud.placement("web-0-3")).contains(new Placement(0, 1, false));
+    }
+
+    @Test
     void aBakedImageReachesTheProviderAsItsDigestAndFilesIsUploadedOnceAndIsTheServersImage() throws Exception {
         Path image = bakedImage("etcd", Set.of("rootfs"));
         ProviderFactory factory = new MemoryProviderFactory(cloud);
@@ -175,6 +217,10 @@ class ProviderSeamEngineTest {
     }
 
     private ApplyResult apply(ProviderFactory factory, String yaml, ClusterRole role) throws Exception {
+        return apply(factory, yaml, role, List.of());
+    }
+
+    private ApplyResult apply(ProviderFactory factory, String yaml, ClusterRole role, List<Predecessor> predecessors) throws Exception {
         Path file = dir.resolve("drover.yaml");
         Files.writeString(file, yaml);
         Herd herd = new HerdLoader(List.of(factory)).load(file);
@@ -183,7 +229,7 @@ class ProviderSeamEngineTest {
             settings = settings.withRoles((cluster, context) -> role);
         }
         try (Engine engine = new Engine(herd, factory, new FileStateStore(dir.resolve(".drover")), Map.of(), EventSink.NONE, settings)) {
-            return engine.apply(engine.plan(Planner.Options.APPLY));
+            return engine.apply(engine.plan(Planner.Options.APPLY), predecessors);
         }
     }
 

@@ -21,5 +21,12 @@ public enum Capability {
      */
     REBOOT,
     /** {@link Provider#resolveImage} takes {@link ImageSource.Baked} images (it uploads or mounts their files). */
-    BAKED_IMAGES
+    BAKED_IMAGES,
+    /**
+     * {@link Provider#create} and {@link Provider#reserve(String, String, java.util.Map, Placement)} give a server the
+     * {@link Placement#address()} asked for when it is free (after a restore, the address the slot's destroyed server
+     * had, so clients' endpoints stay valid). Without it the engine never asks, and a restored cluster's members come
+     * back on whatever addresses the provider gives.
+     */
+    PREFERRED_ADDRESSES
 }

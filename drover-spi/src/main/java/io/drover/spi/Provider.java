@@ -80,6 +80,16 @@ public interface Provider extends AutoCloseable {
     }
 
     /**
+     * {@link #reserve(String, String, java.util.Map)} for a server going to {@code placement}: what the engine calls. A
+     * provider that declares {@link Capability#PREFERRED_ADDRESSES} reserves {@link Placement#address()} when it is given
+     * and free; the default ignores the placement.
+     */
+    default java.util.Optional<Endpoint> reserve(String cluster, String name, java.util.Map<String, String> tags, Placement placement)
+            throws ProviderException {
+        return reserve(cluster, name, tags);
+    }
+
+    /**
      * Gives back a reservation that will not be used. Idempotent; a name that was never reserved, or whose server
      * exists (the server keeps its address), is left as it is.
      */

@@ -348,6 +348,10 @@ public final class MemoryCloud {
     }
 
     Optional<Endpoint> reserve(String herd, String name) throws ProviderException {
+        return reserve(herd, name, io.drover.spi.Placement.ANY);
+    }
+
+    Optional<Endpoint> reserve(String herd, String name, io.drover.spi.Placement placement) throws ProviderException {
         enter(Operation.RESERVE, name);
         if (!reservations) {
             return Optional.empty();
@@ -360,7 +364,7 @@ public final class MemoryCloud {
             Key key = new Key(herd, name);
             String ip = reserved.get(key);
             if (ip == null) {
-                ip = allocate(name);
+                ip = allocate(name, placement);
                 reserved.put(key, ip);
             }
             return Optional.of(new Endpoint(name, ip));
@@ -495,7 +499,7 @@ public final class MemoryCloud {
         placements.put(request.name(), request.placement());
         String ip = reserved.remove(new Key(herd, request.name()));
         if (ip == null) {
-            ip = allocate(request.name());
+            ip = allocate(request.name(), request.placement());
         }
         Map<String, String> tags = new HashMap<>(request.tags());
         tags.put(Tags.HERD, herd);
@@ -505,7 +509,8 @@ public final class MemoryCloud {
         return s;
     }
 
-    private String allocate(String name) throws ProviderException {
+    /** The name's fixed address, else the preferred one if it is free, else the next free one. */
+    private String allocate(String name, io.drover.spi.Placement placement) throws ProviderException {
         Set<String> used = new java.util.HashSet<>(reserved.values());
         servers.values().forEach(s -> used.add(s.ip));
         String fixed = fixedAddresses.get(name);
@@ -516,6 +521,10 @@ public final class MemoryCloud {
             return fixed;
         }
         used.addAll(fixedAddresses.values());
+        Optional<String> preferred = placement.preferredAddress();
+        if (preferred.isPresent() && !used.contains(preferred.get())) {
+            return preferred.get();
+        }
         return pool.next(used);
     }
 

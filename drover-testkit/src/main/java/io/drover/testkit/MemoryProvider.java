@@ -55,6 +55,12 @@ public final class MemoryProvider implements Provider {
     }
 
     @Override
+    public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags, io.drover.spi.Placement placement)
+            throws ProviderException {
+        return cloud.reserve(herd, name, placement);
+    }
+
+    @Override
     public void release(String name) throws ProviderException {
         cloud.release(herd, name);
     }

@@ -12,6 +12,7 @@ import io.drover.spi.Image;
 import io.drover.spi.ImageSource;
 import io.drover.spi.Instance;
 import io.drover.spi.LaunchRequest;
+import io.drover.spi.Placement;
 import io.drover.spi.Provider;
 import io.drover.spi.ProviderContext;
 import io.drover.spi.ProviderException;
@@ -723,6 +724,58 @@ public abstract class ProviderContract {
             assertThat(i.id()).isEqualTo(server.id());
             assertThat(i.status()).isEqualTo(Instance.Status.RUNNING);
         });
+    }
+
+    // ---- preferred addresses -----------------------------------------------------------------------------------------
+
+    private LaunchRequest preferring(String name, Renders renders, String address) {
+        LaunchRequest plain = request(name, renders);
+        return new LaunchRequest(plain.cluster(), plain.name(), plain.image(), plain.options(), plain.tags(), plain.userData(),
+                new Placement(0, 3, false, address));
+    }
+
+    @Test
+    public void aServerCreatedPreferringTheAddressOfADestroyedOneGetsIt() throws Exception {
+        assume(Capability.PREFERRED_ADDRESSES);
+        Instance old = provider.create(request(name("old"), new Renders()));
+        provider.create(request(name("between"), new Renders())); // so that "the next free address" is not the old one's
+        provider.destroy(old.id());
+
+        Renders renders = new Renders();
+        Instance successor = provider.create(preferring(name("new"), renders, old.ip()));
+
+        assertThat(successor.ip()).isEqualTo(old.ip());
+        assertThat(renders.seen()).containsExactly(new Endpoint(name("new"), old.ip()));
+    }
+
+    @Test
+    public void aReservationPreferringTheAddressOfADestroyedServerGetsIt() throws Exception {
+        assume(Capability.PREFERRED_ADDRESSES);
+        assume(Capability.RESERVATIONS);
+        Instance old = provider.create(request(name("old"), new Renders()));
+        provider.create(request(name("between"), new Renders()));
+        provider.destroy(old.id());
+
+        Endpoint reserved = provider.reserve(CLUSTER, name("new"), Map.of(), new Placement(0, 3, false, old.ip())).orElseThrow();
+        Instance successor = provider.create(request(name("new"), new Renders()));
+
+        assertThat(reserved.ip()).isEqualTo(old.ip());
+        assertThat(successor.ip()).isEqualTo(old.ip());
+    }
+
+    @Test
+    public void aPreferredAddressInUseGivesAnotherAddressNotAFailure() throws Exception {
+        assume(Capability.PREFERRED_ADDRESSES);
+        Instance holder = provider.create(request(name("holder"), new Renders()));
+
+        Instance other = provider.create(preferring(name("other"), new Renders(), holder.ip()));
+
+        assertThat(other.ip()).isNotEqualTo(holder.ip());
+        assertThat(listed(provider, name("holder"))).hasValueSatisfying(i -> assertThat(i.ip()).isEqualTo(holder.ip()));
+        if (can(Capability.RESERVATIONS)) {
+            Endpoint reserved = provider.reserve(CLUSTER, name("third"), Map.of(), new Placement(0, 3, false, holder.ip())).orElseThrow();
+            assertThat(reserved.ip()).isNotIn(holder.ip(), other.ip());
+        }
     }
 
     // ---- interrupted creates -------------------------------------------------------------------------------------------

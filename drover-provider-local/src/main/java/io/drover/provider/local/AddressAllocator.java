@@ -3,6 +3,7 @@ package io.drover.provider.local;
 import io.drover.spi.ProviderException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,6 +16,11 @@ final class AddressAllocator {
     /** The addresses TCP sockets are bound to right now (a seam for tests). */
     interface BoundSockets {
         Set<String> read() throws IOException;
+
+        /** The addresses a live program holds (listening or connected), leaving out the remains of closed sockets. */
+        default Set<String> live() throws IOException {
+            return read();
+        }
     }
 
     private final AddressRange range;
@@ -29,7 +35,20 @@ final class AddressAllocator {
 
     /** Leases a free address to the server directory {@code owner} (which must exist, or the lease looks stale). */
     String allocate(Path owner) throws ProviderException {
+        return allocate(owner, Optional.empty());
+    }
+
+    /**
+     * {@link #allocate(Path)}, giving {@code preferred} when it is in the range and free: the address of a destroyed
+     * server that its successor takes over (a restored etcd member), so the round-robin rule does not apply to it.
+     */
+    String allocate(Path owner, Optional<String> preferred) throws ProviderException {
         return leases.withLock(() -> {
+            // The remains of the predecessor's connections (TIME_WAIT for a minute) do not keep its successor off it.
+            if (preferred.isPresent() && range.indexOf(preferred.get()) >= 0 && !leases.heldByLiveOwner(preferred.get())
+                    && !bound.live().contains(preferred.get()) && leases.tryAcquire(preferred.get(), owner)) {
+                return preferred.get();
+            }
             Set<String> inUse = bound.read();
             int start = leases.lastAllocated().map(range::indexOf).map(i -> i + 1).orElse(0);
             int leased = 0;

@@ -18,11 +18,37 @@ final class BoundAddresses {
 
     private BoundAddresses() {}
 
+    /** The machine's sockets: every address for a new server, only live ones for a successor's preferred address. */
+    static final AddressAllocator.BoundSockets SYSTEM = new AddressAllocator.BoundSockets() {
+        @Override
+        public Set<String> read() throws IOException {
+            return BoundAddresses.read();
+        }
+
+        @Override
+        public Set<String> live() throws IOException {
+            return BoundAddresses.live();
+        }
+    };
+
     static Set<String> read() throws IOException {
+        return read(false);
+    }
+
+    /**
+     * The addresses of sockets that listen or are connected: what a live program holds. The rest (TIME_WAIT and the
+     * other states of a closing connection) are what a killed server leaves on its address for a minute; its successor,
+     * binding its own listening ports with SO_REUSEADDR as etcd and most servers do, is not hindered by them.
+     */
+    static Set<String> live() throws IOException {
+        return read(true);
+    }
+
+    private static Set<String> read(boolean liveOnly) throws IOException {
         Set<String> addresses = new HashSet<>();
         for (Path table : TABLES) {
             try {
-                addresses.addAll(parse(Files.readAllLines(table)));
+                addresses.addAll(parse(Files.readAllLines(table), liveOnly));
             } catch (NoSuchFileException e) {
                 // no IPv6 (or no procfs): nothing bound there
             }
@@ -32,10 +58,18 @@ final class BoundAddresses {
 
     /** Parses the lines of a {@code /proc/net/tcp}-style table (header included). */
     static Set<String> parse(List<String> lines) {
+        return parse(lines, false);
+    }
+
+    /** {@link #parse(List)}, only of sockets in state ESTABLISHED (01) or LISTEN (0A) when {@code liveOnly}. */
+    static Set<String> parse(List<String> lines, boolean liveOnly) {
         Set<String> addresses = new HashSet<>();
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             String[] fields = line.strip().split("\\s+");
             if (fields.length < 2) {
+                continue;
+            }
+            if (liveOnly && (fields.length < 4 || !(fields[3].equals("01") || fields[3].equalsIgnoreCase("0A")))) {
                 continue;
             }
             String local = fields[1];

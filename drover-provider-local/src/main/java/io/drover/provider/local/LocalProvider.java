@@ -93,6 +93,13 @@ public final class LocalProvider implements Provider {
      */
     @Override
     public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags) throws ProviderException {
+        return reserve(cluster, name, tags, io.drover.spi.Placement.ANY);
+    }
+
+    /** {@link #reserve(String, String, Map)} on the placement's preferred address when it is free. */
+    @Override
+    public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags, io.drover.spi.Placement placement)
+            throws ProviderException {
         Path serverDir = serverDirectory(name);
         Optional<String> reserved = reservation(serverDir);
         if (reserved.isPresent()) {
@@ -104,7 +111,7 @@ public final class LocalProvider implements Provider {
         }
         try {
             Files.createDirectories(serverDir);
-            String ip = allocator.allocate(serverDir);
+            String ip = allocator.allocate(serverDir, placement.preferredAddress());
             // The herd, so that another herd sharing this root neither uses nor sweeps it.
             Files.writeString(serverDir.resolve(RESERVATION), ip + "\n" + herd + "\n");
             return Optional.of(new Endpoint(name, ip));
@@ -216,7 +223,7 @@ public final class LocalProvider implements Provider {
     private Instance build(LaunchRequest request, Path serverDir, Optional<String> reserved) throws ProviderException, IOException {
         // Claimed by create: while creator.pid names a live process, the server is BUILDING; once that process is
         // gone without a supervisor having started (a kill -9 of drover half-way), it is STOPPED.
-        String ip = reserved.isPresent() ? reserved.get() : allocator.allocate(serverDir);
+        String ip = reserved.isPresent() ? reserved.get() : allocator.allocate(serverDir, request.placement().preferredAddress());
         Map<String, String> tags = new HashMap<>(request.tags());
         tags.put(Tags.HERD, herd);
         tags.putIfAbsent(Tags.CLUSTER, request.cluster());

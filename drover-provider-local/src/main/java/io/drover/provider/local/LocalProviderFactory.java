@@ -28,7 +28,8 @@ public final class LocalProviderFactory implements ProviderFactory {
     @Override
     public java.util.Set<io.drover.spi.Capability> capabilities() {
         return java.util.EnumSet.of(io.drover.spi.Capability.RESERVATIONS, io.drover.spi.Capability.DRIFT,
-                io.drover.spi.Capability.REBOOT, io.drover.spi.Capability.BAKED_IMAGES);
+                io.drover.spi.Capability.REBOOT, io.drover.spi.Capability.BAKED_IMAGES,
+                io.drover.spi.Capability.PREFERRED_ADDRESSES);
     }
 
     @Override
@@ -69,6 +70,6 @@ public final class LocalProviderFactory implements ProviderFactory {
 
     @Override
     public Provider open(ProviderContext context) throws ProviderException {
-        return new LocalProvider(context.herd(), LocalSettings.from(context), BoundAddresses::read);
+        return new LocalProvider(context.herd(), LocalSettings.from(context), BoundAddresses.SYSTEM);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -31,8 +32,21 @@ class AddressAllocatorTest {
         leases = new LeaseDirectory(tempDir.resolve("leases"));
     }
 
+    /** Of {@link #bound}, the addresses a live program listens or is connected on (the rest are closing sockets). */
+    private final Set<String> live = ConcurrentHashMap.newKeySet();
+
     private AddressAllocator allocator(String range) {
-        return new AddressAllocator(AddressRange.parse(range), leases, () -> Set.copyOf(bound));
+        return new AddressAllocator(AddressRange.parse(range), leases, new AddressAllocator.BoundSockets() {
+            @Override
+            public Set<String> read() {
+                return Set.copyOf(bound);
+            }
+
+            @Override
+            public Set<String> live() {
+                return Set.copyOf(live);
+            }
+        });
     }
 
     private Path server(String name) throws Exception {
@@ -91,6 +105,32 @@ class AddressAllocatorTest {
 
         assertThat(next).isNotEqualTo(first);
         assertThat(tempDir.resolve("leases").resolve(first)).doesNotExist();
+    }
+
+    @Test
+    void aSuccessorPreferringTheAddressOfADestroyedServerGetsItDespiteItsClosingSockets() throws Exception {
+        AddressAllocator allocator = allocator("127.0.43.0/24");
+        Path old = server("etcd-0-1");
+        String address = allocator.allocate(old);
+        allocator.allocate(server("etcd-1-1"));
+        allocator.release(old);
+        bound.add(address); // the killed server's connections, in TIME_WAIT for a minute
+
+        assertThat(allocator.allocate(server("etcd-0-2"), Optional.of(address))).isEqualTo(address);
+        assertThat(allocator.allocate(server("other"))).as("round-robin goes on after the last address it gave")
+                .isEqualTo("127.0.43.3");
+    }
+
+    @Test
+    void aPreferredAddressThatIsLeasedListenedOnOrOutsideTheRangeGivesTheNextFreeOne() throws Exception {
+        AddressAllocator allocator = allocator("127.0.43.0/24");
+        String leased = allocator.allocate(server("holder"));
+        live.add("127.0.43.2");
+        bound.add("127.0.43.2");
+
+        assertThat(allocator.allocate(server("a"), Optional.of(leased))).isEqualTo("127.0.43.3");
+        assertThat(allocator.allocate(server("b"), Optional.of("127.0.43.2"))).isEqualTo("127.0.43.4");
+        assertThat(allocator.allocate(server("c"), Optional.of("127.0.99.9"))).isEqualTo("127.0.43.5");
     }
 
     @Test

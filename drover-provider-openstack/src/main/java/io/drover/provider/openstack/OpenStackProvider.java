@@ -80,7 +80,13 @@ public final class OpenStackProvider implements Provider {
 
     @Override
     public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags) throws ProviderException {
-        return Optional.of(guard(() -> servers.reserve(cluster, name)));
+        return reserve(cluster, name, tags, io.drover.spi.Placement.ANY);
+    }
+
+    @Override
+    public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags, io.drover.spi.Placement placement)
+            throws ProviderException {
+        return Optional.of(guard(() -> servers.reserve(cluster, name, placement.preferredAddress())));
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class OpenStackProviderFactory implements ProviderFactory {
     @Override
     public java.util.Set<io.drover.spi.Capability> capabilities() {
         return java.util.EnumSet.of(io.drover.spi.Capability.RESERVATIONS, io.drover.spi.Capability.CLUSTER_RESOURCES,
-                io.drover.spi.Capability.BAKED_IMAGES);
+                io.drover.spi.Capability.BAKED_IMAGES, io.drover.spi.Capability.PREFERRED_ADDRESSES);
     }
 
     /**

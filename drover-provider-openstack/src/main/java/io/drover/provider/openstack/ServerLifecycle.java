@@ -4,6 +4,7 @@ import io.drover.provider.openstack.client.Flavor;
 import io.drover.provider.openstack.client.NeutronClient.PortQuery;
 import io.drover.provider.openstack.client.NovaClient.ServerQuery;
 import io.drover.provider.openstack.client.OpenStackClient;
+import io.drover.provider.openstack.client.OpenStackException;
 import io.drover.provider.openstack.client.Port;
 import io.drover.provider.openstack.client.PortSpec;
 import io.drover.provider.openstack.client.SecurityGroup;
@@ -65,7 +66,7 @@ final class ServerLifecycle {
         String networkName = options.networkOr(settings.network());
         String networkId = client.neutron().findNetwork(networkName).id();
 
-        Port port = findOrCreatePort(request.name(), networkId, owner);
+        Port port = findOrCreatePort(request.name(), networkId, owner, request.placement().preferredAddress());
         if (port.fixedIps().isEmpty()) {
             throw new ProviderException("Port " + port.id() + " on network '" + networkName
                     + "' got no fixed IP. Give the network a subnet with free addresses.");
@@ -107,7 +108,7 @@ final class ServerLifecycle {
      * security group only when the server is created. Reservations are on the provider's network: the cluster's
      * options (and so a per-cluster network) are not known here.
      */
-    Endpoint reserve(String cluster, String name) throws ProviderException {
+    Endpoint reserve(String cluster, String name, Optional<String> preferredIp) throws ProviderException {
         Optional<Server> existing = findByName(name);
         if (existing.isPresent()) {
             String ip = ipOf(existing.get());
@@ -117,7 +118,7 @@ final class ServerLifecycle {
             return new Endpoint(name, ip);
         }
         String networkId = client.neutron().findNetwork(settings.network()).id();
-        Port port = findOrCreatePort(name, networkId, new Ownership(herd, cluster));
+        Port port = findOrCreatePort(name, networkId, new Ownership(herd, cluster), preferredIp);
         if (port.fixedIps().isEmpty()) {
             deletePortQuietly(port.id());
             throw new ProviderException("Port for " + name + " on network '" + settings.network()
@@ -135,7 +136,7 @@ final class ServerLifecycle {
         }
     }
 
-    private Port findOrCreatePort(String name, String networkId, Ownership owner) throws ProviderException {
+    private Port findOrCreatePort(String name, String networkId, Ownership owner, Optional<String> preferredIp) throws ProviderException {
         List<String> groups = client.neutron().listSecurityGroups(owner.clusterResourceName()).stream()
                 .filter(g -> owner.description().equals(g.description()))
                 .map(SecurityGroup::id)
@@ -152,7 +153,7 @@ final class ServerLifecycle {
                 return port;
             }
         }
-        Port created = client.neutron().createPort(new PortSpec(networkId, name, owner.description(), groups, null));
+        Port created = createPort(new PortSpec(networkId, name, owner.description(), groups, null), preferredIp);
         // Neutron lets two ports have one name: a create (or reserve) of this name in another process that made its
         // port at the same time would build a second server. Whoever sees another port of the name besides the one it
         // just made gives way (both may, and both then try again later): a port made by an earlier, finished call is
@@ -165,6 +166,24 @@ final class ServerLifecycle {
                     true, null);
         }
         return created;
+    }
+
+    /**
+     * Creates the port on {@code preferredIp} (the address of the slot's destroyed server) when Neutron gives it: 409 if
+     * another port holds it, 400 if it is on none of the network's subnets; then on an address of Neutron's choice.
+     */
+    private Port createPort(PortSpec spec, Optional<String> preferredIp) {
+        if (preferredIp.isPresent()) {
+            try {
+                return client.neutron().createPort(new PortSpec(spec.networkId(), spec.name(), spec.description(), spec.securityGroupIds(),
+                        preferredIp.get()));
+            } catch (OpenStackException e) {
+                if (e.status() != 409 && e.status() != 400) {
+                    throw e;
+                }
+            }
+        }
+        return client.neutron().createPort(spec);
     }
 
     private Map<String, String> metadata(LaunchRequest request) {
