@@ -216,7 +216,8 @@ final class StepRunner {
         }
         ServerRecord record = new ServerRecord(change.resource(), change.cluster(), change.slot(), ServerNames.generationOf(name), name,
                 instance.id(), instance.ip(), template.digest(), template.image().digest(),
-                instance.createdAt() == null ? settings.clock().instant() : instance.createdAt(), true, Map.of(), template.provider());
+                instance.createdAt() == null ? settings.clock().instant() : instance.createdAt(), true, Map.of(), template.provider(),
+                instance.accessIp());
         // Tainted until healthy: a crash now means "check it, and replace it unless it serves" next time.
         keeper.update(s -> (replacing == null ? s : s.without(replacing.name())).with(record));
         if (bootstrap != null && role.serialMembershipChanges()) {

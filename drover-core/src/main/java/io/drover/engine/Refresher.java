@@ -79,7 +79,7 @@ final class Refresher {
                 if (c.name().equals(clusterOf(i, recordById)) && i.status() == Instance.Status.RUNNING && i.ip() != null) {
                     ServerRecord r = recordById.get(i.id());
                     candidates.add(r != null ? r : new ServerRecord(c.name() + "[?]", c.name(), 0, 0, i.name(), i.id(), i.ip(),
-                            null, null, i.createdAt(), true, Map.of()));
+                            null, null, i.createdAt(), true, Map.of()).withAccessIp(i.accessIp()));
                 }
             }
             // Ask the healthy ones first: a frozen member would make the question wait out its timeout.

@@ -15,8 +15,16 @@ import java.util.stream.Collectors;
 public final class TemplateScope {
     private TemplateScope() {}
 
-    /** References valid anywhere: variables, the herd, and other clusters' servers as recorded. */
+    /**
+     * References valid anywhere, as the herd's outputs see them: variables, the herd, and clusters' servers as
+     * recorded, at their access addresses (what clients outside the herd reach).
+     */
     public static Function<String, String> herd(Herd herd, State state) {
+        return scope(herd, state, ServerRecord::accessAddress);
+    }
+
+    /** @param address which of a server's addresses cluster references give: access for outputs, peer inside the herd */
+    private static Function<String, String> scope(Herd herd, State state, Function<ServerRecord, String> address) {
         return ref -> {
             if (ref.startsWith("var.")) {
                 return herd.variables().get(ref.substring(4));
@@ -30,22 +38,25 @@ public final class TemplateScope {
                 if (c == null) {
                     return null;
                 }
-                return p[2].endsWith("_file") ? clientFile(herd, c, p[2]) : clusterValue(c, live(state, c.name()), p[2]);
+                return p[2].endsWith("_file") ? clientFile(herd, c, p[2]) : clusterValue(c, live(state, c.name()), p[2], address);
             }
             return null;
         };
     }
 
-    /** References valid inside a cluster's first-boot config, for one server about to boot. */
+    /**
+     * References valid inside a cluster's first-boot config, for one server about to boot: servers talk to each other on
+     * their peer addresses.
+     */
     public static Function<String, String> server(Herd herd, Cluster cluster, Endpoint self, int slot, State state) {
-        Function<String, String> outer = herd(herd, state);
+        Function<String, String> outer = scope(herd, state, ServerRecord::ip);
         return ref -> switch (ref) {
             case "server.name" -> self.name();
             case "server.ip" -> self.ip();
             case "server.index" -> Integer.toString(slot);
             case "cluster.name" -> cluster.name();
             case "cluster.size" -> Integer.toString(cluster.size());
-            case "cluster.ips" -> clusterValue(cluster, live(state, cluster.name()), "ips");
+            case "cluster.ips" -> clusterValue(cluster, live(state, cluster.name()), "ips", ServerRecord::ip);
             case "cluster.peers" -> live(state, cluster.name()).stream()
                     .map(r -> r.name() + "=" + cluster.etcd().scheme() + "://" + r.ip() + ":" + cluster.etcd().peerPort())
                     .collect(Collectors.joining(","));
@@ -57,11 +68,11 @@ public final class TemplateScope {
         return state.cluster(cluster).stream().filter(r -> !r.tainted() && r.ip() != null).toList();
     }
 
-    private static String clusterValue(Cluster c, List<ServerRecord> servers, String attribute) {
+    private static String clusterValue(Cluster c, List<ServerRecord> servers, String attribute, Function<ServerRecord, String> address) {
         return switch (attribute) {
-            case "ips" -> servers.stream().map(ServerRecord::ip).collect(Collectors.joining(","));
+            case "ips" -> servers.stream().map(address).collect(Collectors.joining(","));
             case "names" -> servers.stream().map(ServerRecord::name).collect(Collectors.joining(","));
-            case "endpoints" -> servers.stream().map(r -> endpoint(c, r.ip())).collect(Collectors.joining(","));
+            case "endpoints" -> servers.stream().map(r -> endpoint(c, address.apply(r))).collect(Collectors.joining(","));
             default -> null;
         };
     }

@@ -345,7 +345,7 @@ public final class Planner {
                 .orElseGet(() -> new SlotAddress(String.valueOf(i.tag(Tags.CLUSTER)), Integer.MAX_VALUE));
         int generation = ServerName.parse(i.name()).map(ServerName::generation).orElse(0);
         return new ServerRecord(address.toString(), address.cluster(), address.slot(), generation, i.name(), i.id(), i.ip(),
-                i.tag(Tags.DIGEST), i.tag(Tags.IMAGE_DIGEST), i.createdAt(), false, Map.of());
+                i.tag(Tags.DIGEST), i.tag(Tags.IMAGE_DIGEST), i.createdAt(), false, Map.of()).withAccessIp(i.accessIp());
     }
 
     /** @param starting recorded, never healthy, created within its start timeout, not ruled out by its cluster: may still come up */

@@ -1,5 +1,6 @@
 package io.drover.state;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,10 +19,14 @@ import java.util.Objects;
  * @param attributes role data, e.g. the etcd member id
  * @param provider the name of the provider it lives on ({@code default} in the one-provider form); null in states
  *     written before herds could have several, meaning the herd's first provider
+ * @param ip the peer address (etcd peer URLs, load balancer targets), see {@link io.drover.spi.Instance#ip}
+ * @param accessIp the access address (outputs, clients), or {@code null} when it is the peer address; left out of
+ *     the written state when null, so states stay as they were for servers without one and older states read as such
  */
 public record ServerRecord(
         String resource, String cluster, int slot, int generation, String name, String instanceId, String ip,
-        String digest, String imageDigest, Instant createdAt, boolean tainted, Map<String, String> attributes, String provider) {
+        String digest, String imageDigest, Instant createdAt, boolean tainted, Map<String, String> attributes, String provider,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String accessIp) {
 
     public ServerRecord {
         Objects.requireNonNull(resource, "resource");
@@ -29,6 +34,26 @@ public record ServerRecord(
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(instanceId, "instanceId");
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        if (accessIp != null && (accessIp.isBlank() || accessIp.equals(ip))) {
+            accessIp = null;
+        }
+    }
+
+    /** A server whose access address is its peer address. */
+    public ServerRecord(
+            String resource, String cluster, int slot, int generation, String name, String instanceId, String ip,
+            String digest, String imageDigest, Instant createdAt, boolean tainted, Map<String, String> attributes, String provider) {
+        this(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted, attributes, provider, null);
+    }
+
+    /** The address clients and outputs use: {@link #accessIp} if it has one, else the peer address. */
+    public String accessAddress() {
+        return accessIp != null ? accessIp : ip;
+    }
+
+    public ServerRecord withAccessIp(String address) {
+        return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted,
+                attributes, provider, address);
     }
 
     /** A server of the herd's first provider. */
@@ -45,7 +70,7 @@ public record ServerRecord(
 
     public ServerRecord onProvider(String newProvider) {
         return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted,
-                attributes, newProvider);
+                attributes, newProvider, accessIp);
     }
 
     public static String resource(String cluster, int slot) {
@@ -54,13 +79,13 @@ public record ServerRecord(
 
     public ServerRecord tainted(boolean value) {
         return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, value, attributes,
-                provider);
+                provider, accessIp);
     }
 
     public ServerRecord withAttribute(String key, String value) {
         Map<String, String> copy = new HashMap<>(attributes);
         copy.put(key, value);
         return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted, copy,
-                provider);
+                provider, accessIp);
     }
 }

@@ -112,6 +112,7 @@ final class StateReader {
         boolean tainted = false;
         Map<String, String> attributes = Map.of();
         String provider = null;
+        String accessIp = null;
         for (String field; (field = p.nextName()) != null; ) {
             p.nextToken();
             switch (field) {
@@ -128,12 +129,13 @@ final class StateReader {
                 case "tainted" -> tainted = bool(field);
                 case "attributes" -> attributes = strings(field);
                 case "provider" -> provider = string(field);
+                case "accessIp" -> accessIp = string(field);
                 default -> p.skipChildren();
             }
         }
         try {
             return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt,
-                    tainted, attributes, provider);
+                    tainted, attributes, provider, accessIp);
         } catch (RuntimeException e) {
             throw damaged("a server record lacks its " + e.getMessage());
         }

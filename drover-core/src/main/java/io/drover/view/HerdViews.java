@@ -32,6 +32,7 @@ public final class HerdViews {
         String type = herd != null && provider != null && herd.providers().containsKey(provider) ? herd.providers().get(provider).type() : null;
         return ServerView.builder()
                 .recorded(r.name(), r.resource(), r.cluster(), r.slot(), r.generation(), r.instanceId(), r.ip())
+                .accessAddress(r.accessIp())
                 .provider(provider, type)
                 .created(r.createdAt() == null ? null : r.createdAt().toString(),
                         r.createdAt() == null || now == null ? null : Duration.between(r.createdAt(), now).toSeconds())

@@ -1,11 +1,15 @@
 package io.drover.view;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One recorded server. What the state records is always there; the rest is {@code null} when the command did not
  * look at it: {@code providerStatus}, {@code health}, {@code drifted} (show asks no provider), {@code desiredDigest},
  * {@code outdated} (show resolves no images), {@code etcd} (etcd clusters, web view only), {@code lastEvent} (status).
  *
  * @param id the provider's id of the server
+ * @param address the server's peer address (the one the herd's servers reach each other on)
+ * @param accessAddress the address clients reach it on (a floating or public IP), only when it differs from {@code address}
  * @param providerStatus {@code running}, {@code building}, {@code stopped}, {@code error}, {@code gone}, {@code unknown}
  * @param outdated its identity differs from the one the herd file asks for now: the next apply replaces it
  * @param outdatedBecause why the planner replaces it, in words ({@code image changed}, ...)
@@ -13,7 +17,8 @@ package io.drover.view;
  * @param diff what changed since the apply that built it, as {@code plan --json}'s {@code diff}
  */
 public record ServerView(
-        String name, String resource, String cluster, int slot, int generation, String id, String address, String provider,
+        String name, String resource, String cluster, int slot, int generation, String id, String address,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String accessAddress, String provider,
         String providerType, String providerStatus, HealthView health, String createdAt, Long ageSeconds, String digest,
         String desiredDigest, Boolean outdated, String outdatedBecause, String outdatedReason, DiffView diff, Boolean drifted,
         String driftedBecause, boolean tainted, EtcdMemberView etcd, EventView lastEvent) {
@@ -31,6 +36,7 @@ public record ServerView(
         private int generation;
         private String id;
         private String address;
+        private String accessAddress;
         private String provider;
         private String providerType;
         private String providerStatus;
@@ -59,6 +65,12 @@ public record ServerView(
             this.generation = generation;
             this.id = id;
             this.address = address;
+            return this;
+        }
+
+        /** @param address where clients reach it, {@code null} when that is its peer address */
+        public Builder accessAddress(String address) {
+            this.accessAddress = address;
             return this;
         }
 
@@ -129,7 +141,7 @@ public record ServerView(
         }
 
         public ServerView build() {
-            return new ServerView(name, resource, cluster, slot, generation, id, address, provider, providerType, providerStatus, health,
+            return new ServerView(name, resource, cluster, slot, generation, id, address, accessAddress, provider, providerType, providerStatus, health,
                     createdAt, ageSeconds, digest, desiredDigest, outdated, outdatedBecause, outdatedReason, diff, drifted, driftedBecause,
                     tainted, etcd, lastEvent);
         }

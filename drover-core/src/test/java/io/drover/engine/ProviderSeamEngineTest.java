@@ -197,6 +197,44 @@ class ProviderSeamEngineTest {
 
     // ---- harness -----------------------------------------------------------------------------------------------------
 
+    @Test
+    void outputsGiveServersAccessAddressesWhileServersAreToldEachOthersPeerAddresses() throws Exception {
+        cloud = MemoryCloud.builder().clock(time).addresses("10.").accessAddresses(ip -> ip.replace("10.", "203.")).build();
+        String yaml = """
+                herd: shop
+                provider:
+                  type: memory
+                clusters:
+                  db: {size: 2, image: base}
+                  app:
+                    size: 1
+                    image: base
+                    dependsOn: [db]
+                    firstBoot:
+                      storage:
+                        files:
+                          - path: /etc/peers
+                            contents: {inline: "${server.ip} ${clusters.db.ips}"}
+                outputs:
+                  db_ips: ${clusters.db.ips}
+                  db_endpoints: ${clusters.db.endpoints}
+                """;
+
+        ApplyResult result = apply(new MemoryProviderFactory(cloud), yaml, null);
+
+        assertThat(result.failures()).isEmpty();
+        List<ServerRecord> db = result.state().cluster("db");
+        assertThat(db).hasSize(2).allSatisfy(r -> {
+            assertThat(r.ip()).startsWith("10.");
+            assertThat(r.accessIp()).isEqualTo(r.ip().replace("10.", "203."));
+        });
+        String peers = db.stream().map(ServerRecord::ip).collect(java.util.stream.Collectors.joining(","));
+        String access = db.stream().map(ServerRecord::accessAddress).collect(java.util.stream.Collectors.joining(","));
+        assertThat(result.state().outputs()).containsEntry("db_ips", access).containsEntry("db_endpoints", access);
+        String app = cloud.server("app-0-1").orElseThrow().userData().orElseThrow().text();
+        assertThat(app).contains(result.state().cluster("app").getFirst().ip() + "%20" + peers).doesNotContain("203."); // a data: URL
+    }
+
     private Path bakedImage(String name, Set<String> outputs) throws Exception {
         Path image = Files.createDirectories(dir.resolve("store").resolve(DIGEST.substring(7, 19)));
         Files.createDirectories(image.resolve("rootfs"));

@@ -18,7 +18,8 @@ class StateReaderTest {
         outputs.put("etcd_endpoints", "https://127.0.0.2:2379,https://127.0.0.3:2379");
         return new State(State.FORMAT_VERSION, "lineage-1", 42, "web", List.of(
                 new ServerRecord("etcd[1]", "etcd", 1, 3, "etcd-1-3", "i-1", "127.0.0.3", "sha256:a", "sha256:b",
-                        Instant.parse("2026-11-30T17:38:55.544123Z"), true, Map.of("member_id", "8e9e05c52164694d"), "east"),
+                        Instant.parse("2026-11-30T17:38:55.544123Z"), true, Map.of("member_id", "8e9e05c52164694d"), "east")
+                        .withAccessIp("203.0.113.3"),
                 new ServerRecord("etcd[0]", "etcd", 0, 1, "etcd-0-1", "i-0", null, null, null, null, false, Map.of(), null)),
                 outputs, Map.of("pki/etcd/ca.key", "-----BEGIN PRIVATE KEY-----\n\"quoted\" \\ \u00e9\n"),
                 new AppliedHerd("herd: web\n", Map.of("files/motd", "hi"), "sha256:c"), true);
@@ -57,9 +58,30 @@ class StateReaderTest {
         assertThat(state.destroyed()).isFalse();
         assertThat(state.servers()).singleElement().satisfies(s -> {
             assertThat(s.provider()).isNull();
+            assertThat(s.accessIp()).as("an older state's server is reached on its one address").isNull();
             assertThat(s.attributes()).isEmpty();
             assertThat(s.createdAt()).isEqualTo(Instant.parse("2026-01-31T12:00:00Z"));
         });
+    }
+
+    @Test
+    void aServerWithoutItsOwnAccessAddressIsWrittenAsBeforeAndOneWithItKeepsBoth() throws Exception {
+        ServerRecord plain = new ServerRecord("web[0]", "web", 0, 1, "web-0-1", "i", "10.0.0.1", null, null, null, false, Map.of());
+        State state = State.empty("web").with(plain).with(plain.withAccessIp("10.0.0.1").onProvider("p"))
+                .with(new ServerRecord("web[1]", "web", 1, 1, "web-1-1", "j", "10.0.0.2", null, null, null, false, Map.of())
+                        .withAccessIp("203.0.113.2"));
+
+        String written = new String(StateCodec.json(state), StandardCharsets.UTF_8);
+        State read = StateReader.read(StateCodec.json(state), "test");
+
+        assertThat(written).as("only the server whose addresses differ has the field").containsOnlyOnce("accessIp")
+                .contains("\"accessIp\" : \"203.0.113.2\"");
+        assertThat(read).isEqualTo(state);
+        assertThat(read.server("web-1-1").orElseThrow()).satisfies(s -> {
+            assertThat(s.ip()).isEqualTo("10.0.0.2");
+            assertThat(s.accessAddress()).isEqualTo("203.0.113.2");
+        });
+        assertThat(read.server("web-0-1").orElseThrow().accessAddress()).isEqualTo("10.0.0.1");
     }
 
     @Test

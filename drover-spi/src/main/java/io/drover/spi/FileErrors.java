@@ -17,6 +17,8 @@ import java.util.Locale;
  * Says why a file operation failed, for messages. The JDK's exceptions often carry only the path in their
  * message ({@code AccessDeniedException: /x/state.json.tmp}), so the reason comes from the exception's type, or
  * from the operating system's reason that {@link FileSystemException} carries apart from the path.
+ *
+ * <p>It stays in drover-spi although it is not the seam: the providers (local, OpenStack) use it and may depend on nothing but drover-spi.
  */
 public final class FileErrors {
     private FileErrors() {}

@@ -10,15 +10,18 @@ import java.util.Optional;
  *
  * @param id the cloud's id (stable for the server's life)
  * @param name the name Drover gave it
- * @param ip the address other servers and Drover reach it on
+ * @param ip the peer address: the one the herd's servers reach each other on (etcd peer URLs, load balancer targets)
  * @param tags the labels it was created with (see {@link Tags}), unchanged for the server's life
  * @param createdAt when the cloud created it
  * @param drift what about the running server no longer matches what it was created from (a first-boot file
  *     changed by hand, say), or {@code null} when nothing does or the provider cannot tell. A drifted server is
  *     replaced: immutable servers are never repaired in place. The text is for display; its presence is what
  *     counts.
+ * @param accessIp the access address: the one clients and the herd's outputs use (a floating or public IP on a cloud),
+ *     or {@code null} when it is the peer address, as it is on clouds without such addresses
  */
-public record Instance(String id, String name, String ip, Status status, Map<String, String> tags, Instant createdAt, String drift) {
+public record Instance(
+        String id, String name, String ip, Status status, Map<String, String> tags, Instant createdAt, String drift, String accessIp) {
 
     /** Coarse lifecycle as every cloud can report it. */
     public enum Status {
@@ -43,15 +46,28 @@ public record Instance(String id, String name, String ip, Status status, Map<Str
         if (drift != null && drift.isBlank()) {
             drift = null;
         }
+        if (accessIp != null && (accessIp.isBlank() || accessIp.equals(ip))) {
+            accessIp = null;
+        }
+    }
+
+    /** A server whose access address is its peer address. */
+    public Instance(String id, String name, String ip, Status status, Map<String, String> tags, Instant createdAt, String drift) {
+        this(id, name, ip, status, tags, createdAt, drift, null);
     }
 
     /** A server that has not drifted (or whose provider cannot tell). */
     public Instance(String id, String name, String ip, Status status, Map<String, String> tags, Instant createdAt) {
-        this(id, name, ip, status, tags, createdAt, null);
+        this(id, name, ip, status, tags, createdAt, null, null);
     }
 
     public String tag(String key) {
         return tags.get(key);
+    }
+
+    /** The address clients reach it on: {@link #accessIp} if it has one, else the peer address. */
+    public String accessAddress() {
+        return accessIp != null ? accessIp : ip;
     }
 
     /** What drifted, if anything did. */
@@ -61,10 +77,15 @@ public record Instance(String id, String name, String ip, Status status, Map<Str
 
     /** The same server reported as drifted. */
     public Instance withDrift(String what) {
-        return new Instance(id, name, ip, status, tags, createdAt, what);
+        return new Instance(id, name, ip, status, tags, createdAt, what, accessIp);
+    }
+
+    /** The same server with a distinct access address ({@code null}: none). */
+    public Instance withAccessIp(String address) {
+        return new Instance(id, name, ip, status, tags, createdAt, drift, address);
     }
 
     public Instance withStatus(Status newStatus) {
-        return new Instance(id, name, ip, newStatus, tags, createdAt, drift);
+        return new Instance(id, name, ip, newStatus, tags, createdAt, drift, accessIp);
     }
 }

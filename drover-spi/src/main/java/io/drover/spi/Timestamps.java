@@ -10,6 +10,8 @@ import java.time.ZoneOffset;
  * {@code 2026-11-30T23:44:12.345Z}. {@link Instant#parse} reads it too, but its first use initialises java.time's
  * formatters, 10-15 ms of a cold JVM spent in every {@code drover plan} and {@code output}; this reads that one form
  * directly and hands anything else to {@link Instant#parse}, so it accepts and rejects exactly what that does.
+ *
+ * <p>It stays in drover-spi although it is not the seam: the local provider uses it and may depend on nothing but drover-spi.
  */
 public final class Timestamps {
     private Timestamps() {}

@@ -65,6 +65,8 @@ public final class MemoryCloud {
     private final io.drover.spi.Limits limits;
     private final AddressPool pool;
     private final Map<String, String> fixedAddresses;
+    /** A new server's access address from its peer address; {@code null}: none (the access address is the peer one). */
+    private final java.util.function.UnaryOperator<String> accessAddresses;
 
     // guarded by this
     private final Map<String, Server> servers = new LinkedHashMap<>();
@@ -94,6 +96,7 @@ public final class MemoryCloud {
         this.limits = b.limits;
         this.pool = new AddressPool(b.addresses);
         this.fixedAddresses = Map.copyOf(b.fixedAddresses);
+        this.accessAddresses = b.accessAddresses;
         for (Operation op : Operation.values()) {
             calls.put(op, new AtomicInteger());
         }
@@ -244,6 +247,7 @@ public final class MemoryCloud {
                 instance.createdAt(), null);
         s.status = instance.status();
         s.drift = instance.drift();
+        s.accessIp = instance.accessIp();
         servers.put(s.id, s);
         return s.instance();
     }
@@ -505,6 +509,7 @@ public final class MemoryCloud {
         tags.put(Tags.HERD, herd);
         tags.putIfAbsent(Tags.CLUSTER, request.cluster());
         Server s = new Server("m-" + nextId++, herd, request.name(), request.cluster(), ip, tags, clock.instant(), request.image());
+        s.accessIp = accessAddresses == null ? null : accessAddresses.apply(ip);
         servers.put(s.id, s);
         return s;
     }
@@ -559,6 +564,7 @@ public final class MemoryCloud {
         final Image image;
         Instance.Status status = Instance.Status.BUILDING;
         String drift;
+        String accessIp;
         UserData userData;
         boolean creating;
         int reboots;
@@ -575,7 +581,7 @@ public final class MemoryCloud {
         }
 
         Instance instance() {
-            return new Instance(id, name, ip, status, tags, createdAt, drift);
+            return new Instance(id, name, ip, status, tags, createdAt, drift, accessIp);
         }
 
         MemoryServer view() {
@@ -790,6 +796,7 @@ public final class MemoryCloud {
         private io.drover.spi.Limits limits = io.drover.spi.Limits.NONE;
         private String addresses = "10.";
         private final Map<String, String> fixedAddresses = new LinkedHashMap<>();
+        private java.util.function.UnaryOperator<String> accessAddresses;
         private final List<String> images = new ArrayList<>(List.of("base"));
 
         private Builder() {}
@@ -821,6 +828,15 @@ public final class MemoryCloud {
         /** The server (or reservation) of that name gets this address. */
         public Builder fixedAddress(String name, String ip) {
             fixedAddresses.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(ip, "ip"));
+            return this;
+        }
+
+        /**
+         * Gives each new server an access address apart from its peer one, as a cloud's floating IPs, e.g.
+         * {@code ip -> ip.replace("10.", "203.")} (default: none, the access address is the peer address).
+         */
+        public Builder accessAddresses(java.util.function.UnaryOperator<String> fromPeer) {
+            this.accessAddresses = Objects.requireNonNull(fromPeer, "fromPeer");
             return this;
         }
 

@@ -10,21 +10,14 @@ import io.drover.spi.Provider;
 import io.drover.spi.ProviderException;
 import io.drover.spi.Tags;
 import io.drover.spi.UserData;
-import java.io.File;
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +43,11 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>This class holds the provider's calls and what ties them together (reservations, create and adoption, destroy,
  * reboot); its other jobs are classes of their own: claiming a directory for one create ({@link CreateClaim}),
- * starting a supervisor ({@link SupervisorLaunch}), listing ({@link LocalListing}), images ({@link LocalImages}),
- * addresses ({@link AddressAllocator}), first-boot files ({@link IgnitionApplier}).
+ * starting a supervisor ({@link SupervisorLaunch}), the reservation file ({@link ReservationFile}), listing
+ * ({@link LocalListing}), images ({@link LocalImages}), addresses ({@link AddressAllocator}), first-boot files
+ * ({@link IgnitionApplier}).
  */
 public final class LocalProvider implements Provider {
-    private static final String RESERVATION = "reserved-address";
     private static final String CREATOR = CreateClaim.CREATOR;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
@@ -69,10 +62,12 @@ public final class LocalProvider implements Provider {
     private final SupervisorLaunch supervisors;
     private final LocalListing listing;
     private final LocalLoadBalancers loadBalancers;
+    private final ReservationFile reservations;
 
     LocalProvider(String herd, LocalSettings settings, AddressAllocator.BoundSockets boundSockets) {
         this.herd = herd;
         this.settings = settings;
+        this.reservations = new ReservationFile(herd);
         this.images = new LocalImages(settings.herdDir(), settings.root());
         this.allocator = new AddressAllocator(settings.addresses(), new LeaseDirectory(settings.leases()), boundSockets);
         this.supervisors = new SupervisorLaunch(settings);
@@ -101,7 +96,7 @@ public final class LocalProvider implements Provider {
     public Optional<Endpoint> reserve(String cluster, String name, Map<String, String> tags, io.drover.spi.Placement placement)
             throws ProviderException {
         Path serverDir = serverDirectory(name);
-        Optional<String> reserved = reservation(serverDir);
+        Optional<String> reserved = reservations.address(serverDir);
         if (reserved.isPresent()) {
             return Optional.of(new Endpoint(name, reserved.get()));
         }
@@ -112,8 +107,7 @@ public final class LocalProvider implements Provider {
         try {
             Files.createDirectories(serverDir);
             String ip = allocator.allocate(serverDir, placement.preferredAddress());
-            // The herd, so that another herd sharing this root neither uses nor sweeps it.
-            Files.writeString(serverDir.resolve(RESERVATION), ip + "\n" + herd + "\n");
+            reservations.write(serverDir, ip);
             return Optional.of(new Endpoint(name, ip));
         } catch (IOException e) {
             throw new ProviderException("cannot reserve an address for " + name + " in " + serverDir + ": " + FileErrors.describe(e), e);
@@ -123,7 +117,7 @@ public final class LocalProvider implements Provider {
     @Override
     public void release(String name) throws ProviderException {
         Path serverDir = serverDirectory(name);
-        if (reservedByThisHerd(serverDir) && !Files.exists(serverDir.resolve(ServerMetadata.FILE))) {
+        if (reservations.ofThisHerd(serverDir) && !Files.exists(serverDir.resolve(ServerMetadata.FILE))) {
             destroy(name);
         }
     }
@@ -150,47 +144,17 @@ public final class LocalProvider implements Provider {
             if (keep.contains(name) || Files.exists(dir.resolve(ServerMetadata.FILE))) {
                 continue; // servers are the engine's to delete
             }
-            boolean deadCreate = reservationOwner(dir).isEmpty() && !CreateClaim.creatorAlive(dir);
-            if (reservedByThisHerd(dir) || deadCreate) {
+            boolean deadCreate = ReservationFile.owner(dir).isEmpty() && !CreateClaim.creatorAlive(dir);
+            if (reservations.ofThisHerd(dir) || deadCreate) {
                 destroy(name);
             }
         }
     }
 
-    /** The address reserved for a server directory, if it was reserved ahead (by this herd: others' are refused). */
-    private Optional<String> reservation(Path serverDir) throws ProviderException {
-        Optional<String> owner = reservationOwner(serverDir);
-        if (owner.isPresent() && !owner.get().isEmpty() && !owner.get().equals(herd)) {
-            throw new ProviderException("the address of " + serverDir.getFileName() + " (" + serverDir + ") is reserved by herd '"
-                    + owner.get() + "', not '" + herd + "'; give the herds different 'root' settings or destroy the other herd");
-        }
-        return readReservation(serverDir).map(lines -> lines.get(0));
-    }
-
-    /** Whether the directory holds a reservation of this herd (or of an older version, which did not say whose). */
-    private boolean reservedByThisHerd(Path serverDir) {
-        return reservationOwner(serverDir).filter(owner -> owner.isEmpty() || owner.equals(herd)).isPresent();
-    }
-
-    /** The herd that reserved a server directory's address ("" for reservations of older versions), if any did. */
-    private static Optional<String> reservationOwner(Path serverDir) {
-        return readReservation(serverDir).map(lines -> lines.size() > 1 ? lines.get(1) : "");
-    }
-
-    private static Optional<List<String>> readReservation(Path serverDir) {
-        try {
-            List<String> lines = Files.readString(serverDir.resolve(RESERVATION)).strip().lines().map(String::strip).toList();
-            return lines.isEmpty() || lines.get(0).isEmpty() ? Optional.empty() : Optional.of(lines);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-
     @Override
     public Instance create(LaunchRequest request) throws ProviderException {
         Path serverDir = serverDirectory(request.name());
-        Optional<String> reserved = Files.exists(serverDir.resolve(ServerMetadata.FILE)) ? Optional.empty() : reservation(serverDir);
+        Optional<String> reserved = Files.exists(serverDir.resolve(ServerMetadata.FILE)) ? Optional.empty() : reservations.address(serverDir);
         if (reserved.isEmpty()) {
             Optional<Instance> existing = adoptOrClear(serverDir);
             if (existing.isPresent()) {
