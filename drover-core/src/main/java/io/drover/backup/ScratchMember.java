@@ -65,7 +65,7 @@ public final class ScratchMember implements AutoCloseable {
                     "--initial-advertise-peer-urls", peerUrl, "--initial-cluster", "scratch=" + peerUrl,
                     // a restored database may be larger than the default 2 GiB quota allows to grow
                     "--quota-backend-bytes", Long.toString(8L << 30), "--log-level", "warn", "--logger", "zap"));
-            Process etcd = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile()).start();
+            Process etcd = new ProcessBuilder(outlivingNoDrover(cmd)).redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile()).start();
             ScratchMember member = new ScratchMember(etcd, dir, clientUrl);
             member.awaitServing(clientPort);
             return member;
@@ -117,6 +117,23 @@ public final class ScratchMember implements AutoCloseable {
         return lines[lines.length - 1];
     }
 
+    /**
+     * The command run by a shell that ends it once this JVM is gone: a restore or heal killed with -9 must not leave a
+     * scratch etcd running for ever (Linux's parent-death signal cannot be set from Java).
+     */
+    private static List<String> outlivingNoDrover(List<String> command) {
+        return endingWith(ProcessHandle.current().pid(), command);
+    }
+
+    /** {@code command} run by a shell that kills it once process {@code owner} is gone (or ends with it). */
+    static List<String> endingWith(long owner, List<String> command) {
+        String watch = "\"$@\" & e=$!; while kill -0 " + owner
+                + " 2>/dev/null && kill -0 $e 2>/dev/null; do sleep 1; done; kill -9 $e 2>/dev/null; wait $e";
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c", watch, "drover-scratch-etcd"));
+        wrapped.addAll(command);
+        return wrapped;
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
@@ -126,6 +143,7 @@ public final class ScratchMember implements AutoCloseable {
     @Override
     public void close() {
         client.close();
+        process.descendants().forEach(ProcessHandle::destroyForcibly); // etcd, under its watching shell
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
