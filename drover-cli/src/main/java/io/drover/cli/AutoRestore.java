@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  */
 final class AutoRestore {
     private static final Duration CHECK_EVERY = Duration.ofSeconds(1);
+    private final io.drover.retry.Sleeper sleeper;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration LOCK_TIMEOUT = Duration.ofMinutes(2);
 
@@ -34,7 +35,8 @@ final class AutoRestore {
     private final Consumer<String> loud;
 
     /** @param loud for what must not go unnoticed: a restore begun, finished or failed */
-    AutoRestore(Session session, Cluster cluster, Clock clock, Consumer<String> say, Consumer<String> loud) {
+    AutoRestore(Session session, Cluster cluster, Clock clock, io.drover.retry.Sleeper sleeper, Consumer<String> say, Consumer<String> loud) {
+        this.sleeper = sleeper;
         this.session = session;
         this.cluster = cluster;
         this.clock = clock;
@@ -46,7 +48,7 @@ final class AutoRestore {
         Duration after = cluster.etcd().backup().autoRestore();
         Instant lostSince = null;
         while (keepGoing.getAsBoolean()) {
-            Thread.sleep(CHECK_EVERY);
+            sleeper.sleep(CHECK_EVERY);
             State state;
             try {
                 state = session.store().read().orElse(null);

@@ -71,7 +71,7 @@ final class HealBackups implements AutoCloseable {
                 }
             }));
             if (cluster.etcd().backup().autoRestore() != null) {
-                AutoRestore auto = new AutoRestore(session, cluster, Clock.systemUTC(), say, loud);
+                AutoRestore auto = new AutoRestore(session, cluster, Clock.systemUTC(), Sleeper.SYSTEM, say, loud);
                 threads.add(Thread.ofPlatform().daemon().name("drover-auto-restore-" + cluster.name()).start(() -> {
                     try {
                         auto.run(keepGoing);

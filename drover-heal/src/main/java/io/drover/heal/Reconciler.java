@@ -49,6 +49,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Heal keeps what was applied, nothing else: it rebuilds servers from the herd source recorded in the state by
  * the last apply (never from a herd file edited since), never rolls a changed config (that is apply's job), never
  * creates a slot that has no recorded server, and leaves a destroyed herd alone.
+ *
+ * <p>Just over 400 lines: what is left is the loop itself (leading or following, passes, leader tasks, stopping);
+ * the judgements it makes were moved out ({@code QuorumJudge}, {@code UnfilledSlots}, {@code HealPlanning},
+ * {@code AppliedHerd}, {@code HealNarrator}, {@code HealLeadership}).
  */
 public final class Reconciler implements AutoCloseable {
     private final Herd fileHerd;

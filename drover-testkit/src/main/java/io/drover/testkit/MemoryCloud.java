@@ -53,6 +53,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>Reservations (on by default), released or swept as the SPI says; cluster-wide resources by name.
  *   <li>Time: {@code createdAt} comes from the injected clock.
  * </ul>
+ *
+ * <p>One piece, over 400 lines, on purpose: servers, reservations, cluster resources, load balancers, the call log
+ * and the fault hooks share one lock and one log, so that a test's assertions on the log see the cloud's calls in
+ * the order they took effect. It is test support, not product code.
  */
 public final class MemoryCloud {
 

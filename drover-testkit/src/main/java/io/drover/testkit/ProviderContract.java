@@ -57,6 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>The tests tagged {@value #SMOKE} are the smoke tier: a few cheap calls (an image resolved, one server created,
  * listed by a new session and destroyed) for a paid cloud, where the whole suite costs real money; run them alone with
  * {@code -Dgroups=smoke}. The whole suite is what makes a provider one Drover can use.
+ *
+ * <p>One class, over 400 lines, on purpose (like OpenTofu's {@code statemgr.TestFull}): a provider author extends one
+ * class and gets every promise of {@link Provider} checked; each test is one promise, named after it.
  */
 public abstract class ProviderContract {
 

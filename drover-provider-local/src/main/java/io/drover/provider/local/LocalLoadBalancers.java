@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -165,15 +164,15 @@ final class LocalLoadBalancers implements LoadBalancers {
         if (maint.contains("No such server")) {
             return;
         }
-        Instant deadline = Instant.now().plus(DELETE_TIMEOUT);
+        long deadline = System.nanoTime() + DELETE_TIMEOUT.toNanos(); // monotonic: a clock jump neither cuts nor stretches it
         while (true) {
             String deleted = admin.command("del server " + server);
             if (deleted.contains("Server deleted") || deleted.contains("No such server")) {
                 return;
             }
-            if (Instant.now().isAfter(deadline)) {
+            if (System.nanoTime() - deadline > 0) {
                 admin.command("shutdown sessions server " + server);
-                deadline = Instant.now().plus(DELETE_TIMEOUT);
+                deadline = System.nanoTime() + DELETE_TIMEOUT.toNanos();
             }
             try {
                 Thread.sleep(20);
@@ -282,10 +281,10 @@ final class LocalLoadBalancers implements LoadBalancers {
     }
 
     private void awaitServing(Path dir, HaproxyConfig config) throws ProviderException, InterruptedException {
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         HaproxyAdmin admin = admin(dir);
         while (!admin.answers()) {
-            if (Instant.now().isAfter(deadline)) {
+            if (System.nanoTime() - deadline > 0) {
                 throw new ProviderException("the load balancer of cluster " + config.cluster() + " (HAProxy on " + config.address() + ":" + config.port()
                         + ") did not start within " + START_TIMEOUT.toSeconds() + " s: " + tail(dir.resolve("logs").resolve(UNIT + ".log"))
                         + " (is port " + config.port() + " in use by another program? is haproxy installed?)", true, null);
