@@ -3,11 +3,8 @@ package io.drover.config;
 import io.drover.config.References.ClusterRef;
 import io.drover.config.YamlNode.Entry;
 import io.drover.config.YamlNode.YamlMap;
-import io.drover.config.YamlNode.YamlScalar;
 import io.drover.render.FirstBoot;
 import io.drover.spi.ProviderFactory;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,9 +17,8 @@ import java.util.regex.Pattern;
  * Reads the clusters of a herd file: size and role rules, etcd options, health check, provider options and
  * first-boot config, and the dependencies between clusters (declared, or implied by references).
  *
- * <p>Over 400 lines because each key of a cluster block is read and checked here, with its position for the error;
- * the sub-blocks that grew this round (load balancer, etcd backup) are the ones to move into readers of their own
- * next, as {@code FirstBootReader} and {@code ImageReader} already are.
+ * <p>Sub-blocks with rules of their own have readers of their own: {@link FirstBootReader}, {@link ImageReader},
+ * {@link HealthCheckReader}, {@link LoadBalancerReader}, {@link BackupReader}.
  */
 final class ClusterReader {
     static final Pattern CLUSTER_NAME = Pattern.compile("[a-z][a-z0-9-]{0,29}");
@@ -52,8 +48,8 @@ final class ClusterReader {
     private final Set<String> images;
     /** Cluster name to the clusters it depends on, with where each dependency was written. */
     private final Map<String, List<ClusterRef>> dependencies = new LinkedHashMap<>();
-    /** Load balancer ports taken so far, as "provider:port", with where each was declared. */
-    private final Map<String, SourcePosition> loadBalancerPorts = new LinkedHashMap<>();
+    /** Reads {@code loadBalancer:} blocks; one for the whole file, as it checks ports across clusters. */
+    private final LoadBalancerReader loadBalancers;
 
     /**
      * @param directory the herd file's directory ({@code contents.local} paths are relative to it)
@@ -70,6 +66,7 @@ final class ClusterReader {
         this.factories = factories;
         this.defaultProvider = defaultProvider;
         this.problems = problems;
+        this.loadBalancers = new LoadBalancerReader(problems);
     }
 
     /** The dependencies of every cluster read so far, in declared order. */
@@ -118,8 +115,8 @@ final class ClusterReader {
             }
         }
         EtcdOptions etcd = etcd(c, role);
-        HealthCheck health = health(c, role);
-        LoadBalancerSpec loadBalancer = loadBalancer(c, health, provider(c, entry));
+        HealthCheck health = new HealthCheckReader(lines, problems).read(c, role);
+        LoadBalancerSpec loadBalancer = loadBalancers.read(c, health, provider(c, entry));
         // Absent, the block is still checked: the provider may require cluster options (flavor, network).
         Entry providerEntry = c.entry("provider");
         String provider = defaultProvider;
@@ -186,58 +183,6 @@ final class ClusterReader {
             return name.text();
         }
         return defaultProvider;
-    }
-
-    /**
-     * The {@code loadBalancer:} block: a load balancer only knows a server serves by checking it over the network, so
-     * the cluster needs an http or tcp health check; two load balancers of one provider cannot share a port.
-     */
-    private LoadBalancerSpec loadBalancer(MapReader c, HealthCheck health, String provider) {
-        Entry entry = c.entry("loadBalancer");
-        if (entry == null) {
-            return null;
-        }
-        MapReader lb = MapReader.of(entry, "loadBalancer", Shape.Herd.LOAD_BALANCER, problems);
-        if (lb == null) {
-            return null;
-        }
-        boolean ok = true;
-        if (health != null && health.type() != HealthCheck.Type.HTTP && health.type() != HealthCheck.Type.TCP) {
-            problems.add(entry.keyPosition(), "a load balancer needs a cluster with an http or tcp health check, this one is checked by '"
-                    + health.type().name().toLowerCase(java.util.Locale.ROOT) + "'",
-                    "add 'health: {type: http, port: 8080, path: /}' to the cluster, so that a server joins the pool only once it serves");
-            ok = false;
-        }
-        Long port = lb.integer("port", 1, 65535, true);
-        Long targetPort = lb.integer("targetPort", 1, 65535, false);
-        if (targetPort == null && !lb.has("targetPort") && health != null && health.port() == 0 && ok) {
-            problems.add(entry.keyPosition(), "the load balancer does not know which port its servers serve on",
-                    "add 'targetPort: 8080' under loadBalancer");
-            ok = false;
-        }
-        java.time.Duration drain = LoadBalancerSpec.DEFAULT_DRAIN;
-        Entry drainEntry = lb.entry("drain");
-        if (drainEntry != null) {
-            drain = lb.duration("drain");
-            if (drain != null && drain.compareTo(LoadBalancerSpec.MAX_DRAIN) > 0) {
-                problems.add(drainEntry.value().position(), "drain must be at most 15m, got " + Problems.shown(((YamlScalar) drainEntry.value()).text()),
-                        "use a few seconds to a few minutes: the longest request a server may finish while it goes away, e.g. drain: 10s");
-                drain = null;
-            }
-        }
-        if (port != null) {
-            String key = (provider == null ? "" : provider) + ":" + port;
-            SourcePosition first = loadBalancerPorts.putIfAbsent(key, lb.entry("port").value().position());
-            if (first != null) {
-                problems.add(lb.entry("port").value().position(), "port " + port + " is already used by the load balancer at line " + first.line(),
-                        "give each load balancer of a provider its own port");
-                port = null;
-            }
-        }
-        if (!ok || port == null || drain == null || (targetPort == null && lb.has("targetPort"))) {
-            return null;
-        }
-        return new LoadBalancerSpec(port.intValue(), targetPort != null ? targetPort.intValue() : health.port(), drain, entry.keyPosition());
     }
 
     /** The image: a provider's reference ({@code host}, a Glance name), or {@code ${images.NAME}} of this file. */
@@ -341,52 +286,7 @@ final class ClusterReader {
             }
             new EtcdFlagRules(problems).check(flags, flagMap.entries());
         }
-        return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container, backup(etcd));
-    }
-
-    /** The {@code backup:} block, or null when absent (or wrong: the problem is reported). */
-    private BackupSpec backup(MapReader etcd) {
-        Entry entry = etcd.entry("backup");
-        if (entry == null) {
-            return null;
-        }
-        MapReader b = MapReader.of(entry, "backup", Shape.Herd.BACKUP, problems);
-        if (b == null) {
-            return null;
-        }
-        java.time.Duration full = b.duration("full");
-        java.time.Duration delta = b.duration("delta");
-        Long keep = b.integer("keep", 1, 10_000, false);
-        String to = b.string("to");
-        full = full == null ? BackupSpec.DEFAULT_FULL : full;
-        delta = delta == null ? BackupSpec.DEFAULT_DELTA : delta;
-        if (delta.compareTo(full) >= 0) {
-            Entry at = b.has("delta") ? b.entry("delta") : b.entry("full");
-            problems.add(at == null ? entry.keyPosition() : at.value().position(),
-                    "the delta period (" + delta.toString().substring(2).toLowerCase() + ") must be shorter than the full period (" + full.toString().substring(2).toLowerCase() + ")",
-                    "e.g. full: 1h and delta: 10s (at most one delta period of writes is at risk)");
-        }
-        Path dir = directory.resolve(".drover").resolve("backups");
-        if (to != null) {
-            if (to.isBlank() || to.contains("\0")) {
-                problems.add(b.entry("to").value().position(), "'to' must be a directory", "e.g. to: /var/backups/etcd");
-            } else {
-                dir = directory.resolve(to).normalize();
-            }
-        }
-        java.time.Duration autoRestore = null;
-        Entry auto = b.entry("autoRestore");
-        if (auto != null) {
-            // 'autoRestore: after 2m' reads as what it does; 'autoRestore: 2m' is the same
-            String text = auto.value() instanceof YamlScalar sc && !sc.isNull() ? sc.text().strip() : "";
-            autoRestore = Durations.parse(text.startsWith("after ") ? text.substring(6).strip() : text);
-            if (autoRestore == null || autoRestore.isZero()) {
-                problems.add(auto.value().position(), "'autoRestore' must be a duration, got '" + Problems.shown(text) + "'",
-                        "e.g. autoRestore: after 2m (heal restores the cluster once it has been without quorum that long)");
-                autoRestore = null;
-            }
-        }
-        return new BackupSpec(full, delta, keep == null ? BackupSpec.DEFAULT_KEEP : keep.intValue(), dir, autoRestore);
+        return new EtcdOptions(clientPort, peerPort, flags, tls == null || tls, container, new BackupReader(directory, problems).read(etcd));
     }
 
     /** Whether {@code flag} may be set: a flag the etcd in use knows, and not one Drover sets itself. */
@@ -424,76 +324,5 @@ final class ClusterReader {
                         + "etcd " + (version == null ? String.join(", ", EtcdFlags.VERSIONS) : version)
                         + " lists its flags in 'etcd --help'; write them without leading dashes");
         return false;
-    }
-
-    /** The health path goes into an HTTP request: it must be a valid URI path (and query). */
-    private void badUriCharacter(String path, Entry entry) {
-        String base = "http://host";
-        try {
-            new URI(base + path);
-        } catch (URISyntaxException e) {
-            YamlScalar scalar = (YamlScalar) entry.value();
-            int at = Math.max(0, e.getIndex() - base.length());
-            problems.add(scalar.positions(lines).apply(at), "health path '" + Problems.shown(path) + "' is not a valid URL path: "
-                    + e.getReason().toLowerCase(java.util.Locale.ROOT), "percent-encode spaces and other special characters, e.g. %20");
-        }
-    }
-
-    private HealthCheck health(MapReader c, Role role) {
-        HealthCheck defaults = HealthCheck.defaultFor(role);
-        Entry entry = c.entry("health");
-        if (entry == null) {
-            return defaults;
-        }
-        MapReader h = MapReader.of(entry, "health", Shape.Herd.HEALTH, problems);
-        if (h == null) {
-            return null;
-        }
-        HealthCheck.Type type = defaults.type();
-        String typeName = h.string("type");
-        boolean typeKnown = true;
-        if (typeName != null) {
-            List<String> names = List.of("etcd", "http", "tcp", "process");
-            if (!names.contains(typeName)) {
-                problems.add(h.entry("type").value().position(), "unknown health check type '" + Problems.shown(typeName) + "'",
-                        Problems.suggest(typeName, names) + " (types: etcd, http, tcp, process)");
-                typeKnown = false;
-            } else {
-                type = HealthCheck.Type.valueOf(typeName.toUpperCase(java.util.Locale.ROOT));
-                if (type == HealthCheck.Type.ETCD && role != Role.ETCD) {
-                    problems.add(h.entry("type").value().position(), "health type etcd needs a cluster with role: etcd",
-                            "use http, tcp or process, or set role: etcd");
-                }
-            }
-        }
-        boolean network = type == HealthCheck.Type.HTTP || type == HealthCheck.Type.TCP;
-        Long port = h.integer("port", 1, 65535, false);
-        if (!typeKnown) {
-            // which keys apply depends on the type: checking them against a guess would only add noise
-        } else if (network && port == null && !h.has("port")) {
-            problems.add(entry.keyPosition(), "a " + typeName + " health check needs a port", "add 'port: 8080' under health");
-        } else if (!network && h.has("port")) {
-            problems.add(h.entry("port").keyPosition(), "'port' is only used by http and tcp health checks",
-                    "remove it, or set type: http or tcp");
-        }
-        String path = h.string("path");
-        if (path != null && typeKnown) {
-            if (type != HealthCheck.Type.HTTP) {
-                problems.add(h.entry("path").keyPosition(), "'path' is only used by http health checks", "remove it, or set type: http");
-            } else if (!path.startsWith("/")) {
-                problems.add(h.entry("path").value().position(), "health path '" + Problems.shown(path) + "' must start with /",
-                        "e.g. path: /healthz");
-            } else {
-                badUriCharacter(path, h.entry("path"));
-            }
-        }
-        var interval = h.duration("interval");
-        var timeout = h.duration("timeout");
-        var startTimeout = h.duration("startTimeout");
-        Long failures = h.integer("failures", 1, Long.MAX_VALUE, false);
-        return new HealthCheck(type, port == null ? defaults.port() : port.intValue(), path == null ? defaults.path() : path,
-                interval == null ? defaults.interval() : interval, timeout == null ? defaults.timeout() : timeout,
-                startTimeout == null ? defaults.startTimeout() : startTimeout,
-                failures == null ? defaults.failures() : failures.intValue());
     }
 }
