@@ -29,6 +29,10 @@ import java.util.regex.Pattern;
  * Reads a cluster's {@code firstBoot:} section (Butane's vocabulary: passwd, storage, systemd) into a
  * {@link FirstBoot}, checking what would otherwise only fail on the server: paths, modes, unit files,
  * duplicates and template references.
+ *
+ * <p>One piece, over 400 lines, on purpose: users, files, directories, links and units share one map of paths (one
+ * path, one entry, whatever kind wrote it) and one template scope, and each reader is a few lines over the same
+ * helpers (path, mode, owner, templated text); split by section, each part would need both passed around.
  */
 final class FirstBootReader {
     // Unit types that can be written as unit files (drover-render's FirstBootValidator accepts a superset).

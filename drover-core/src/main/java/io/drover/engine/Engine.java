@@ -9,7 +9,6 @@ import io.drover.apply.StateKeeper;
 import io.drover.config.Cluster;
 import io.drover.config.Herd;
 import io.drover.config.HerdSource;
-import io.drover.config.Role;
 import io.drover.health.Health;
 import io.drover.health.HealthProbe;
 import io.drover.plan.ClusterTemplate;
@@ -28,7 +27,6 @@ import io.drover.state.AppliedHerd;
 import io.drover.state.State;
 import io.drover.state.StateException;
 import io.drover.state.StateStore;
-import io.drover.state.StateVersion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -85,6 +83,7 @@ public final class Engine implements AutoCloseable {
     private final ClusterTemplates templates;
     private final ClusterRoles roles;
     private final CaRotation rotation;
+    private final ClusterLoadBalancers loadBalancers;
 
     public Engine(Herd herd, ProviderFactory factory, StateStore store, Map<String, String> environment, EventSink events, Settings settings) {
         this(herd, List.of(factory), store, environment, events, settings);
@@ -103,6 +102,7 @@ public final class Engine implements AutoCloseable {
         this.templates = new ClusterTemplates(herd, new ImageCache(providers, herd.directory(), settings.clock()), pkis);
         this.roles = new ClusterRoles(herd, pkis, settings);
         this.rotation = new CaRotation(herd, pkis, store);
+        this.loadBalancers = new ClusterLoadBalancers(herd, providers, events);
     }
 
     /** Where a herd keeps its local files: {@code .drover/} next to the herd file. */
@@ -152,14 +152,10 @@ public final class Engine implements AutoCloseable {
 
     /** Refreshes against reality and plans. */
     public Plan plan(Planner.Options options) throws ProviderException, StateException, InterruptedException {
-        return plan(options, Map.of());
+        return plan(options, Map.of(), null);
     }
 
-    /**
-     * Refreshes against reality and plans.
-     *
-     * @param knownHealth health the caller checked already (heal), by instance id: not probed again
-     */
+    /** {@link #plan(Planner.Options, Map, Listing)} on a fresh listing. */
     public Plan plan(Planner.Options options, Map<String, Health> knownHealth) throws ProviderException, StateException, InterruptedException {
         return plan(options, knownHealth, null);
     }
@@ -274,40 +270,12 @@ public final class Engine implements AutoCloseable {
 
     /** The herd's outputs computed from a state and this herd file. */
     public Map<String, String> outputs(State state) {
-        return Outputs.of(herd, state, this::loadBalancerUrl);
+        return Outputs.of(herd, state, loadBalancers::url);
     }
 
-    /**
-     * The load balancer of each cluster that declares one, as its provider has it now (with its pool and live counts);
-     * empty for a cluster whose load balancer does not exist (yet).
-     */
+    /** Each declared load balancer as its provider has it now, with pool and live counts ({@link ClusterLoadBalancers#all}). */
     public Map<String, Optional<io.drover.spi.LoadBalancer>> loadBalancers() throws ProviderException {
-        Map<String, Optional<io.drover.spi.LoadBalancer>> all = new java.util.LinkedHashMap<>();
-        for (Cluster c : herd.clusters().values()) {
-            if (c.loadBalancer() != null) {
-                Optional<io.drover.spi.LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
-                all.put(c.name(), lbs.isEmpty() ? Optional.empty() : lbs.get().get(c.name()));
-            }
-        }
-        return all;
-    }
-
-    /**
-     * {@code http://ADDRESS:PORT/} of a cluster's load balancer as its provider has it, or null when it has none (or the
-     * provider cannot be asked now: the output is empty until the next apply computes it again).
-     */
-    private String loadBalancerUrl(String cluster) {
-        Cluster c = herd.clusters().get(cluster);
-        if (c == null || c.loadBalancer() == null) {
-            return null;
-        }
-        try {
-            Optional<io.drover.spi.LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
-            return lbs.isEmpty() ? null : lbs.get().get(cluster).map(io.drover.spi.LoadBalancer::url).orElse(null);
-        } catch (ProviderException e) {
-            events.emit(new Event.Note(cluster, "the load balancer's address is not known now: " + e.getMessage()));
-            return null;
-        }
+        return loadBalancers.all();
     }
 
     /** What {@link #importServers} did. */
@@ -319,19 +287,7 @@ public final class Engine implements AutoCloseable {
      * holds the state lock.
      */
     public ImportSummary importServers(Map<String, State> sources) throws Exception {
-        Optional<State> current = stored();
-        Importer.Result result = new Importer(herd, list()).run(current, sources);
-        State state = result.state();
-        // Compare-and-swap on what import found: a state written meanwhile is not overwritten.
-        store.write(state.withOutputs(outputs(state)).nextSerial(), current.map(StateVersion::of).orElse(StateVersion.NONE));
-        new ClusterPkis(herd).writeClientFiles(workDir(herd), state, note -> events.emit(new Event.Note(herd.name(), note)));
-        return new ImportSummary(result.imported(), result.unhealthy(), result.pkiSources());
-    }
-
-    /** Whether a cluster of this herd is an etcd cluster (for callers that only hold a name). */
-    public boolean isEtcd(String cluster) {
-        Cluster c = herd.clusters().get(cluster);
-        return c != null && c.role() == Role.ETCD;
+        return new Importer(herd, list()).record(store, stored(), sources, this::outputs, events);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.drover.engine;
 
+import io.drover.apply.Event;
+import io.drover.apply.EventSink;
 import io.drover.config.Cluster;
 import io.drover.config.Herd;
 import io.drover.health.HealthProbe;
@@ -10,12 +12,15 @@ import io.drover.spi.Tags;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
 import io.drover.state.StateException;
+import io.drover.state.StateStore;
+import io.drover.state.StateVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -35,6 +40,19 @@ final class Importer {
 
     /** What an import found and recorded. */
     record Result(State state, List<String> imported, List<String> unhealthy, Map<String, String> pkiSources) {}
+
+    /**
+     * {@link #run} whose state is written with its outputs, by compare-and-swap on what it found (a state written
+     * meanwhile is not overwritten), and each TLS cluster's client files under {@code .drover/pki/}.
+     */
+    Engine.ImportSummary record(StateStore store, Optional<State> current, Map<String, State> sources,
+            Function<State, Map<String, String>> outputs, EventSink events) throws Exception {
+        Result result = run(current, sources);
+        State state = result.state();
+        store.write(state.withOutputs(outputs.apply(state)).nextSerial(), current.map(StateVersion::of).orElse(StateVersion.NONE));
+        new ClusterPkis(herd).writeClientFiles(Engine.workDir(herd), state, note -> events.emit(new Event.Note(herd.name(), note)));
+        return new Engine.ImportSummary(result.imported(), result.unhealthy(), result.pkiSources());
+    }
 
     /**
      * @param current the stored state, if any: it must record no servers
