@@ -390,6 +390,7 @@ public abstract class ProviderContract {
             assertThat(i.id()).isEqualTo(created.id());
             assertThat(i.name()).isEqualTo(created.name());
             assertThat(i.ip()).isEqualTo(created.ip());
+            assertThat(i.accessAddress()).isEqualTo(created.accessAddress()); // what outputs give clients stays
             assertThat(i.status()).isEqualTo(Instance.Status.RUNNING);
             assertThat(i.tags()).isEqualTo(created.tags());
             assertThat(i.createdAt()).isEqualTo(created.createdAt());

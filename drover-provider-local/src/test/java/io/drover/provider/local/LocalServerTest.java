@@ -64,6 +64,8 @@ class LocalServerTest {
 
         assertThat(server.status()).isEqualTo(Instance.Status.RUNNING);
         assertThat(server.ip()).startsWith("127.0.42.");
+        assertThat(server.accessIp()).isNull(); // on loopback, clients and peers use one address
+        assertThat(server.accessAddress()).isEqualTo(server.ip());
         assertThat(server.tags()).containsEntry(Tags.HERD, "test-herd").containsEntry(Tags.CLUSTER, "web").containsEntry(Tags.RESOURCE, "web[web-0]");
         herd.awaitHttpOk(url(server));
         assertThat(herd.httpBody(url(server) + "index.html")).isEqualTo("hello from drover");
@@ -74,6 +76,7 @@ class LocalServerTest {
         assertThat(herd.provider().list()).singleElement().satisfies(listed -> {
             assertThat(listed.id()).isEqualTo("web-0");
             assertThat(listed.ip()).isEqualTo(server.ip());
+            assertThat(listed.accessAddress()).isEqualTo(server.ip());
             assertThat(listed.status()).isEqualTo(Instance.Status.RUNNING);
             assertThat(listed.tags()).isEqualTo(server.tags());
         });

@@ -25,8 +25,14 @@ final class InstanceMapper {
         return "DELETED".equals(server.status()) || "SOFT_DELETED".equals(server.status());
     }
 
+    /**
+     * @param ip the server's fixed address on the herd's network: its peer address
+     * @return with the server's floating IP, when it has one, as its access address (outputs and clients use it; its
+     *     peers keep the fixed one, which they reach without going through the router)
+     */
     static Instance toInstance(Server server, String ip) {
         Instant created = server.created() == null ? Instant.EPOCH : server.created();
-        return new Instance(server.id(), server.name(), ip, status(server.status()), server.metadata(), created);
+        String access = server.floatingIps().isEmpty() ? null : server.floatingIps().get(0);
+        return new Instance(server.id(), server.name(), ip, status(server.status()), server.metadata(), created, null, access);
     }
 }

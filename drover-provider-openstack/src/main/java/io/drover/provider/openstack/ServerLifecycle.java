@@ -225,7 +225,7 @@ final class ServerLifecycle {
         Optional<Server> settled = poller.await(settings.bootTimeout(), () -> {
             Optional<Server> server = client.nova().getServer(serverId);
             if (server.isEmpty()) {
-                return Optional.of(new Server(serverId, name, "DELETED", Map.of(), List.of(), List.of(), null, null, null));
+                return Optional.of(new Server(serverId, name, "DELETED", Map.of(), List.of(), List.of(), List.of(), null, null, null));
             }
             return InstanceMapper.status(server.get().status()) == Instance.Status.BUILDING ? Optional.empty() : server;
         });

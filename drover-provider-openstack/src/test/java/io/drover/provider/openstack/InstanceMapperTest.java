@@ -25,7 +25,7 @@ class InstanceMapperTest {
 
     @Test
     void instanceCarriesTheMetadataAsTags() {
-        Server server = new Server("id1", "etcd-0", "ACTIVE", Map.of("drover-herd", "h"), List.of(), List.of("10.0.0.5"),
+        Server server = new Server("id1", "etcd-0", "ACTIVE", Map.of("drover-herd", "h"), List.of(), List.of("10.0.0.5"), List.of(),
                 Instant.parse("2025-01-01T00:00:00Z"), null, null);
 
         Instance instance = InstanceMapper.toInstance(server, "10.0.0.5");
@@ -35,8 +35,20 @@ class InstanceMapperTest {
     }
 
     @Test
+    void aFloatingIpIsTheAccessAddressAndTheFixedOneThePeerAddress() {
+        Server plain = new Server("id1", "web-0", "ACTIVE", Map.of(), List.of(), List.of("10.0.0.5"), List.of(), null, null, null);
+        Server floating = new Server("id2", "web-1", "ACTIVE", Map.of(), List.of(), List.of("10.0.0.6"), List.of("172.24.4.9"), null, null, null);
+
+        assertThat(InstanceMapper.toInstance(plain, "10.0.0.5").accessAddress()).isEqualTo("10.0.0.5");
+        assertThat(InstanceMapper.toInstance(plain, "10.0.0.5").accessIp()).isNull();
+        Instance withFloating = InstanceMapper.toInstance(floating, "10.0.0.6");
+        assertThat(withFloating.ip()).isEqualTo("10.0.0.6");
+        assertThat(withFloating.accessIp()).isEqualTo("172.24.4.9");
+    }
+
+    @Test
     void deletedServersAreGone() {
-        Server deleted = new Server("id1", "n", "DELETED", Map.of(), List.of(), List.of(), null, null, null);
+        Server deleted = new Server("id1", "n", "DELETED", Map.of(), List.of(), List.of(), List.of(), null, null, null);
         assertThat(InstanceMapper.gone(deleted)).isTrue();
     }
 }

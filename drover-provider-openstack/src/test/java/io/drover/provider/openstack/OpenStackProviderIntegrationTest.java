@@ -2,18 +2,23 @@ package io.drover.provider.openstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.drover.provider.openstack.client.FloatingIp;
+import io.drover.provider.openstack.client.Network;
 import io.drover.provider.openstack.client.NeutronClient.PortQuery;
 import io.drover.provider.openstack.client.NovaClient.ServerQuery;
 import io.drover.provider.openstack.client.OpenStackClient;
 import io.drover.provider.openstack.client.Port;
 import io.drover.provider.openstack.client.RestClient;
 import io.drover.provider.openstack.client.RetryPolicy;
+import io.drover.provider.openstack.client.RouterFixture;
 import io.drover.provider.openstack.client.SecurityGroup;
 import io.drover.provider.openstack.client.SecurityGroupRule;
 import io.drover.provider.openstack.client.Server;
 import io.drover.provider.openstack.client.ServerGroup;
 import io.drover.provider.openstack.client.ServerSpec;
+import io.drover.provider.openstack.client.Subnet;
 import io.drover.retry.Sleeper;
 import io.drover.spi.ClusterRequest;
 import io.drover.spi.Endpoint;
@@ -130,6 +135,39 @@ class OpenStackProviderIntegrationTest {
         assertThat(admin.nova().getServer(instance.id())).isEmpty();
         assertThat(admin.neutron().getPort(ports.get(0).id())).isEmpty();
         assertThat(provider.list()).isEmpty();
+    }
+
+    @Test
+    void aServerWithAFloatingIpIsReachedOnItAndItsPeersKeepTheFixedAddress() throws ProviderException {
+        provider.ensureCluster(cluster(List.of(2379, 2380), false));
+        Instance instance = provider.create(launch(herd + "-etcd-0", userData()));
+        assertThat(instance.accessIp()).isNull(); // no floating IP: clients use the peer address
+        assertThat(instance.accessAddress()).isEqualTo(instance.ip());
+        // A floating IP needs an external network routed to the server's subnet; a vxlan one, so that this test
+        // does not hold the flat 'public' physical network another test may need at the same time.
+        List<Runnable> cleanups = new java.util.ArrayList<>();
+        try {
+            Network external = admin.neutron().createNetwork(herd + "-ext", Map.of("router:external", true));
+            cleanups.add(0, () -> admin.neutron().deleteNetwork(external.id()));
+            Subnet externalSubnet = admin.neutron().createSubnet(external.id(), herd + "-ext-subnet", "172.31.251.0/24");
+            cleanups.add(0, () -> admin.neutron().deleteSubnet(externalSubnet.id()));
+            String privateSubnet = admin.neutron().findNetwork("private").subnetIds().get(0);
+            RouterFixture router = RouterFixture.create(admin, herd + "-router", external.id(), privateSubnet);
+            cleanups.add(0, router::delete);
+            FloatingIp fip = admin.neutron().createFloatingIp(external.id(), herd + "-fip");
+            cleanups.add(0, () -> admin.neutron().deleteFloatingIp(fip.id()));
+            admin.neutron().associateFloatingIp(fip.id(), admin.neutron().listPorts(PortQuery.ofDevice(instance.id())).get(0).id());
+            cleanups.add(0, () -> admin.neutron().associateFloatingIp(fip.id(), null));
+
+            // Nova shows the floating IP among the server's addresses a second or so after Neutron associates it.
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(provider.list()).singleElement()
+                    .satisfies(listed -> {
+                        assertThat(listed.accessIp()).isEqualTo(fip.address());
+                        assertThat(listed.ip()).isEqualTo(instance.ip());
+                    }));
+        } finally {
+            cleanups.forEach(Runnable::run);
+        }
     }
 
     @Test

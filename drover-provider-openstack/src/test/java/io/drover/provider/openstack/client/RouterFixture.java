@@ -7,9 +7,9 @@ import tools.jackson.databind.JsonNode;
  * A Neutron router between an external network and a subnet, which floating IPs need. Drover itself does not
  * manage routers, so this test fixture talks to the API directly through the client's session.
  */
-record RouterFixture(OpenStackClient client, String routerId, String subnetId) {
+public record RouterFixture(OpenStackClient client, String routerId, String subnetId) {
 
-    static RouterFixture create(OpenStackClient client, String name, String externalNetworkId, String subnetId) {
+    public static RouterFixture create(OpenStackClient client, String name, String externalNetworkId, String subnetId) {
         String body = "{\"router\": {\"name\": \"" + name + "\", \"external_gateway_info\": {\"network_id\": \""
                 + externalNetworkId + "\"}}}";
         JsonNode router = send(client, "POST", "/routers", body);
@@ -18,7 +18,7 @@ record RouterFixture(OpenStackClient client, String routerId, String subnetId) {
         return new RouterFixture(client, id, subnetId);
     }
 
-    void delete() {
+    public void delete() {
         send(client, "PUT", "/routers/" + routerId + "/remove_router_interface", "{\"subnet_id\": \"" + subnetId + "\"}");
         send(client, "DELETE", "/routers/" + routerId, null);
     }
