@@ -2,16 +2,13 @@ package io.drover.state;
 
 import io.drover.spi.FileErrors;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,23 +52,11 @@ final class FileElection implements Election {
                 if (ProcessFileLocks.held(lockFile) != null) {
                     return Optional.<Term>empty(); // another replica in this process leads; never open the file (see ProcessFileLocks)
                 }
-                FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                FileLock lock;
-                try {
-                    lock = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    lock = null;
-                }
-                if (lock == null) {
-                    ch.close();
+                Optional<ProcessFileLocks.Held> taken = ProcessFileLocks.tryTake(lockFile, () -> me.since(java.time.Instant.now()));
+                if (taken.isEmpty()) {
                     return Optional.<Term>empty();
                 }
-                LockInfo leader = me.since(java.time.Instant.now());
-                ProcessFileLocks.register(lockFile, new ProcessFileLocks.Held(ch, lock, leader));
-                ch.truncate(0);
-                ch.write(ByteBuffer.wrap(FileStateStore.format(leader).getBytes(StandardCharsets.UTF_8)), 0);
-                ch.force(false);
-                term = new FileTerm(ch, lock, leader);
+                term = new FileTerm(taken.get().channel(), taken.get().lock(), taken.get().info());
                 return Optional.<Term>of(term);
             });
         } catch (IOException e) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -140,24 +139,12 @@ public final class FileStateStore implements StateStore {
         }
         try {
             Files.createDirectories(dir);
-            FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+            Optional<ProcessFileLocks.Held> taken = ProcessFileLocks.tryTake(lockFile, () -> LockInfo.current(operation));
+            if (taken.isEmpty()) {
+                throw new LockHeldException(file.toString(), parseHolder(Files.readString(lockFile, StandardCharsets.UTF_8).strip()));
             }
-            if (lock == null) {
-                String holder = Files.readString(lockFile, StandardCharsets.UTF_8).strip();
-                ch.close();
-                throw new LockHeldException(file.toString(), parseHolder(holder));
-            }
-            LockInfo me = LockInfo.current(operation);
-            FileLock held = lock;
-            ProcessFileLocks.register(lockFile, new ProcessFileLocks.Held(ch, held, me));
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap(format(me).getBytes(StandardCharsets.UTF_8)), 0);
-            ch.force(false);
+            FileChannel ch = taken.get().channel();
+            FileLock held = taken.get().lock();
             return () -> {
                 try {
                     ch.truncate(0);

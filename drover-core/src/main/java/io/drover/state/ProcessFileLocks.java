@@ -1,14 +1,18 @@
 package io.drover.state;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The OS file locks this process holds. The JDK takes POSIX record locks, which belong to the process, not to a
@@ -38,6 +42,31 @@ final class ProcessFileLocks {
 
     static void unregister(Path file) {
         HELD.remove(key(file));
+    }
+
+    /**
+     * Tries the OS lock on {@code file} (the state lock, the heal leader lock): when it is free, the lock is registered
+     * as this process's and the file made to name its holder (what {@code lockHolder} and the roster read); empty when
+     * another process holds it. Call it in turn ({@link #inTurn}), once {@link #held} said this process does not.
+     */
+    static Optional<Held> tryTake(Path file, Supplier<LockInfo> holder) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            return Optional.empty();
+        }
+        Held held = new Held(ch, lock, holder.get());
+        register(file, held);
+        ch.truncate(0);
+        ch.write(ByteBuffer.wrap(FileStateStore.format(held.info()).getBytes(StandardCharsets.UTF_8)), 0);
+        ch.force(false);
+        return Optional.of(held);
     }
 
     /** Runs {@code action} while no other thread of this process touches {@code file} (no OS lock). */
