@@ -1,21 +1,14 @@
 package io.drover.bench;
 
-import io.drover.apply.EventSink;
 import io.drover.config.Cluster;
 import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
-import io.drover.engine.Engine;
 import io.drover.heal.HealEvent;
 import io.drover.heal.HealMetrics;
 import io.drover.heal.HealOptions;
 import io.drover.heal.HealPass;
 import io.drover.heal.Reconciler;
-import io.drover.plan.ClusterTemplate;
-import io.drover.spi.Instance;
-import io.drover.spi.Tags;
 import io.drover.state.FileStateStore;
-import io.drover.state.ServerRecord;
-import io.drover.state.State;
 import io.drover.state.StateVersion;
 import io.drover.testkit.MemoryCloud;
 import io.drover.testkit.MemoryProviderFactory;
@@ -24,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +50,7 @@ public final class HealScaleBenchmark {
         RealisticCloud real = new RealisticCloud(new MemoryProviderFactory(cloud), Duration.ofMillis(50), 0.05, budget);
         Herd herd = new HerdLoader(List.of(real)).load(file);
         FileStateStore store = new FileStateStore(dir.resolve(".drover"));
-        store.write(upToDate(herd, real, cloud, store), StateVersion.NONE);
+        store.write(PlanFixture.upToDate(herd, real, cloud, Files.createTempDirectory("unused")), StateVersion.NONE);
 
         AtomicInteger healed = new AtomicInteger();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -129,29 +121,5 @@ public final class HealScaleBenchmark {
             failedPasses++;
             return null;
         }
-    }
-
-    /** Every slot with a running server of the desired digest, in the cloud and in a state (as after an apply). */
-    private static State upToDate(Herd herd, RealisticCloud real, MemoryCloud cloud, FileStateStore unused) throws Exception {
-        List<ServerRecord> records = new ArrayList<>();
-        int n = 0;
-        try (Engine engine = new Engine(herd, real, new FileStateStore(Files.createTempDirectory("unused")), Map.of(), EventSink.NONE,
-                Engine.Settings.DEFAULT)) {
-            for (ClusterTemplate t : engine.templates().values()) {
-                Cluster c = t.cluster();
-                for (int slot = 0; slot < c.size(); slot++) {
-                    String name = c.name() + "-" + slot + "-1";
-                    String ip = "10.0." + (n >> 8 & 255) + "." + (n & 255);
-                    ServerRecord r = new ServerRecord(ServerRecord.resource(c.name(), slot), c.name(), slot, 1, name, "m-" + n, ip,
-                            t.digest(), t.image().digest(), Instant.now(), false, Map.of());
-                    records.add(r);
-                    cloud.put(herd.name(), new Instance(r.instanceId(), name, ip, Instance.Status.RUNNING, Map.of(Tags.HERD, herd.name(),
-                            Tags.CLUSTER, c.name(), Tags.RESOURCE, r.resource(), Tags.DIGEST, t.digest()), r.createdAt()));
-                    n++;
-                }
-            }
-        }
-        State empty = State.empty(herd.name());
-        return new State(State.FORMAT_VERSION, empty.lineage(), 1, herd.name(), records, Map.of(), Map.of());
     }
 }

@@ -59,10 +59,21 @@ final class PlanFixture {
         Herd herd = new HerdLoader(List.of(factory)).load(file);
         long loadNanos = System.nanoTime() - t0;
 
-        // An up-to-date herd: every slot has a running server with the desired digest, in state and in reality.
+        State state = upToDate(herd, factory, cloud, dir.resolve(".unused"));
+        return new PlanFixture(herd, factory, state, clusters, loadNanos);
+    }
+
+    /**
+     * An up-to-date herd, as after an apply: every slot has a running server of the desired digest, put into
+     * {@code cloud} and recorded in the returned state (serial 1).
+     *
+     * @param factory the provider the herd's templates are resolved through ({@code cloud}'s, perhaps wrapped)
+     * @param scratch a directory for the state store the engine is opened with (nothing is written there)
+     */
+    static State upToDate(Herd herd, ProviderFactory factory, MemoryCloud cloud, Path scratch) throws Exception {
         List<ServerRecord> records = new ArrayList<>();
         int n = 0;
-        try (Engine engine = new Engine(herd, factory, new io.drover.state.FileStateStore(dir.resolve(".unused")), Map.of(),
+        try (Engine engine = new Engine(herd, factory, new io.drover.state.FileStateStore(scratch), Map.of(),
                 EventSink.NONE, Engine.Settings.DEFAULT)) {
             for (ClusterTemplate t : engine.templates().values()) {
                 Cluster c = t.cluster();
@@ -79,8 +90,7 @@ final class PlanFixture {
             }
         }
         State empty = State.empty(herd.name());
-        State state = new State(State.FORMAT_VERSION, empty.lineage(), 1, herd.name(), records, Map.of(), Map.of());
-        return new PlanFixture(herd, factory, state, clusters, loadNanos);
+        return new State(State.FORMAT_VERSION, empty.lineage(), 1, herd.name(), records, Map.of(), Map.of());
     }
 
     int resources() {
