@@ -3,20 +3,18 @@ package io.drover.provider.openstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drover.provider.openstack.client.OctaviaClient;
-import io.drover.provider.openstack.client.OpenStackClient;
 import io.drover.spi.LoadBalancer;
 import io.drover.spi.PoolMember;
 import io.drover.spi.ProviderFactory;
 import io.drover.testkit.LoadBalancerContract;
 import io.drover.provider.openstack.client.Network;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The OpenStack provider's load balancers (Octavia) keep the load balancer contract on a real cloud ({@code OS_CLOUD};
@@ -25,22 +23,14 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "OS_CLOUD", matches = ".+")
 class OpenStackLoadBalancerContractTest extends LoadBalancerContract {
-    /** For looking behind the provider's back; one for the class (each login costs a second or more). */
-    private static OpenStackClient admin;
+    @RegisterExtension
+    static final AdminClient admin = new AdminClient();
 
     @BeforeAll
-    static void connectAdmin() {
-        admin = TestCloud.client();
+    static void needsOctavia() {
         // A cloud without Octavia (the all-in-one with ENABLE_OCTAVIA=0) has nothing to test here.
-        Assumptions.assumeTrue(admin.session().token().catalog().endpoints().stream()
+        Assumptions.assumeTrue(admin.client().session().token().catalog().endpoints().stream()
                 .anyMatch(e -> "load-balancer".equals(e.serviceType())), "no load-balancer service in the catalog");
-    }
-
-    @AfterAll
-    static void closeAdmin() {
-        if (admin != null) {
-            admin.close();
-        }
     }
 
     @Override
@@ -50,7 +40,7 @@ class OpenStackLoadBalancerContractTest extends LoadBalancerContract {
 
     @Override
     protected Map<String, Object> settings() {
-        return Map.of("network", "private", "bootTimeout", Duration.ofMinutes(2));
+        return TestCloud.providerSettings();
     }
 
     @Override
@@ -71,7 +61,7 @@ class OpenStackLoadBalancerContractTest extends LoadBalancerContract {
     /** An operator (or a failover gone wrong) set the load balancer administratively down: it serves nobody. */
     @Override
     protected void killLoadBalancer(String herdName, String cluster, LoadBalancer lb) throws Exception {
-        admin.octavia().setLoadBalancerAdminState(lb.id(), false);
+        admin.client().octavia().setLoadBalancerAdminState(lb.id(), false);
         assertThat(open(herdName).get(cluster).orElseThrow().running()).isFalse();
     }
 
@@ -81,10 +71,10 @@ class OpenStackLoadBalancerContractTest extends LoadBalancerContract {
      */
     @Test
     void aHalfMadeLoadBalancerOfAKilledRunIsAdoptedAndFinishedNotDuplicated() throws Exception {
-        Network network = admin.neutron().findNetwork("private");
-        String subnet = admin.neutron().listSubnets(network.id()).get(0).id();
+        Network network = admin.client().neutron().findNetwork("private");
+        String subnet = admin.client().neutron().listSubnets(network.id()).get(0).id();
         Ownership owner = new Ownership(herd(), "web");
-        OctaviaClient.LoadBalancer leftOver = admin.octavia().createLoadBalancer(owner.clusterResourceName(), owner.description(),
+        OctaviaClient.LoadBalancer leftOver = admin.client().octavia().createLoadBalancer(owner.clusterResourceName(), owner.description(),
                 List.of(), network.id(), subnet);
 
         LoadBalancer lb = open(herd()).ensure(request("web"));
@@ -92,10 +82,10 @@ class OpenStackLoadBalancerContractTest extends LoadBalancerContract {
         assertThat(lb.id()).isEqualTo(leftOver.id());
         assertThat(lb.running()).isTrue();
         assertThat(lb.port()).isEqualTo(port());
-        assertThat(admin.octavia().listLoadBalancers()).filteredOn(l -> owner.description().equals(l.description())).hasSize(1);
-        assertThat(admin.octavia().listListeners(lb.id())).extracting(OctaviaClient.Listener::protocolPort).containsExactly(port());
-        OctaviaClient.Pool pool = admin.octavia().listPools(lb.id()).get(0);
-        assertThat(admin.octavia().findHealthMonitor(pool.healthMonitorId()).orElseThrow().urlPath()).isEqualTo("/");
+        assertThat(admin.client().octavia().listLoadBalancers()).filteredOn(l -> owner.description().equals(l.description())).hasSize(1);
+        assertThat(admin.client().octavia().listListeners(lb.id())).extracting(OctaviaClient.Listener::protocolPort).containsExactly(port());
+        OctaviaClient.Pool pool = admin.client().octavia().listPools(lb.id()).get(0);
+        assertThat(admin.client().octavia().findHealthMonitor(pool.healthMonitorId()).orElseThrow().urlPath()).isEqualTo("/");
     }
 
     /**
@@ -130,8 +120,8 @@ class OpenStackLoadBalancerContractTest extends LoadBalancerContract {
     /** The load balancer is gone from Octavia itself (404), not only from the herd's listing; so are its pools. */
     @Override
     protected void assertNothingLeftOf(String herdName, String cluster, LoadBalancer lb) {
-        assertThat(admin.octavia().findLoadBalancer(lb.id())).isEmpty();
-        assertThat(admin.octavia().listLoadBalancers()).extracting(OctaviaClient.LoadBalancer::name)
+        assertThat(admin.client().octavia().findLoadBalancer(lb.id())).isEmpty();
+        assertThat(admin.client().octavia().listLoadBalancers()).extracting(OctaviaClient.LoadBalancer::name)
                 .doesNotContain(herdName + "-" + cluster);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drover.provider.openstack.client.NeutronClient.PortQuery;
 import io.drover.provider.openstack.client.NovaClient.ServerQuery;
-import io.drover.provider.openstack.client.OpenStackClient;
 import io.drover.spi.Instance;
 import io.drover.spi.ProviderFactory;
 import io.drover.spi.UserData;
@@ -14,9 +13,8 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The OpenStack provider keeps the provider contract on a real cloud ({@code OS_CLOUD}; in CI the all-in-one cloud,
@@ -25,20 +23,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "OS_CLOUD", matches = ".+")
 class OpenStackProviderContractTest extends ProviderContract {
-    /** For looking behind the provider's back; one for the class (each login costs a second or more). */
-    private static OpenStackClient admin;
-
-    @BeforeAll
-    static void connectAdmin() {
-        admin = TestCloud.client();
-    }
-
-    @AfterAll
-    static void closeAdmin() {
-        if (admin != null) {
-            admin.close();
-        }
-    }
+    @RegisterExtension
+    static final AdminClient admin = new AdminClient();
 
     @Override
     protected ProviderFactory factory() {
@@ -47,7 +33,7 @@ class OpenStackProviderContractTest extends ProviderContract {
 
     @Override
     protected Map<String, Object> settings() {
-        return Map.of("network", "private", "bootTimeout", Duration.ofMinutes(2));
+        return TestCloud.providerSettings();
     }
 
     @Override
@@ -73,7 +59,7 @@ class OpenStackProviderContractTest extends ProviderContract {
     /** As when the hypervisor fails the guest: Nova reports ERROR. */
     @Override
     protected void killBehindTheProvidersBack(Instance server) {
-        admin.nova().resetState(server.id(), "error");
+        admin.client().nova().resetState(server.id(), "error");
     }
 
     @Override
@@ -84,9 +70,9 @@ class OpenStackProviderContractTest extends ProviderContract {
     /** No server and no port of that name (a port outlives its server if nobody deletes it). */
     @Override
     protected void assertNothingLeftOf(String name) {
-        assertThat(admin.nova().listServers(ServerQuery.named(name))).filteredOn(s -> !InstanceMapper.gone(s))
+        assertThat(admin.client().nova().listServers(ServerQuery.named(name))).filteredOn(s -> !InstanceMapper.gone(s))
                 .filteredOn(s -> name.equals(s.name())).isEmpty();
-        assertThat(admin.neutron().listPorts(new PortQuery(null, name, null))).isEmpty();
+        assertThat(admin.client().neutron().listPorts(new PortQuery(null, name, null))).isEmpty();
     }
 
     /** A cloud goes on building a server whose creator died. */
@@ -119,7 +105,7 @@ class OpenStackProviderContractTest extends ProviderContract {
     @org.junit.jupiter.api.AfterEach
     void deleteUploadedImages() {
         for (String digest : uploaded) {
-            admin.glance().listImages(null, BakedImageUpload.tag(digest)).forEach(i -> admin.glance().deleteImage(i.id()));
+            admin.client().glance().listImages(null, BakedImageUpload.tag(digest)).forEach(i -> admin.client().glance().deleteImage(i.id()));
         }
     }
 }

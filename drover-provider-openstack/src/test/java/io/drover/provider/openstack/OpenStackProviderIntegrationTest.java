@@ -44,6 +44,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -59,12 +60,15 @@ class OpenStackProviderIntegrationTest {
     Path workDir;
 
     private final String herd = TestCloud.uniqueName("it");
-    private final OpenStackClient admin = TestCloud.client();
+    @RegisterExtension
+    static final AdminClient adminClient = new AdminClient();
+    private OpenStackClient admin;
     private Provider provider;
     private Image image;
 
     @BeforeEach
     void open() throws ProviderException {
+        admin = adminClient.client();
         provider = open(herd);
         image = provider.resolveImage("tiny");
     }
@@ -80,7 +84,6 @@ class OpenStackProviderIntegrationTest {
             }
         } finally {
             provider.close();
-            admin.close();
         }
     }
 
@@ -315,8 +318,7 @@ class OpenStackProviderIntegrationTest {
     }
 
     private Provider open(String herdName) throws ProviderException {
-        Map<String, Object> settings = Map.of("network", "private", "bootTimeout", Duration.ofMinutes(2));
-        return new OpenStackProviderFactory().open(new ProviderContext(herdName, settings, workDir, TestCloud.environment()));
+        return new OpenStackProviderFactory().open(new ProviderContext(herdName, TestCloud.providerSettings(), workDir, TestCloud.environment()));
     }
 
     private static OpenStackSettings settings() {

@@ -21,6 +21,11 @@ final class TestCloud {
         return System.getenv();
     }
 
+    /** The provider settings the tests open sessions with: the all-in-one's shared network, a patient boot timeout. */
+    static Map<String, Object> providerSettings() {
+        return Map.of("network", "private", "bootTimeout", java.time.Duration.ofMinutes(2));
+    }
+
     static CloudConfig config() {
         return CloudConfigLoader.standard(environment(), Path.of("").toAbsolutePath()).load(null);
     }
