@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 public final class ChildProcess implements AutoCloseable {
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** When each line was first read ({@link System#nanoTime()}), for tests that time a moment from the child's output. */
+    private final Map<String, Long> seen = new java.util.concurrent.ConcurrentHashMap<>();
     private final Writer stdin;
     private final Thread reader;
 
@@ -30,6 +32,7 @@ public final class ChildProcess implements AutoCloseable {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
+                    seen.putIfAbsent(line, System.nanoTime());
                     lines.add(line);
                 }
             } catch (IOException e) {
@@ -77,6 +80,11 @@ public final class ChildProcess implements AutoCloseable {
                     + " without printing '" + prefix + "' within " + timeout + "; it printed: " + lines, e);
         }
         return find(prefix);
+    }
+
+    /** When this exact line was first read ({@link System#nanoTime()}), or null if it has not been. */
+    public Long seenAt(String line) {
+        return seen.get(line);
     }
 
     public String find(String prefix) {

@@ -260,10 +260,22 @@ public abstract class StateStoreContract {
         StateStore store = store();
         ChildProcess writer = child("write-loop", settings(), Map.of(), "size=" + largePayload());
         int writes = 1 + ThreadLocalRandom.current().nextInt(3);
-        // Kill as soon as the write after `writes` whole ones has begun: the child says "writing" just before each
-        // write of a multi-MiB state, so the kill lands inside that write (or, at worst, just after it).
+        // Kill at a random moment inside the write after `writes` whole ones: the child says "writing N" just before
+        // and "wrote N" just after each write of a multi-MiB state. Killing the moment "writing" shows would land in
+        // what a store does first (the file store reads and checks the stored version, then writes its backup) and
+        // never in the bytes of the state itself, so a store writing in place would pass; the moment is chosen
+        // within the shortest whole write seen so far, as measured from the child's own lines.
         await().atMost(CHILD_TIMEOUT).pollInterval(Duration.ofMillis(1))
-                .until(() -> writer.lines().stream().filter(l -> l.startsWith("writing ")).count() > writes);
+                .until(() -> writer.lines().stream().filter(l -> l.startsWith("wrote ")).count() >= writes
+                        && writer.lines().stream().filter(l -> l.startsWith("writing ")).count() > writes);
+        List<String> begun = writer.lines().stream().filter(l -> l.startsWith("writing ")).toList();
+        long span = Long.MAX_VALUE;
+        for (String line : begun.subList(0, writes)) {
+            long took = writer.seenAt("wrote " + line.substring("writing ".length())) - writer.seenAt(line);
+            span = Math.min(span, took);
+        }
+        long killAt = writer.seenAt(begun.get(writes)) + ThreadLocalRandom.current().nextLong(Math.max(1, span));
+        await().atMost(CHILD_TIMEOUT).pollInterval(Duration.ofMillis(1)).until(() -> System.nanoTime() >= killAt);
         writer.kill9();
 
         String last = writer.last("wrote ");
