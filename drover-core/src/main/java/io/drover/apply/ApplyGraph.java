@@ -98,6 +98,27 @@ final class ApplyGraph {
                 strays.add(leave);
             }
         }
+        // A load balancer left on a provider it no longer lives on goes last too, once the new one has the servers.
+        for (io.drover.plan.LoadBalancerChange lb : plan.loadBalancersOf(template.name())) {
+            if (lb.kind() == io.drover.plan.LoadBalancerChange.Kind.DELETE) {
+                Step delete = new Step.DeleteLoadBalancer(lb.cluster(), lb.provider());
+                graph.add(delete);
+                strays.add(delete);
+            }
+        }
+        // No server changes, but the pool differs from what the state says (a run killed between a health check and
+        // a join, mid drain; a load balancer deleted behind Drover's back): ensuring the cluster mends it.
+        boolean poolOnly = plan.loadBalancersOf(template.name()).stream().anyMatch(lb -> lb.kind() != io.drover.plan.LoadBalancerChange.Kind.DELETE);
+        if (changes.isEmpty() && poolOnly) {
+            Step ensure = new Step.EnsureCluster(template);
+            graph.add(ensure);
+            steps.add(ensure);
+            strays.forEach(leave -> {
+                graph.connect(leave, ensure);
+                steps.add(leave);
+            });
+            return steps;
+        }
         if (changes.isEmpty()) {
             steps.addAll(strays);
             return steps;

@@ -71,13 +71,21 @@ final class StepRunner {
                         run::going);
             }
             case Step.DestroyCluster d -> {
-                pools.delete(d.cluster(), d.provider()); // first: clients see a closed port, not a pool of servers going away
+                // First: clients see a closed port, not a pool of servers going away. Not a load balancer that stays
+                // where it is while the cluster it serves moved away from that provider (its own 'provider:').
+                if (run.templateOf(d.cluster()).map(t -> !Pools.home(t).equals(d.provider())).orElse(true)) {
+                    pools.delete(d.cluster(), d.provider());
+                }
                 Provider provider = settings.providers().get(d.provider());
                 keeper.beforeAction(d.cluster(), "tear down cluster " + d.cluster());
                 settings.retrying(() -> {
                     provider.destroyCluster(d.cluster());
                     return null;
                 });
+            }
+            case Step.DeleteLoadBalancer d -> {
+                events.emit(new Event.Progress(d.cluster(), "deleting the load balancer of " + d.cluster() + " on provider '" + d.provider() + "'"));
+                pools.delete(d.cluster(), d.provider());
             }
             case Step.Reserve r -> run.reserved(r, reserve(r.template(), r.launches()));
             case Step.AwaitHealthy a -> {

@@ -225,8 +225,19 @@ final class ClusterReader {
                 drain = null;
             }
         }
+        String home = null;
+        Entry homeEntry = lb.entry("provider");
+        if (homeEntry != null) {
+            home = lb.string("provider");
+            if (home != null && !factories.containsKey(home)) {
+                problems.add(homeEntry.value().position(), "the load balancer names unknown provider '" + Problems.shown(home) + "'",
+                        Problems.suggest(home, factories.keySet()) + " (providers: " + String.join(", ", factories.keySet()) + ")");
+                ok = false;
+            }
+        }
         if (port != null) {
-            String key = (provider == null ? "" : provider) + ":" + port;
+            String where = home != null ? home : provider;
+            String key = (where == null ? "" : where) + ":" + port;
             SourcePosition first = loadBalancerPorts.putIfAbsent(key, lb.entry("port").value().position());
             if (first != null) {
                 problems.add(lb.entry("port").value().position(), "port " + port + " is already used by the load balancer at line " + first.line(),
@@ -237,7 +248,7 @@ final class ClusterReader {
         if (!ok || port == null || drain == null || (targetPort == null && lb.has("targetPort"))) {
             return null;
         }
-        return new LoadBalancerSpec(port.intValue(), targetPort != null ? targetPort.intValue() : health.port(), drain, entry.keyPosition());
+        return new LoadBalancerSpec(port.intValue(), targetPort != null ? targetPort.intValue() : health.port(), drain, entry.keyPosition(), home);
     }
 
     /** The image: a provider's reference ({@code host}, a Glance name), or {@code ${images.NAME}} of this file. */

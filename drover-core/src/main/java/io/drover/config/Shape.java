@@ -68,7 +68,7 @@ sealed interface Shape {
         static final Fields HEALTH = fields(
                 "type", SCALAR, "port", SCALAR, "path", SCALAR, "interval", SCALAR, "timeout", SCALAR,
                 "startTimeout", SCALAR, "failures", SCALAR);
-        static final Fields LOAD_BALANCER = fields("port", SCALAR, "targetPort", SCALAR, "drain", SCALAR);
+        static final Fields LOAD_BALANCER = fields("port", SCALAR, "targetPort", SCALAR, "drain", SCALAR, "provider", SCALAR);
         static final Fields BACKUP = fields("full", SCALAR, "delta", SCALAR, "keep", SCALAR, "to", SCALAR, "autoRestore", SCALAR);
         static final Fields ETCD = fields("clientPort", SCALAR, "peerPort", SCALAR, "flags", new Named(SCALAR), "tls", SCALAR, "container", SCALAR,
                 "backup", BACKUP);

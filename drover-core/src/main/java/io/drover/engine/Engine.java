@@ -184,7 +184,11 @@ public final class Engine implements AutoCloseable {
                 ? new Reality(instances, listing.providerOf(), Map.of(), Map.of())
                 : Refresher.refresh(herd, pkis.clientContexts(state), c -> roles.role(c, state), state, listing, knownHealth);
         Plan plan = new Planner(settings.clock().instant()).plan(herd, templates, state, reality, options);
-        return options.heal() || options.destroy() ? plan : plan.withStrays(providers.strays(plan));
+        if (options.heal()) {
+            return plan; // heal keeps pools in step as it goes, and asks the providers for no more than it must
+        }
+        var loadBalancers = io.drover.plan.LoadBalancerChanges.of(plan, providers.loadBalancers());
+        return (options.destroy() ? plan : plan.withStrays(providers.strays(plan))).withLoadBalancers(loadBalancers);
     }
 
     /** Where a TLS etcd cluster is in a CA rotation. */
@@ -285,7 +289,7 @@ public final class Engine implements AutoCloseable {
         Map<String, Optional<io.drover.spi.LoadBalancer>> all = new java.util.LinkedHashMap<>();
         for (Cluster c : herd.clusters().values()) {
             if (c.loadBalancer() != null) {
-                Optional<io.drover.spi.LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
+                Optional<io.drover.spi.LoadBalancers> lbs = providers.get(c.loadBalancer().home(herd.providerOf(c).name())).loadBalancers();
                 all.put(c.name(), lbs.isEmpty() ? Optional.empty() : lbs.get().get(c.name()));
             }
         }
@@ -302,7 +306,7 @@ public final class Engine implements AutoCloseable {
             return null;
         }
         try {
-            Optional<io.drover.spi.LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
+            Optional<io.drover.spi.LoadBalancers> lbs = providers.get(c.loadBalancer().home(herd.providerOf(c).name())).loadBalancers();
             return lbs.isEmpty() ? null : lbs.get().get(cluster).map(io.drover.spi.LoadBalancer::url).orElse(null);
         } catch (ProviderException e) {
             events.emit(new Event.Note(cluster, "the load balancer's address is not known now: " + e.getMessage()));
