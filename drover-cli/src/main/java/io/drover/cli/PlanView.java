@@ -3,6 +3,7 @@ package io.drover.cli;
 import io.drover.plan.Action;
 import io.drover.plan.Change;
 import io.drover.plan.IdentityDiff;
+import io.drover.plan.LoadBalancerChange;
 import io.drover.plan.Plan;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -47,8 +48,50 @@ final class PlanView {
             out.println(style.red(String.format("%3s", Action.DELETE.symbol()) + " " + stray.cluster()) + "  its resources on provider '"
                     + stray.provider() + "' will be removed" + style.dim("  (the cluster moved)"));
         }
+        if (!plan.loadBalancers().isEmpty()) {
+            out.println();
+            out.println("Load balancers:");
+            for (LoadBalancerChange lb : plan.loadBalancers()) {
+                out.println(loadBalancerLine(lb, plan, style));
+            }
+        }
         out.println();
         out.println(style.bold("Plan: " + summary(plan)));
+        if (!plan.loadBalancers().isEmpty()) {
+            out.println(style.bold("Load balancers: " + loadBalancerSummary(plan)));
+        }
+    }
+
+    private static String loadBalancerLine(LoadBalancerChange lb, Plan plan, Style style) {
+        String symbol = String.format("%3s", lb.kind().symbol());
+        String on = " on provider '" + lb.provider() + "'";
+        String member = lb.resource() == null ? "" : lb.resource() + " ";
+        return switch (lb.kind()) {
+            case CREATE -> style.green(symbol + " " + lb.cluster()) + "  the load balancer will be created" + on;
+            case JOIN -> style.green(symbol + " " + member + (lb.server() == null ? "(new)" : lb.server()))
+                    + "  will join the pool once it passes its health check";
+            case DRAIN -> style.yellow(symbol + " " + member + lb.server()) + "  will be drained (at most "
+                    + drain(plan, lb.cluster()) + "), then taken out of the pool, before it is destroyed";
+            case REMOVE -> style.red(symbol + " " + member + lb.server()) + "  will be taken out of the pool at once"
+                    + style.dim(lb.resource() == null ? "  (no server of the cluster)" : "  (it does not serve)");
+            case DELETE -> style.red(symbol + " " + lb.cluster()) + "  the load balancer" + on + " will be deleted"
+                    + style.dim(plan.clusters().containsKey(lb.cluster()) && plan.clusters().get(lb.cluster()).cluster().loadBalancer() != null
+                            ? "  (it moved: clients of its address must use the new one)" : "");
+        };
+    }
+
+    private static String drain(Plan plan, String cluster) {
+        var t = plan.clusters().get(cluster);
+        return t == null || t.cluster().loadBalancer() == null ? "?" : t.cluster().loadBalancer().drain().toSeconds() + " s";
+    }
+
+    static String loadBalancerSummary(Plan plan) {
+        List<String> parts = new ArrayList<>();
+        for (LoadBalancerChange.Kind k : LoadBalancerChange.Kind.values()) {
+            long n = plan.loadBalancers().stream().filter(c -> c.kind() == k).count();
+            parts.add(n + " to " + k.verb());
+        }
+        return String.join(", ", parts) + ".";
     }
 
     /** What changed, one field a line under its change, as Terraform shows it. */
@@ -131,6 +174,15 @@ final class PlanView {
             changes.add(m);
         }
         root.put("changes", changes);
+        root.put("loadBalancers", plan.loadBalancers().stream().map(lb -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", lb.kind().verb());
+            m.put("cluster", lb.cluster());
+            m.put("provider", lb.provider());
+            m.put("resource", lb.resource());
+            m.put("server", lb.server());
+            return m;
+        }).toList());
         root.put("strayClusterResources", plan.strays().stream().map(x -> Map.of("cluster", x.cluster(), "provider", x.provider())).toList());
         Map<String, Object> summary = new LinkedHashMap<>();
         for (Action a : Action.values()) {
