@@ -129,6 +129,8 @@ class HerdLoaderProblemsTest {
                         "drain must be at most 15m, got 1h"),
                 new Case("loadBalancerUnknownKey", app("health: {type: http, port: 8080}\nloadBalancer: {port: 80, drian: 5s}\n"), "7:30",
                         "did you mean 'drain'?"),
+                new Case("loadBalancerUnknownProvider", app("health: {type: http, port: 8080}\nloadBalancer: {port: 80, provider: defualt}\n"), "7:40",
+                        "the load balancer names unknown provider 'defualt'"),
                 new Case("loadBalancerPortOutOfRange", app("health: {type: tcp, port: 8080}\nloadBalancer: {port: 0}\n"), "7:26",
                         "'port' must be between 1 and 65535"),
                 new Case("loadBalancerPortInUse", "herd: t\nclusters:\n  a:\n    size: 1\n    image: host\n    health: {type: tcp, port: 80}\n"
