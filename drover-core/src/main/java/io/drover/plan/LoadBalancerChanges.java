@@ -62,7 +62,7 @@ public final class LoadBalancerChanges {
                         out.add(join(cluster, home, c, null));
                     }
                     if (member.isPresent()) {
-                        boolean serves = !plan.unsound().contains(before.name()) && member.get().state() != PoolMember.State.DOWN;
+                        boolean serves = !plan.unsound().contains(before.name()); // as apply judges it: the pool's own view may lag
                         out.add(new LoadBalancerChange(serves ? LoadBalancerChange.Kind.DRAIN : LoadBalancerChange.Kind.REMOVE, cluster, home,
                                 c.resource(), before.name()));
                     }
