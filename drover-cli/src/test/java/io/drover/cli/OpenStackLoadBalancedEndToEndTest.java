@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A web cluster behind an Octavia load balancer on a real OpenStack ({@code OS_CLOUD}; in CI the all-in-one, whose
  * Octavia runs its real API and worker flows on noop drivers), seen through Octavia's own API: an apply makes the load
- * balancer with a member per server; in a rolling replacement each new member is in the pool before the old one is set
+ * balancer with a member per server; in a rolling replacement the new member is in the pool before the old one is set
  * to weight 0 (drained) and then removed; an apply killed with -9 right after Octavia took a new member is finished by
  * one more, with one load balancer and exactly the recorded servers as members; destroy leaves no load balancer.
  *
@@ -77,7 +77,7 @@ class OpenStackLoadBalancedEndToEndTest {
             port = s.getLocalPort();
             guests.add(s);
         }
-        write(2, "v1");
+        write(1, "v1");
     }
 
     @AfterAll
@@ -126,7 +126,7 @@ class OpenStackLoadBalancedEndToEndTest {
     @Test
     @Order(2)
     void inARollingReplacementEachNewMemberIsInThePoolBeforeTheOldOneIsDrainedAndRemoved() throws Exception {
-        write(2, "v2");
+        write(1, "v2");
         Cli.Result plan = drover("plan");
         assertThat(plan.out()).contains("will be drained (at most 1 s)");
         String pool = herd.client().octavia().listPools(lb().orElseThrow().id()).getFirst().id();
@@ -142,7 +142,7 @@ class OpenStackLoadBalancedEndToEndTest {
             assertThat(watcher.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(apply.exitCode()).as(apply.toString()).isZero();
-        for (int slot = 0; slot < 2; slot++) {
+        for (int slot = 0; slot < 1; slot++) {
             String old = "web-" + slot + "-1";
             String neu = "web-" + slot + "-2";
             int joined = first(seen, m -> m.containsKey(neu));
@@ -152,18 +152,18 @@ class OpenStackLoadBalancedEndToEndTest {
                     .doesNotContain(-1).isSorted();
             assertThat(seen.get(drained)).as("while %s drains, %s serves", old, neu).containsEntry(neu, 1);
         }
-        assertThat(members()).extracting(OctaviaClient.Member::name).containsExactlyInAnyOrder("web-0-2", "web-1-2");
+        assertThat(members()).extracting(OctaviaClient.Member::name).containsExactly("web-0-2");
     }
 
     @Test
     @Order(3)
     void applyKilledRightAfterOctaviaTookANewMemberIsFinishedByOneMoreApply() throws Exception {
-        write(3, "v2");
+        write(2, "v2");
         long t0 = System.nanoTime();
         Process apply = new DroverProcess(dir, null, "apply-killed.log").start("apply", "--auto-approve", "-f", herd.file.toString());
         try {
             await("the new member is in Octavia's pool").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> !apply.isAlive() || members().size() == 3);
+                    .until(() -> !apply.isAlive() || members().size() == 2);
             assertThat(apply.isAlive()).as("the apply still runs:\n" + Files.readString(dir.resolve("apply-killed.log"))).isTrue();
         } finally {
             apply.destroyForcibly(); // SIGKILL
@@ -172,13 +172,13 @@ class OpenStackLoadBalancedEndToEndTest {
 
         long killed = System.nanoTime();
         Cli.Result again = drover("apply", "--auto-approve");
-        System.out.printf("apply killed after %d ms (the new member in the pool); the next apply took %d ms:%n%s%n",
-                (killed - t0) / 1_000_000, (System.nanoTime() - killed) / 1_000_000, again.out());
+        System.out.printf("apply killed after %d ms (the new member in the pool); the next apply took %d ms%n",
+                (killed - t0) / 1_000_000, (System.nanoTime() - killed) / 1_000_000);
         assertThat(again.exitCode()).as(again.toString()).isZero();
         assertThat(herd.client().octavia().listLoadBalancers()).filteredOn(lb -> lb.name().equals(herd.name + "-web")).hasSize(1);
         List<String> recorded = new ArrayList<>();
         Json.MAPPER.readTree(drover("show", "--json").out()).path("servers").forEach(s -> recorded.add(s.get("name").asString()));
-        assertThat(recorded).hasSize(3);
+        assertThat(recorded).hasSize(2);
         assertThat(members()).extracting(OctaviaClient.Member::name).containsExactlyInAnyOrderElementsOf(recorded);
         assertThat(members()).allSatisfy(m -> assertThat(m.weight()).isOne());
         assertThat(drover("plan", "--detailed-exitcode").exitCode()).isZero();
