@@ -111,6 +111,7 @@ final class StepRunner {
                 }
             }
             case DELETE -> retire(change, before, true);
+            case PROMOTE -> created = promote(change).name();
             case AWAIT -> {
                 // Healthy, a server a killed run created counts from now on like any member.
                 health.awaitStarting(run.template(change), before);
@@ -214,10 +215,11 @@ final class StepRunner {
             }
             throw e;
         }
+        boolean spare = template.cluster().isSpareSlot(change.slot());
         ServerRecord record = new ServerRecord(change.resource(), change.cluster(), change.slot(), ServerNames.generationOf(name), name,
                 instance.id(), instance.ip(), template.digest(), template.image().digest(),
                 instance.createdAt() == null ? settings.clock().instant() : instance.createdAt(), true, Map.of(), template.provider(),
-                instance.accessIp());
+                instance.accessIp(), spare);
         // Tainted until healthy: a crash now means "check it, and replace it unless it serves" next time.
         keeper.update(s -> (replacing == null ? s : s.without(replacing.name())).with(record));
         if (bootstrap != null && role.serialMembershipChanges()) {
@@ -233,10 +235,33 @@ final class StepRunner {
         if (!live.isEmpty()) {
             events.emit(new Event.Progress(change.resource(), "admitting " + name + " to its cluster"));
         }
-        keeper.beforeAction(change.resource(), "admit " + name);
-        role.admit(record, live);
+        if (!spare) { // a spare stays a learner (etcd) until it takes a member's place
+            keeper.beforeAction(change.resource(), "admit " + name);
+            role.admit(record, live);
+        }
         health.awaitHealthy(template, record, role, live);
         return record;
+    }
+
+    /**
+     * The cluster's spare takes the place of the slot's failed server: the failed one leaves the load balancer and its
+     * cluster (quorum permitting, as any removal) and is destroyed, the spare is promoted and joins the pool, and only
+     * then does the state record it in the slot. Every step is idempotent, so a run cut off anywhere is finished by the
+     * next plan, which finds the failed server's record still in the slot and the spare still in its own (learner or,
+     * once promoted, voter).
+     */
+    private ServerRecord promote(Change change) throws Exception {
+        ServerRecord failed = change.before();
+        ServerRecord spare = change.spare();
+        retire(change, failed, false);
+        ClusterTemplate template = run.template(change);
+        events.emit(new Event.Progress(change.resource(), "promoting the spare " + spare.name()));
+        keeper.beforeAction(change.resource(), "promote " + spare.name());
+        settings.role(change.cluster()).promote(spare, liveMembers(change.cluster(), failed));
+        ServerRecord promoted = spare.promotedTo(change.slot());
+        pools.join(template, promoted); // into the pool before the record says it serves, as for any new server
+        keeper.update(s -> s.without(failed.name()).without(spare.name()).with(promoted));
+        return promoted;
     }
 
     /** Carries a role's failure out of the provider's user-data callback, which may only throw ProviderException. */
