@@ -55,7 +55,7 @@ final class SparePlanning {
             for (int i = 0; i < out.size(); i++) {
                 Change failed = out.get(i);
                 if (!failed.cluster().equals(t.name()) || cluster.isSpareSlot(failed.slot()) || failed.action() != Action.REPLACE
-                        || !FAILED.contains(failed.reason()) || failed.createFirst()) {
+                        || !FAILED.contains(failed.reason())) {
                     continue;
                 }
                 int spareAt = usableSpare(out, cluster, failed.desiredDigest(), votingSpares);
