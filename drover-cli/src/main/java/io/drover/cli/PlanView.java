@@ -125,6 +125,9 @@ final class PlanView {
             m.put("reasonText", c.reason().text());
             m.put("server", c.before() == null ? null : c.before().name());
             m.put("createFirst", c.createFirst());
+            if (c.action() == Action.PROMOTE) {
+                m.put("spare", c.spare().name()); // the spare that takes the slot of "server"
+            }
             if (c.action() == Action.MIGRATE) {
                 m.put("fromProvider", c.before().provider());
                 m.put("toProvider", plan.clusters().get(c.cluster()).provider());

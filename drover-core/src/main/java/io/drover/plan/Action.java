@@ -21,7 +21,7 @@ public enum Action {
      * The cluster's spare takes the place of the slot's failed server: the failed server leaves its cluster and goes,
      * the spare is promoted (etcd: from learner to voter; plain: into the load balancer's pool) and recorded in the slot.
      */
-    PROMOTE("^", "promote a spare into"),
+    PROMOTE("^", "promote"),
     /** Nothing to do. */
     NO_OP(" ", "keep");
 
