@@ -73,6 +73,8 @@ class SparesEndToEndTest {
         startHeal();
         Cli.Result r = herd.drover("apply", "--auto-approve", "--lock-timeout", "60s");
         assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(herd.servers()).as("show --json marks the spare").filteredOn(s -> s.path("spare").asBoolean(false))
+                .extracting(s -> s.path("resource").asString()).containsExactly("etcd[3]");
         http = HttpClient.newBuilder().sslContext(herd.clientTls()).connectTimeout(Duration.ofMillis(300)).version(HttpClient.Version.HTTP_1_1)
                 .build();
     }

@@ -22,7 +22,7 @@ public record ClusterView(
     /** @param c the herd file's cluster, {@code null} when the herd file has none of this name */
     public static ClusterView of(String name, Cluster c, List<ServerView> servers) {
         boolean checked = servers.stream().anyMatch(s -> s.health() != null);
-        Integer healthy = checked ? (int) servers.stream().filter(s -> !s.spare() && s.health() != null && s.health().isUp()).count() : null;
+        Integer healthy = checked ? (int) servers.stream().filter(s -> !Boolean.TRUE.equals(s.spare()) && s.health() != null && s.health().isUp()).count() : null;
         String leader = servers.stream().filter(s -> s.etcd() != null && "leader".equals(s.etcd().role())).map(ServerView::name)
                 .findFirst().orElse(null);
         if (c == null) {

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param outdatedBecause why the planner replaces it, in words ({@code image changed}, ...)
  * @param outdatedReason the same as {@code plan --json}'s {@code reason} ({@code image_changed}, ...)
  * @param diff what changed since the apply that built it, as {@code plan --json}'s {@code diff}
- * @param spare a hot spare of its cluster (an etcd learner, a server outside the load balancer's pool); left out when false
+ * @param spare {@code true} for a hot spare of its cluster (an etcd learner, a server outside the load balancer's pool);
+ *     {@code null}, and left out of the document, for any other server (so documents without spares read as before)
  */
 public record ServerView(
         String name, String resource, String cluster, int slot, int generation, String id, String address,
@@ -23,7 +24,7 @@ public record ServerView(
         String providerType, String providerStatus, HealthView health, String createdAt, Long ageSeconds, String digest,
         String desiredDigest, Boolean outdated, String outdatedBecause, String outdatedReason, DiffView diff, Boolean drifted,
         String driftedBecause, boolean tainted, EtcdMemberView etcd, EventView lastEvent,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean spare) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean spare) {
 
     public static Builder builder() {
         return new Builder();
@@ -54,7 +55,7 @@ public record ServerView(
         private Boolean drifted;
         private String driftedBecause;
         private boolean tainted;
-        private boolean spare;
+        private Boolean spare;
         private EtcdMemberView etcd;
         private EventView lastEvent;
 
@@ -125,7 +126,7 @@ public record ServerView(
         }
 
         public Builder spare(boolean isSpare) {
-            this.spare = isSpare;
+            this.spare = isSpare ? Boolean.TRUE : null;
             return this;
         }
 
