@@ -32,13 +32,16 @@ final class PlanView {
             String line = symbol + " " + c.resource();
             String server = c.before() == null ? "" : " " + c.before().name();
             String text = switch (c.action()) {
-                case CREATE -> style.green(line) + "  will be created";
+                case CREATE -> style.green(line) + "  will be created"
+                        + (plan.clusters().containsKey(c.cluster()) && plan.clusters().get(c.cluster()).cluster().isSpareSlot(c.slot())
+                                ? " as a spare" : "");
                 case REPLACE -> style.yellow(line) + server + "  will be replaced, " + (c.createFirst() ? "create before destroy" : "the old one first");
                 case MIGRATE -> style.cyan(line) + server + "  will move from provider '" + c.before().provider() + "' to '"
                         + plan.clusters().get(c.cluster()).provider() + "', create before destroy";
                 case DELETE -> style.red(line) + server + "  will be destroyed";
                 case ADOPT -> style.cyan(line) + server + "  will be adopted into the state";
                 case AWAIT -> style.cyan(line) + server + "  will be waited for, not replaced";
+                case PROMOTE -> style.yellow(line) + server + "  will be replaced by its cluster's spare " + c.spare().name();
                 case NO_OP -> line;
             };
             out.println(text + style.dim("  (" + c.reason().text() + ")"));
@@ -142,6 +145,7 @@ final class PlanView {
     static String summary(Plan plan) {
         return plan.count(Action.CREATE) + " to create, " + plan.count(Action.REPLACE) + " to replace, "
                 + (plan.count(Action.MIGRATE) > 0 ? plan.count(Action.MIGRATE) + " to migrate, " : "")
+                + (plan.count(Action.PROMOTE) > 0 ? plan.count(Action.PROMOTE) + " spare to promote, " : "")
                 + plan.count(Action.DELETE) + " to destroy" + (plan.count(Action.ADOPT) > 0 ? ", " + plan.count(Action.ADOPT) + " to adopt" : "")
                 + (plan.count(Action.AWAIT) > 0 ? ", " + plan.count(Action.AWAIT) + " still starting" : "")
                 + ", " + plan.count(Action.NO_OP) + " unchanged.";
@@ -164,6 +168,9 @@ final class PlanView {
             m.put("reasonText", c.reason().text());
             m.put("server", c.before() == null ? null : c.before().name());
             m.put("createFirst", c.createFirst());
+            if (c.action() == Action.PROMOTE) {
+                m.put("spare", c.spare().name()); // the spare that takes the slot of "server"
+            }
             if (c.action() == Action.MIGRATE) {
                 m.put("fromProvider", c.before().provider());
                 m.put("toProvider", plan.clusters().get(c.cluster()).provider());

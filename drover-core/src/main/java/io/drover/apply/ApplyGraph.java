@@ -169,6 +169,12 @@ final class ApplyGraph {
             steps.add(await);
             before.add(await);
         }
+        // Spares once the members serve (and, in etcd, once no new member needs to be the one learner).
+        List<Step> afterRoll = new ArrayList<>(before);
+        if (ensure != null) {
+            afterRoll.add(ensure);
+        }
+        before.addAll(chain(graph, changes.stream().filter(c -> c.stage() == Change.Stage.SPARE).toList(), afterRoll, serial, steps));
         // Scale-down last, after replacements, so the cluster never shrinks below what it needs.
         List<Step> shrink = chain(graph, changes.stream().filter(c -> c.stage() == Change.Stage.SHRINK).toList(), before, serial, steps);
         List<Step> all = new ArrayList<>(before);

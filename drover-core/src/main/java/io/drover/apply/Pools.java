@@ -71,7 +71,7 @@ final class Pools {
         LoadBalancer lb = settings.retrying(() -> lbs.get().ensure(request));
         Map<String, ServerRecord> wanted = new java.util.LinkedHashMap<>();
         for (ServerRecord r : recorded) {
-            if (serving.contains(r.name()) && !r.tainted()) {
+            if (serving.contains(r.name()) && !r.tainted() && !r.spare()) { // a spare waits outside the pool
                 wanted.put(r.name(), r);
             }
         }
@@ -96,8 +96,8 @@ final class Pools {
     /** Puts a server that passed its health check into the pool. */
     void join(ClusterTemplate template, ServerRecord record) throws Exception {
         Optional<LoadBalancers> lbs = loadBalancers(template);
-        if (template.cluster().loadBalancer() == null || lbs.isEmpty()) {
-            return;
+        if (template.cluster().loadBalancer() == null || lbs.isEmpty() || record.spare()) {
+            return; // a spare runs and passes its checks outside the pool, until it takes a member's place
         }
         settings.events().emit(new Event.Progress(record.resource(), "adding " + record.name() + " to the load balancer"));
         PoolMember.Target target = new PoolMember.Target(record.name(), record.ip(), template.cluster().loadBalancer().targetPort());

@@ -105,6 +105,11 @@ final class ClusterReader {
             problems.add(c.entry("maxUnavailable").value().position(),
                     "maxUnavailable (" + maxUnavailable + ") is larger than size (" + size + ")", "set maxUnavailable to at most " + size);
         }
+        Long spares = c.integer("spares", 0, 100, false);
+        if (spares != null && spares > 1 && role == Role.ETCD) {
+            problems.add(c.entry("spares").value().position(), "an etcd cluster can have at most 1 spare, got " + spares,
+                    "use 'spares: 1' (the spare is an etcd learner, and etcd 3.4 allows one learner per cluster) or 0");
+        }
         List<ClusterRef> deps = new ArrayList<>(dependsOn(c));
         Boolean antiAffinity = c.bool("antiAffinity");
         Cluster.UserDataFormat userData = Cluster.UserDataFormat.IGNITION;
@@ -172,7 +177,7 @@ final class ClusterReader {
         List<String> dependsOn = deps.stream().map(ClusterRef::cluster).distinct().toList();
         return new Cluster(name, size.intValue(), role, image, maxUnavailable == null ? 1 : maxUnavailable.intValue(), dependsOn,
                 etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition(),
-                userData, provider, loadBalancer);
+                userData, provider, loadBalancer, spares == null ? 0 : spares.intValue());
     }
 
     /** The provider name a cluster's {@code provider:} says, for checks made before the block is read in full. */

@@ -74,7 +74,7 @@ sealed interface Shape {
                 "backup", BACKUP);
         static final Fields CLUSTER_PROVIDER = new Fields(Map.of("name", SCALAR), true);
         static final Fields CLUSTER = fields(
-                "size", SCALAR, "role", SCALAR, "image", SCALAR, "maxUnavailable", SCALAR, "dependsOn", new Items(SCALAR),
+                "size", SCALAR, "role", SCALAR, "image", SCALAR, "maxUnavailable", SCALAR, "spares", SCALAR, "dependsOn", new Items(SCALAR),
                 "antiAffinity", SCALAR, "userData", SCALAR, "provider", new ScalarOr(CLUSTER_PROVIDER), "etcd", ETCD, "health", HEALTH,
                 "firstBoot", FIRST_BOOT, "loadBalancer", LOAD_BALANCER);
         static final Fields IMAGE = fields(
