@@ -1,15 +1,9 @@
 package io.drover.bench;
 
-import io.drover.testkit.EtcdWriter;
 import io.drover.apply.ApplyResult;
 import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
 import io.drover.engine.Engine;
-import io.drover.heal.ReplacementBackoff;
-import io.drover.heal.HealEvent;
-import io.drover.heal.HealMetrics;
-import io.drover.heal.HealOptions;
-import io.drover.heal.Reconciler;
 import io.drover.health.HealthProbe;
 import io.drover.plan.Planner;
 import io.drover.provider.local.LocalProvider;
@@ -22,60 +16,79 @@ import io.drover.state.FileStateStore;
 import io.drover.state.ServerRecord;
 import io.drover.state.StateLock;
 import io.drover.state.StateStore;
+import io.drover.testkit.EtcdWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code bin/bench heal [TRIALS]}: kill -9 a random member of a real etcd cluster on the local provider (3 and 5
- * members, TRIALS times each, default 10) while a client keeps writing, with {@code drover heal}'s reconciler
- * running, and report time to detect (kill to decision), time to full strength (kill to every member healthy at
- * the right count) and write unavailability (longest gap between acknowledged writes): median and worst.
+ * {@code bin/bench heal [TRIALS]}: kill -9 a random voting member of a real 3-member etcd cluster on the local
+ * provider, TRIALS times (default 10), while a client keeps writing and {@code bin/drover heal} runs as users run it
+ * (its own JVM and flags, its backoff); once without a spare and once with {@code spares: 1}, side by side. Reports
+ * time to detect (kill to heal's decision), time to full strength (kill to three healthy voting members, as etcd lists
+ * them) and write unavailability (longest gap between acknowledged writes): median and worst.
  */
 public final class HealBenchmark {
-    /** etcd refuses a member add until the leader has seen every voter for 5 s; real failures are further apart. */
-    private static final Duration SETTLE = Duration.ofSeconds(6);
+    /**
+     * etcd refuses a member add until the leader has seen every voter for 5 s, and heal waits 5 s before replacing the
+     * same slot again: real failures are further apart.
+     */
+    private static final Duration SETTLE = Duration.ofSeconds(12);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private HealBenchmark() {}
 
+    /** The figures of one configuration. */
+    private record Figures(List<Long> detect, List<Long> full, List<Long> gaps) {}
+
     public static void main(String[] args) throws Exception {
-        // The etcd client's Netty logs every refused connection to a killed member, with a stack trace.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
         int trials = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        System.out.printf("heal benchmark: kill -9 of a random etcd member, %d trials per size, local provider%n", trials);
-        // Say how this differs from `drover heal`, so the figures are not read as what a user's heal process does.
-        System.out.println("  measures: the heal reconciler inside this benchmark's JVM with no replacement backoff (ReplacementBackoff.NONE);");
-        System.out.println("  `drover heal` runs in its own JVM (C1 only, start-up cache) and waits 5 s before replacing the same slot again");
-        for (int size : new int[] {3, 5}) {
-            run(size, trials, "127.0.9" + (size == 3 ? 6 : 7) + ".0/24");
-        }
+        Path home = Path.of(System.getProperty("drover.home", "."));
+        System.out.printf("heal benchmark: kill -9 of a random voting member of a 3-member etcd, %d trials each, local provider, load %s%n",
+                trials, CliBenchmark.load());
+        System.out.println("  measures: bin/drover heal as a process of its own (its JVM flags, its 5 s replacement backoff)");
+        Map<String, Figures> figures = new LinkedHashMap<>();
+        figures.put("spares: 0", run(home, 0, trials, "127.0.218.0/24"));
+        figures.put("spares: 1", run(home, 1, trials, "127.0.219.0/24"));
+        System.out.printf("%n3 members, %d trials each, median / worst:%n", trials);
+        System.out.printf("  %-36s %-24s %-24s%n", "", "spares: 0", "spares: 1");
+        row("time to detect", figures, Figures::detect);
+        row("time to full strength", figures, Figures::full);
+        row("write unavailability (longest gap)", figures, Figures::gaps);
     }
 
-    private static void run(int size, int trials, String addresses) throws Exception {
+    private static Figures run(Path home, int spares, int trials, String addresses) throws Exception {
         Path dir = Files.createTempDirectory("drover-bench-heal");
         Path file = dir.resolve("drover.yaml");
         Files.writeString(file, """
-                herd: bench-heal-%d
+                herd: bench-heal-spares-%d
                 provider:
                   type: local
                   addresses: %s
                 clusters:
                   etcd:
-                    size: %d
+                    size: 3
+                    spares: %d
                     role: etcd
                     image: host
                     etcd:
                       flags:
                         heartbeat-interval: 100
                         election-timeout: 1000
-                """.formatted(size, addresses, size));
+                """.formatted(spares, addresses, spares));
         ProviderCatalog catalog = ProviderCatalog.fromClassPath();
         Herd herd = new HerdLoader(catalog.all()).load(file);
         ProviderFactory factory = catalog.find("local").orElseThrow();
@@ -86,95 +99,115 @@ public final class HealBenchmark {
                 throw new IllegalStateException("bring-up failed: " + r.failures());
             }
         }
-        List<HealEvent> events = new CopyOnWriteArrayList<>();
-        List<Long> detect = new ArrayList<>();
-        List<Long> full = new ArrayList<>();
-        List<Long> gaps = new ArrayList<>();
-        Random random = new Random(size);
+        Figures figures = new Figures(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        Random random = new Random(spares);
+        Path log = dir.resolve("heal.log");
+        Process heal = new ProcessBuilder(home.resolve("bin/drover").toString(), "-f", file.toString(), "heal", "--json")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try (Engine engine = new Engine(herd, factory, store, System.getenv(), e -> {}, Engine.Settings.DEFAULT);
                 HealthProbe probe = engine.healthProbe();
                 LocalProvider provider = (LocalProvider) factory.open(new ProviderContext(herd.name(), herd.provider().settings(),
-                        Engine.workDir(herd), System.getenv()));
-                Reconciler reconciler = new Reconciler(herd, factory, store, System.getenv(), HealOptions.DEFAULT.withBackoff(ReplacementBackoff.NONE),
-                        new HealMetrics(), events::add)) {
-            Thread loop = Thread.ofPlatform().name("heal").start(() -> {
-                try {
-                    reconciler.run();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+                        Engine.workDir(herd), System.getenv()))) {
             String scheme = herd.clusters().get("etcd").etcd().scheme();
             javax.net.ssl.SSLContext tls = EtcdPki.fromSecrets(store.read().orElseThrow().secrets(), "etcd").map(EtcdPki::clientContext).orElse(null);
-            List<String> endpoints = store.read().orElseThrow().servers().stream().map(s -> scheme + "://" + s.ip() + ":2379").toList();
+            List<String> endpoints = store.read().orElseThrow().servers().stream().filter(s -> !s.spare())
+                    .map(s -> scheme + "://" + s.ip() + ":2379").toList();
             try (EtcdWriter writer = new EtcdWriter(endpoints, tls).start("bench/")) {
                 for (int t = 0; t < trials; t++) {
                     Thread.sleep(SETTLE.toMillis());
-                    List<ServerRecord> servers = store.read().orElseThrow().servers();
-                    ServerRecord victim = servers.get(random.nextInt(servers.size()));
+                    List<ServerRecord> members = store.read().orElseThrow().servers().stream().filter(s -> !s.spare()).toList();
+                    ServerRecord victim = members.get(random.nextInt(members.size()));
                     OptionalLong pgid = provider.processGroup(victim.instanceId());
                     if (pgid.isEmpty() || pgid.getAsLong() <= 1) {
                         throw new IllegalStateException("no process group for " + victim.name());
                     }
                     long t0 = System.nanoTime();
-                    long wall0 = System.currentTimeMillis();
+                    Instant wall0 = Instant.now();
                     Process kill = new ProcessBuilder("kill", "-KILL", "--", "-" + pgid.getAsLong()).start();
                     if (kill.waitFor() != 0) {
                         throw new IllegalStateException("kill failed for " + victim.name());
                     }
                     long deadline = t0 + Duration.ofSeconds(120).toNanos();
-                    while (!whole(store, herd, probe, size, victim.name())) {
+                    while (!fullStrength(store, herd, probe, writer, victim.name())) {
                         if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException("not healed within 120 s; events: " + events);
+                            throw new IllegalStateException("not healed within 120 s; heal said:\n" + Files.readString(log));
                         }
                         Thread.sleep(20);
                     }
                     long tFull = System.nanoTime();
-                    full.add((tFull - t0) / 1_000_000);
-                    gaps.add(writer.longestGapMillis(t0, tFull));
-                    events.stream().filter(e -> e.kind() == HealEvent.Kind.DETECTED && victim.name().equals(e.server()))
-                            .findFirst().ifPresent(e -> detect.add(e.time().toEpochMilli() - wall0));
-                    System.out.printf("  %d members, trial %2d: killed %-10s detected %5d ms, full strength %5d ms, longest write gap %5d ms%n",
-                            size, t + 1, victim.name(), detect.isEmpty() ? -1 : detect.get(detect.size() - 1), full.getLast(), gaps.getLast());
-                    events.clear();
+                    figures.full().add((tFull - t0) / 1_000_000);
+                    figures.gaps().add(writer.longestGapMillis(t0, tFull));
+                    detected(log, victim.name(), wall0).ifPresent(ms -> figures.detect().add(ms));
+                    System.out.printf("  spares: %d, trial %2d: killed %-10s detected %5s ms, full strength %5d ms, longest write gap %5d ms%n",
+                            spares, t + 1, victim.name(), figures.detect().size() > t ? figures.detect().getLast() : "?", figures.full().getLast(),
+                            figures.gaps().getLast());
                 }
             }
-            reconciler.stop();
-            reconciler.awaitStopped(Duration.ofSeconds(90));
-            loop.join(1000);
         } finally {
+            heal.destroy(); // SIGTERM: heal resigns and stops after the pass in progress
+            if (!heal.waitFor(100, TimeUnit.SECONDS)) {
+                heal.destroyForcibly();
+            }
             try (StateLock lock = store.lock("bench"); Engine engine = new Engine(herd, factory, store, System.getenv(), e -> {}, Engine.Settings.DEFAULT)) {
                 engine.apply(engine.plan(Planner.Options.DESTROY));
             }
         }
-        System.out.printf("%d members, %d trials:%n", size, trials);
-        report("time to detect", detect);
-        report("time to full strength", full);
-        report("write unavailability (longest gap)", gaps);
+        return figures;
     }
 
-    private static boolean whole(StateStore store, Herd herd, HealthProbe probe, int size, String victim) throws Exception {
-        List<ServerRecord> servers = store.read().orElseThrow().servers();
-        if (servers.size() != size || servers.stream().anyMatch(s -> s.tainted() || s.name().equals(victim))) {
+    /** Three voting members as etcd lists them, none the victim, each healthy. */
+    private static boolean fullStrength(StateStore store, Herd herd, HealthProbe probe, EtcdWriter writer, String victim) throws Exception {
+        List<String> listed = writer.members();
+        if (listed == null) {
             return false;
         }
-        for (ServerRecord s : servers) {
-            Instance i = new Instance(s.instanceId(), s.name(), s.ip(), Instance.Status.RUNNING, Map.of(), s.createdAt());
-            if (!probe.check(herd.clusters().get(s.cluster()), i).isUp()) {
+        List<String> voters = listed.stream().filter(n -> !n.endsWith(")") && !n.startsWith("(")).toList();
+        if (voters.size() != 3 || voters.contains(victim)) {
+            return false;
+        }
+        List<ServerRecord> servers = store.read().orElseThrow().servers();
+        for (String name : voters) {
+            Optional<ServerRecord> s = servers.stream().filter(r -> r.name().equals(name)).findFirst();
+            if (s.isEmpty()) {
+                return false;
+            }
+            Instance i = new Instance(s.get().instanceId(), name, s.get().ip(), Instance.Status.RUNNING, Map.of(), s.get().createdAt());
+            if (!probe.check(herd.clusters().get("etcd"), i).isUp()) {
                 return false;
             }
         }
         return true;
     }
 
-    private static void report(String what, List<Long> millis) {
+    /** Kill to heal's decision, from its {@code detected} event for the victim. */
+    private static Optional<Long> detected(Path log, String victim, Instant killed) throws Exception {
+        for (String line : Files.readAllLines(log)) {
+            if (!line.startsWith("{")) {
+                continue;
+            }
+            JsonNode e = JSON.readTree(line);
+            if ("detected".equals(e.path("type").asString("")) && victim.equals(e.path("server").asString(""))) {
+                return Optional.of(Duration.between(killed, Instant.parse(e.path("time").asString())).toMillis());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void row(String what, Map<String, Figures> figures, java.util.function.Function<Figures, List<Long>> pick) {
+        StringBuilder line = new StringBuilder(String.format("  %-36s", what));
+        for (Figures f : figures.values()) {
+            line.append(String.format(" %-24s", summary(pick.apply(f))));
+        }
+        System.out.println(line);
+    }
+
+    private static String summary(List<Long> millis) {
         if (millis.isEmpty()) {
-            System.out.printf("  %-36s no data%n", what);
-            return;
+            return "no data";
         }
         List<Long> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
         long median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2) : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-        System.out.printf("  %-36s median %6d ms   worst %6d ms%n", what, median, sorted.getLast());
+        return String.format("%d / %d ms", median, sorted.getLast());
     }
 }

@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
 /**
  * {@code bin/bench lb}: 3 web servers behind the local provider's HAProxy, a bounded load (8 connections, about 200
  * requests a second) through {@code lb_url} while Drover (a) rolls all 3 servers (a changed page), (b) replaces a kill
- * -9'd server (as heal does: the next plan finds it not running), (c) scales 3 -> 5 -> 2. For each: requests sent,
- * failed (any error or non-2xx), the longest latency, and the time from a new server's first passing health check
- * (Drover adds it to the pool then) to the first request it served. Migration to another provider is not measured: the
- * load balancer moves with the cluster (a new address), see docs/load-balancer.md.
+ * -9'd server (as heal does: the next plan finds it not running), (c) scales 3 -> 5 -> 2, (d) moves the cluster to
+ * another local provider (its own addresses and root, as another cloud), the load balancer staying on the first
+ * ({@code loadBalancer.provider}), so {@code lb_url} does not change. For each: requests sent, failed (any error or
+ * non-2xx), the longest latency, and the time from a new server's first passing health check (Drover adds it to the
+ * pool then) to the first request it served.
  */
 public final class LoadBalancerBenchmark {
     private static final Pattern JOINED = Pattern.compile("adding (\\S+) to the load balancer");
@@ -42,7 +43,7 @@ public final class LoadBalancerBenchmark {
         Path dir = Files.createTempDirectory("drover-bench-lb");
         Path file = dir.resolve("drover.yaml");
         Map<String, Instant> joined = new ConcurrentHashMap<>();
-        Files.writeString(file, herd(3, "hello"));
+        Files.writeString(file, herd(3, "hello", "a"));
         apply(file, joined);
         String url;
         try (Engine engine = engine(file, e -> {})) {
@@ -51,22 +52,32 @@ public final class LoadBalancerBenchmark {
         System.out.println("lb_url " + url);
         try {
             measure("(a) roll 3 servers (changed page)", url, joined, () -> {
-                Files.writeString(file, herd(3, "hi"));
+                Files.writeString(file, herd(3, "hi", "a"));
                 apply(file, joined);
             });
             measure("(b) kill -9 a server, replaced", url, joined, () -> {
                 FileStateStore store = new FileStateStore(dir.resolve(".drover"));
                 String victim = store.read().orElseThrow().servers().get(1).name();
-                long group = Long.parseLong(Files.readString(dir.resolve(".drover/local/servers/" + victim + "/supervisor.pid")).lines().findFirst()
+                long group = Long.parseLong(Files.readString(dir.resolve(".drover/site-a/servers/" + victim + "/supervisor.pid")).lines().findFirst()
                         .orElseThrow().strip());
                 new ProcessBuilder("kill", "-KILL", "--", "-" + group).inheritIO().start().waitFor();
                 apply(file, joined);
             });
             measure("(c) scale 3 -> 5 -> 2", url, joined, () -> {
-                Files.writeString(file, herd(5, "hi"));
+                Files.writeString(file, herd(5, "hi", "a"));
                 apply(file, joined);
-                Files.writeString(file, herd(2, "hi"));
+                Files.writeString(file, herd(2, "hi", "a"));
                 apply(file, joined);
+            });
+            measure("(d) move the 2 servers to provider b", url, joined, () -> {
+                Files.writeString(file, herd(2, "hi", "b"));
+                apply(file, joined);
+                try (Engine engine = engine(file, e -> {})) {
+                    String after = engine.state().outputs().get("lb_url");
+                    if (!url.equals(after)) {
+                        throw new IllegalStateException("lb_url changed from " + url + " to " + after);
+                    }
+                }
             });
         } finally {
             try (Engine engine = engine(file, e -> {}); StateLock lock = new FileStateStore(dir.resolve(".drover")).lock("bench")) {
@@ -105,17 +116,21 @@ public final class LoadBalancerBenchmark {
         }
     }
 
-    private static String herd(int size, String greeting) {
+    /** @param provider where the servers run; the load balancer stays on a */
+    private static String herd(int size, String greeting, String provider) {
         return """
                 herd: bench-lb
-                provider: {type: local, addresses: 127.0.166.0/24}
+                providers:
+                  a: {type: local, addresses: 127.0.166.0/24, root: .drover/site-a}
+                  b: {type: local, addresses: 127.0.226.0/24, root: .drover/site-b}
                 clusters:
                   web:
                     size: %d
                     image: host
+                    provider: %s
                     maxUnavailable: 1
                     health: {type: http, port: %d, path: /, interval: 250ms, timeout: 500ms, failures: 3, startTimeout: 30s}
-                    loadBalancer: {port: %d, drain: 10s}
+                    loadBalancer: {port: %d, drain: 10s, provider: a}
                     firstBoot:
                       storage:
                         files:
@@ -132,7 +147,7 @@ public final class LoadBalancerBenchmark {
                               Restart=always
                 outputs:
                   lb_url: ${clusters.web.lb_url}
-                """.formatted(size, PORT, PORT, greeting, PORT);
+                """.formatted(size, provider, PORT, PORT, greeting, PORT);
     }
 
     private static Engine engine(Path file, io.drover.apply.EventSink events) throws Exception {

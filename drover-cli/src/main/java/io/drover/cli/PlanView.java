@@ -3,6 +3,7 @@ package io.drover.cli;
 import io.drover.plan.Action;
 import io.drover.plan.Change;
 import io.drover.plan.IdentityDiff;
+import io.drover.plan.LoadBalancerChange;
 import io.drover.plan.Plan;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -31,13 +32,16 @@ final class PlanView {
             String line = symbol + " " + c.resource();
             String server = c.before() == null ? "" : " " + c.before().name();
             String text = switch (c.action()) {
-                case CREATE -> style.green(line) + "  will be created";
+                case CREATE -> style.green(line) + "  will be created"
+                        + (plan.clusters().containsKey(c.cluster()) && plan.clusters().get(c.cluster()).cluster().isSpareSlot(c.slot())
+                                ? " as a spare" : "");
                 case REPLACE -> style.yellow(line) + server + "  will be replaced, " + (c.createFirst() ? "create before destroy" : "the old one first");
                 case MIGRATE -> style.cyan(line) + server + "  will move from provider '" + c.before().provider() + "' to '"
                         + plan.clusters().get(c.cluster()).provider() + "', create before destroy";
                 case DELETE -> style.red(line) + server + "  will be destroyed";
                 case ADOPT -> style.cyan(line) + server + "  will be adopted into the state";
                 case AWAIT -> style.cyan(line) + server + "  will be waited for, not replaced";
+                case PROMOTE -> style.yellow(line) + server + "  will be replaced by its cluster's spare " + c.spare().name();
                 case NO_OP -> line;
             };
             out.println(text + style.dim("  (" + c.reason().text() + ")"));
@@ -47,8 +51,50 @@ final class PlanView {
             out.println(style.red(String.format("%3s", Action.DELETE.symbol()) + " " + stray.cluster()) + "  its resources on provider '"
                     + stray.provider() + "' will be removed" + style.dim("  (the cluster moved)"));
         }
+        if (!plan.loadBalancers().isEmpty()) {
+            out.println();
+            out.println("Load balancers:");
+            for (LoadBalancerChange lb : plan.loadBalancers()) {
+                out.println(loadBalancerLine(lb, plan, style));
+            }
+        }
         out.println();
         out.println(style.bold("Plan: " + summary(plan)));
+        if (!plan.loadBalancers().isEmpty()) {
+            out.println(style.bold("Load balancers: " + loadBalancerSummary(plan)));
+        }
+    }
+
+    private static String loadBalancerLine(LoadBalancerChange lb, Plan plan, Style style) {
+        String symbol = String.format("%3s", lb.kind().symbol());
+        String on = " on provider '" + lb.provider() + "'";
+        String member = lb.resource() == null ? "" : lb.resource() + " ";
+        return switch (lb.kind()) {
+            case CREATE -> style.green(symbol + " " + lb.cluster()) + "  the load balancer will be created" + on;
+            case JOIN -> style.green(symbol + " " + member + (lb.server() == null ? "(new)" : lb.server()))
+                    + "  will join the pool once it passes its health check";
+            case DRAIN -> style.yellow(symbol + " " + member + lb.server()) + "  will be drained (at most "
+                    + drain(plan, lb.cluster()) + "), then taken out of the pool, before it is destroyed";
+            case REMOVE -> style.red(symbol + " " + member + lb.server()) + "  will be taken out of the pool at once"
+                    + style.dim(lb.resource() == null ? "  (no server of the cluster)" : "  (it does not serve)");
+            case DELETE -> style.red(symbol + " " + lb.cluster()) + "  the load balancer" + on + " will be deleted"
+                    + style.dim(plan.clusters().containsKey(lb.cluster()) && plan.clusters().get(lb.cluster()).cluster().loadBalancer() != null
+                            ? "  (it moved: clients of its address must use the new one)" : "");
+        };
+    }
+
+    private static String drain(Plan plan, String cluster) {
+        var t = plan.clusters().get(cluster);
+        return t == null || t.cluster().loadBalancer() == null ? "?" : t.cluster().loadBalancer().drain().toSeconds() + " s";
+    }
+
+    static String loadBalancerSummary(Plan plan) {
+        List<String> parts = new ArrayList<>();
+        for (LoadBalancerChange.Kind k : LoadBalancerChange.Kind.values()) {
+            long n = plan.loadBalancers().stream().filter(c -> c.kind() == k).count();
+            parts.add(n + " to " + k.verb());
+        }
+        return String.join(", ", parts) + ".";
     }
 
     /** What changed, one field a line under its change, as Terraform shows it. */
@@ -99,6 +145,7 @@ final class PlanView {
     static String summary(Plan plan) {
         return plan.count(Action.CREATE) + " to create, " + plan.count(Action.REPLACE) + " to replace, "
                 + (plan.count(Action.MIGRATE) > 0 ? plan.count(Action.MIGRATE) + " to migrate, " : "")
+                + (plan.count(Action.PROMOTE) > 0 ? plan.count(Action.PROMOTE) + " spare to promote, " : "")
                 + plan.count(Action.DELETE) + " to destroy" + (plan.count(Action.ADOPT) > 0 ? ", " + plan.count(Action.ADOPT) + " to adopt" : "")
                 + (plan.count(Action.AWAIT) > 0 ? ", " + plan.count(Action.AWAIT) + " still starting" : "")
                 + ", " + plan.count(Action.NO_OP) + " unchanged.";
@@ -121,6 +168,9 @@ final class PlanView {
             m.put("reasonText", c.reason().text());
             m.put("server", c.before() == null ? null : c.before().name());
             m.put("createFirst", c.createFirst());
+            if (c.action() == Action.PROMOTE) {
+                m.put("spare", c.spare().name()); // the spare that takes the slot of "server"
+            }
             if (c.action() == Action.MIGRATE) {
                 m.put("fromProvider", c.before().provider());
                 m.put("toProvider", plan.clusters().get(c.cluster()).provider());
@@ -131,6 +181,15 @@ final class PlanView {
             changes.add(m);
         }
         root.put("changes", changes);
+        root.put("loadBalancers", plan.loadBalancers().stream().map(lb -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", lb.kind().verb());
+            m.put("cluster", lb.cluster());
+            m.put("provider", lb.provider());
+            m.put("resource", lb.resource());
+            m.put("server", lb.server());
+            return m;
+        }).toList());
         root.put("strayClusterResources", plan.strays().stream().map(x -> Map.of("cluster", x.cluster(), "provider", x.provider())).toList());
         Map<String, Object> summary = new LinkedHashMap<>();
         for (Action a : Action.values()) {

@@ -69,8 +69,8 @@ final class ShowCommand implements Callable<Integer> {
         }
         System.out.printf("%-14s %-14s %-16s %-8s %s%n", "RESOURCE", "SERVER", "ADDRESS", "AGE", "DIGEST");
         for (ServerRecord r : state.servers()) {
-            System.out.printf("%-14s %-14s %-16s %-8s %s%s%n", r.resource(), r.name(), r.ip(), age(r.createdAt()),
-                    r.digest() == null ? "-" : r.digest().substring(0, Math.min(19, r.digest().length())), r.tainted() ? "  (tainted)" : "");
+            System.out.printf("%-14s %-14s %-16s %-8s %s%s%s%n", r.resource(), r.name(), r.ip(), age(r.createdAt()),
+                    r.digest() == null ? "-" : r.digest().substring(0, Math.min(19, r.digest().length())), r.tainted() ? "  (tainted)" : "", r.spare() ? "  (spare)" : "");
         }
         ApplyCommand.printOutputs(outputs, Style.detect(options.noColor));
     }

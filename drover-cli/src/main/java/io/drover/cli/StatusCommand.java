@@ -60,7 +60,7 @@ final class StatusCommand implements Callable<Integer> {
                 String shown = String.format("%-9s", h);
                 shown = s.health().isUp() ? style.green(shown) : style.red(shown);
                 HealEvent e = lastEvent(last, s);
-                String event = e == null ? "-" : ShowCommand.age(e.time()) + " ago: " + e.message();
+                String event = (s.record().spare() ? "(spare) " : "") + (e == null ? "-" : ShowCommand.age(e.time()) + " ago: " + e.message());
                 System.out.printf("%-14s %-14s %-16s %s %-8s %s%n", s.record().resource(), s.name(), s.record().ip(), shown,
                         ShowCommand.age(s.record().createdAt()), event);
                 if (!s.health().isUp()) {

@@ -98,6 +98,27 @@ final class ApplyGraph {
                 strays.add(leave);
             }
         }
+        // A load balancer left on a provider it no longer lives on goes last too, once the new one has the servers.
+        for (io.drover.plan.LoadBalancerChange lb : plan.loadBalancersOf(template.name())) {
+            if (lb.kind() == io.drover.plan.LoadBalancerChange.Kind.DELETE) {
+                Step delete = new Step.DeleteLoadBalancer(lb.cluster(), lb.provider());
+                graph.add(delete);
+                strays.add(delete);
+            }
+        }
+        // No server changes, but the pool differs from what the state says (a run killed between a health check and
+        // a join, mid drain; a load balancer deleted behind Drover's back): ensuring the cluster mends it.
+        boolean poolOnly = plan.loadBalancersOf(template.name()).stream().anyMatch(lb -> lb.kind() != io.drover.plan.LoadBalancerChange.Kind.DELETE);
+        if (changes.isEmpty() && poolOnly) {
+            Step ensure = new Step.EnsureCluster(template);
+            graph.add(ensure);
+            steps.add(ensure);
+            strays.forEach(leave -> {
+                graph.connect(leave, ensure);
+                steps.add(leave);
+            });
+            return steps;
+        }
         if (changes.isEmpty()) {
             steps.addAll(strays);
             return steps;
@@ -148,6 +169,12 @@ final class ApplyGraph {
             steps.add(await);
             before.add(await);
         }
+        // Spares once the members serve (and, in etcd, once no new member needs to be the one learner).
+        List<Step> afterRoll = new ArrayList<>(before);
+        if (ensure != null) {
+            afterRoll.add(ensure);
+        }
+        before.addAll(chain(graph, changes.stream().filter(c -> c.stage() == Change.Stage.SPARE).toList(), afterRoll, serial, steps));
         // Scale-down last, after replacements, so the cluster never shrinks below what it needs.
         List<Step> shrink = chain(graph, changes.stream().filter(c -> c.stage() == Change.Stage.SHRINK).toList(), before, serial, steps);
         List<Step> all = new ArrayList<>(before);

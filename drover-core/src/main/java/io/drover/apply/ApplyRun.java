@@ -35,12 +35,13 @@ final class ApplyRun {
         this.going = plan.changes().stream()
                 .filter(c -> c.before() != null)
                 .filter(c -> c.action() == io.drover.plan.Action.DELETE || c.action() == io.drover.plan.Action.REPLACE
-                        || c.action() == io.drover.plan.Action.MIGRATE)
+                        || c.action() == io.drover.plan.Action.MIGRATE || c.action() == io.drover.plan.Action.PROMOTE)
                 .map(c -> c.before().name())
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         unsound.addAll(plan.unsound());
         plan.prior().servers().forEach(names::note);
         plan.changes().stream().filter(c -> c.before() != null).forEach(c -> names.note(c.before()));
+        plan.changes().stream().filter(c -> c.spare() != null).forEach(c -> names.note(c.spare()));
     }
 
     ServerNames names() {

@@ -50,7 +50,7 @@ final class Pools {
         Optional<LoadBalancers> lbs = loadBalancers(template);
         if (lbs.isEmpty()) {
             if (cluster.loadBalancer() != null) {
-                throw new ProviderException("cluster " + cluster.name() + " asks for a load balancer, but its provider '" + template.provider()
+                throw new ProviderException("cluster " + cluster.name() + " asks for a load balancer, but its provider '" + home(template)
                         + "' has none (the local provider has: HAProxy); remove 'loadBalancer:' from the cluster or run it on a provider that has one");
             }
             return;
@@ -58,7 +58,7 @@ final class Pools {
         if (cluster.loadBalancer() == null) {
             // The herd file no longer asks for one (or never did): one left behind goes.
             if (settings.retrying(() -> lbs.get().get(cluster.name())).isPresent()) {
-                delete(cluster.name(), template.provider());
+                delete(cluster.name(), home(template));
             }
             return;
         }
@@ -71,7 +71,7 @@ final class Pools {
         LoadBalancer lb = settings.retrying(() -> lbs.get().ensure(request));
         Map<String, ServerRecord> wanted = new java.util.LinkedHashMap<>();
         for (ServerRecord r : recorded) {
-            if (serving.contains(r.name()) && !r.tainted()) {
+            if (serving.contains(r.name()) && !r.tainted() && !r.spare()) { // a spare waits outside the pool
                 wanted.put(r.name(), r);
             }
         }
@@ -96,8 +96,8 @@ final class Pools {
     /** Puts a server that passed its health check into the pool. */
     void join(ClusterTemplate template, ServerRecord record) throws Exception {
         Optional<LoadBalancers> lbs = loadBalancers(template);
-        if (template.cluster().loadBalancer() == null || lbs.isEmpty()) {
-            return;
+        if (template.cluster().loadBalancer() == null || lbs.isEmpty() || record.spare()) {
+            return; // a spare runs and passes its checks outside the pool, until it takes a member's place
         }
         settings.events().emit(new Event.Progress(record.resource(), "adding " + record.name() + " to the load balancer"));
         PoolMember.Target target = new PoolMember.Target(record.name(), record.ip(), template.cluster().loadBalancer().targetPort());
@@ -164,6 +164,16 @@ final class Pools {
     }
 
     private Optional<LoadBalancers> loadBalancers(ClusterTemplate template) throws ProviderException {
-        return settings.providers().get(template.provider()).loadBalancers();
+        return settings.providers().get(home(template)).loadBalancers();
+    }
+
+    /**
+     * The provider a cluster's load balancer lives on: the one its {@code loadBalancer:} block names, else the one the
+     * cluster runs on. Its servers may run elsewhere (the cluster moved, the load balancer stayed): it reaches them by
+     * address.
+     */
+    static String home(ClusterTemplate template) {
+        LoadBalancerSpec spec = template.cluster().loadBalancer();
+        return spec == null ? template.provider() : spec.home(template.provider());
     }
 }

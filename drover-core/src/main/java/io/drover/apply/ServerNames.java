@@ -17,6 +17,9 @@ final class ServerNames {
 
     void note(ServerRecord r) {
         generations.merge(r.resource(), r.generation(), Math::max);
+        // A promoted spare fills a member's slot under the name it got in its spare slot: that slot's next server must
+        // not take it again.
+        ServerName.parse(r.name()).ifPresent(n -> generations.merge(n.slotAddress().toString(), n.generation(), Math::max));
     }
 
     /** A slot's destroyed server that the state no longer records: its name is not given again either. */

@@ -6,7 +6,7 @@ import io.drover.plan.ClusterTemplate;
 import java.util.List;
 
 /** One node of the apply graph (built by {@link ApplyGraph}, run by {@link StepRunner}). */
-sealed interface Step permits Step.ChangeStep, Step.OfCluster, Step.DestroyCluster {
+sealed interface Step permits Step.ChangeStep, Step.OfCluster, Step.DestroyCluster, Step.DeleteLoadBalancer {
     String resource();
 
     Action action();
@@ -69,6 +69,20 @@ sealed interface Step permits Step.ChangeStep, Step.OfCluster, Step.DestroyClust
 
     /** Removes a cluster's resources (server groups, security groups) from one provider. */
     record DestroyCluster(String cluster, String provider) implements Step {
+        public String resource() {
+            return cluster;
+        }
+
+        public Action action() {
+            return Action.DELETE;
+        }
+    }
+
+    /**
+     * Deletes a cluster's load balancer from a provider it no longer lives on (it moved with its cluster, or its
+     * {@code provider:} changed), after the cluster's other steps: its clients keep it until the new one serves.
+     */
+    record DeleteLoadBalancer(String cluster, String provider) implements Step {
         public String resource() {
             return cluster;
         }

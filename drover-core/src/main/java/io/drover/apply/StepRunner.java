@@ -71,13 +71,21 @@ final class StepRunner {
                         run::going);
             }
             case Step.DestroyCluster d -> {
-                pools.delete(d.cluster(), d.provider()); // first: clients see a closed port, not a pool of servers going away
+                // First: clients see a closed port, not a pool of servers going away. Not a load balancer that stays
+                // where it is while the cluster it serves moved away from that provider (its own 'provider:').
+                if (run.templateOf(d.cluster()).map(t -> !Pools.home(t).equals(d.provider())).orElse(true)) {
+                    pools.delete(d.cluster(), d.provider());
+                }
                 Provider provider = settings.providers().get(d.provider());
                 keeper.beforeAction(d.cluster(), "tear down cluster " + d.cluster());
                 settings.retrying(() -> {
                     provider.destroyCluster(d.cluster());
                     return null;
                 });
+            }
+            case Step.DeleteLoadBalancer d -> {
+                events.emit(new Event.Progress(d.cluster(), "deleting the load balancer of " + d.cluster() + " on provider '" + d.provider() + "'"));
+                pools.delete(d.cluster(), d.provider());
             }
             case Step.Reserve r -> run.reserved(r, reserve(r.template(), r.launches()));
             case Step.AwaitHealthy a -> {
@@ -111,6 +119,7 @@ final class StepRunner {
                 }
             }
             case DELETE -> retire(change, before, true);
+            case PROMOTE -> created = promote(change).name();
             case AWAIT -> {
                 // Healthy, a server a killed run created counts from now on like any member.
                 health.awaitStarting(run.template(change), before);
@@ -214,10 +223,11 @@ final class StepRunner {
             }
             throw e;
         }
+        boolean spare = template.cluster().isSpareSlot(change.slot());
         ServerRecord record = new ServerRecord(change.resource(), change.cluster(), change.slot(), ServerNames.generationOf(name), name,
                 instance.id(), instance.ip(), template.digest(), template.image().digest(),
                 instance.createdAt() == null ? settings.clock().instant() : instance.createdAt(), true, Map.of(), template.provider(),
-                instance.accessIp());
+                instance.accessIp(), spare);
         // Tainted until healthy: a crash now means "check it, and replace it unless it serves" next time.
         keeper.update(s -> (replacing == null ? s : s.without(replacing.name())).with(record));
         if (bootstrap != null && role.serialMembershipChanges()) {
@@ -230,13 +240,41 @@ final class StepRunner {
                 return record; // the cluster's health is awaited once every member runs
             }
         }
-        if (!live.isEmpty()) {
+        if (!live.isEmpty() && !spare) {
             events.emit(new Event.Progress(change.resource(), "admitting " + name + " to its cluster"));
         }
-        keeper.beforeAction(change.resource(), "admit " + name);
-        role.admit(record, live);
+        if (!spare) { // a spare stays a learner (etcd) until it takes a member's place
+            keeper.beforeAction(change.resource(), "admit " + name);
+            role.admit(record, live);
+        }
         health.awaitHealthy(template, record, role, live);
         return record;
+    }
+
+    /**
+     * The cluster's spare takes the place of the slot's failed server: the spare is promoted first (etcd: the learner
+     * votes; plain: it joins the pool), so the cluster is at full strength as soon as that one call is done; then the
+     * failed one leaves the load balancer and its cluster (quorum permitting, as any removal) and is destroyed; only
+     * then does the state record the spare in the slot. An etcd cluster of three with one dead member takes the
+     * promotion: four voters, three of them up, still a majority, and the removal after leaves three of three.
+     *
+     * <p>Every step is idempotent, so a run cut off anywhere is finished by the next plan, which finds the failed
+     * server's record still in the slot and the spare still in its own (a learner, or a voter once promoted; see
+     * {@code SparePlanning}).
+     */
+    private ServerRecord promote(Change change) throws Exception {
+        ServerRecord failed = change.before();
+        ServerRecord spare = change.spare();
+        ClusterTemplate template = run.template(change);
+        events.emit(new Event.Progress(change.resource(), "promoting the spare " + spare.name()));
+        keeper.beforeAction(change.resource(), "promote " + spare.name());
+        settings.role(change.cluster()).promote(spare, liveMembers(change.cluster(), failed));
+        ServerRecord promoted = spare.promotedTo(change.slot());
+        pools.join(template, promoted); // into the pool before the record says it serves, as for any new server
+        events.emit(new Event.Progress(change.resource(), "the spare " + spare.name() + " serves in " + failed.name() + "'s place"));
+        retire(change, failed, false);
+        keeper.update(s -> s.without(failed.name()).without(spare.name()).with(promoted));
+        return promoted;
     }
 
     /** Carries a role's failure out of the provider's user-data callback, which may only throw ProviderException. */

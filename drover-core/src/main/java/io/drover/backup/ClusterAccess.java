@@ -11,7 +11,7 @@ public final class ClusterAccess {
     private ClusterAccess() {}
 
     public static BackupLoop.Members members(Cluster cluster, State state) {
-        List<String> urls = state.cluster(cluster.name()).stream().filter(r -> r.ip() != null && !r.tainted())
+        List<String> urls = state.cluster(cluster.name()).stream().filter(r -> r.ip() != null && !r.tainted() && !r.spare())
                 .map(r -> clientUrl(cluster, r)).toList();
         return new BackupLoop.Members(urls, pki(cluster, state));
     }

@@ -66,7 +66,7 @@ final class ClusterReader {
         this.factories = factories;
         this.defaultProvider = defaultProvider;
         this.problems = problems;
-        this.loadBalancers = new LoadBalancerReader(problems);
+        this.loadBalancers = new LoadBalancerReader(problems, factories.keySet());
     }
 
     /** The dependencies of every cluster read so far, in declared order. */
@@ -101,6 +101,11 @@ final class ClusterReader {
         if (maxUnavailable != null && size != null && maxUnavailable > size) {
             problems.add(c.entry("maxUnavailable").value().position(),
                     "maxUnavailable (" + maxUnavailable + ") is larger than size (" + size + ")", "set maxUnavailable to at most " + size);
+        }
+        Long spares = c.integer("spares", 0, 100, false);
+        if (spares != null && spares > 1 && role == Role.ETCD) {
+            problems.add(c.entry("spares").value().position(), "an etcd cluster can have at most 1 spare, got " + spares,
+                    "use 'spares: 1' (the spare is an etcd learner, and etcd 3.4 allows one learner per cluster) or 0");
         }
         List<ClusterRef> deps = new ArrayList<>(dependsOn(c));
         Boolean antiAffinity = c.bool("antiAffinity");
@@ -169,7 +174,7 @@ final class ClusterReader {
         List<String> dependsOn = deps.stream().map(ClusterRef::cluster).distinct().toList();
         return new Cluster(name, size.intValue(), role, image, maxUnavailable == null ? 1 : maxUnavailable.intValue(), dependsOn,
                 etcd, health, firstBoot, providerOptions, antiAffinity == null ? role == Role.ETCD : antiAffinity, entry.keyPosition(),
-                userData, provider, loadBalancer);
+                userData, provider, loadBalancer, spares == null ? 0 : spares.intValue());
     }
 
     /** The provider name a cluster's {@code provider:} says, for checks made before the block is read in full. */

@@ -4,15 +4,19 @@ import io.drover.config.YamlNode.Entry;
 import io.drover.config.YamlNode.YamlScalar;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** Reads a cluster's {@code loadBalancer:} block; one reader per herd file, as two load balancers of a provider cannot share a port. */
 final class LoadBalancerReader {
     private final Problems problems;
+    /** The herd's provider names, which {@code loadBalancer.provider} may name. */
+    private final Set<String> providers;
     /** Load balancer ports taken so far, as "provider:port", with where each was declared. */
     private final Map<String, SourcePosition> ports = new LinkedHashMap<>();
 
-    LoadBalancerReader(Problems problems) {
+    LoadBalancerReader(Problems problems, Set<String> providers) {
         this.problems = problems;
+        this.providers = providers;
     }
 
     /**
@@ -52,8 +56,19 @@ final class LoadBalancerReader {
                 drain = null;
             }
         }
+        String home = null;
+        Entry homeEntry = lb.entry("provider");
+        if (homeEntry != null) {
+            home = lb.string("provider");
+            if (home != null && !providers.contains(home)) {
+                problems.add(homeEntry.value().position(), "the load balancer names unknown provider '" + Problems.shown(home) + "'",
+                        Problems.suggest(home, providers) + " (providers: " + String.join(", ", providers) + ")");
+                ok = false;
+            }
+        }
         if (port != null) {
-            String key = (provider == null ? "" : provider) + ":" + port;
+            String where = home != null ? home : provider;
+            String key = (where == null ? "" : where) + ":" + port;
             SourcePosition first = ports.putIfAbsent(key, lb.entry("port").value().position());
             if (first != null) {
                 problems.add(lb.entry("port").value().position(), "port " + port + " is already used by the load balancer at line " + first.line(),
@@ -64,6 +79,6 @@ final class LoadBalancerReader {
         if (!ok || port == null || drain == null || (targetPort == null && lb.has("targetPort"))) {
             return null;
         }
-        return new LoadBalancerSpec(port.intValue(), targetPort != null ? targetPort.intValue() : health.port(), drain, entry.keyPosition());
+        return new LoadBalancerSpec(port.intValue(), targetPort != null ? targetPort.intValue() : health.port(), drain, entry.keyPosition(), home);
     }
 }

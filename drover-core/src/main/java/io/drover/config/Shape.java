@@ -68,13 +68,13 @@ sealed interface Shape {
         static final Fields HEALTH = fields(
                 "type", SCALAR, "port", SCALAR, "path", SCALAR, "interval", SCALAR, "timeout", SCALAR,
                 "startTimeout", SCALAR, "failures", SCALAR);
-        static final Fields LOAD_BALANCER = fields("port", SCALAR, "targetPort", SCALAR, "drain", SCALAR);
+        static final Fields LOAD_BALANCER = fields("port", SCALAR, "targetPort", SCALAR, "drain", SCALAR, "provider", SCALAR);
         static final Fields BACKUP = fields("full", SCALAR, "delta", SCALAR, "keep", SCALAR, "to", SCALAR, "autoRestore", SCALAR);
         static final Fields ETCD = fields("clientPort", SCALAR, "peerPort", SCALAR, "flags", new Named(SCALAR), "tls", SCALAR, "container", SCALAR,
                 "backup", BACKUP);
         static final Fields CLUSTER_PROVIDER = new Fields(Map.of("name", SCALAR), true);
         static final Fields CLUSTER = fields(
-                "size", SCALAR, "role", SCALAR, "image", SCALAR, "maxUnavailable", SCALAR, "dependsOn", new Items(SCALAR),
+                "size", SCALAR, "role", SCALAR, "image", SCALAR, "maxUnavailable", SCALAR, "spares", SCALAR, "dependsOn", new Items(SCALAR),
                 "antiAffinity", SCALAR, "userData", SCALAR, "provider", new ScalarOr(CLUSTER_PROVIDER), "etcd", ETCD, "health", HEALTH,
                 "firstBoot", FIRST_BOOT, "loadBalancer", LOAD_BALANCER);
         static final Fields IMAGE = fields(

@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** The load balancers of a herd's clusters as their providers have them now: for status, the web view and outputs. */
+/**
+ * The load balancers of a herd's clusters as the providers they live on have them now (a cluster's own, or the one its
+ * {@code loadBalancer.provider} names): for status, the web view and outputs.
+ */
 final class ClusterLoadBalancers {
     private final Herd herd;
     private final HerdProviders providers;
@@ -28,7 +31,7 @@ final class ClusterLoadBalancers {
         Map<String, Optional<LoadBalancer>> all = new LinkedHashMap<>();
         for (Cluster c : herd.clusters().values()) {
             if (c.loadBalancer() != null) {
-                Optional<LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
+                Optional<LoadBalancers> lbs = providers.get(c.loadBalancer().home(herd.providerOf(c).name())).loadBalancers();
                 all.put(c.name(), lbs.isEmpty() ? Optional.empty() : lbs.get().get(c.name()));
             }
         }
@@ -45,7 +48,7 @@ final class ClusterLoadBalancers {
             return null;
         }
         try {
-            Optional<LoadBalancers> lbs = providers.get(herd.providerOf(c).name()).loadBalancers();
+            Optional<LoadBalancers> lbs = providers.get(c.loadBalancer().home(herd.providerOf(c).name())).loadBalancers();
             return lbs.isEmpty() ? null : lbs.get().get(cluster).map(LoadBalancer::url).orElse(null);
         } catch (ProviderException e) {
             events.emit(new Event.Note(cluster, "the load balancer's address is not known now: " + e.getMessage()));

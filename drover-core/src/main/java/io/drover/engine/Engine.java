@@ -143,11 +143,7 @@ public final class Engine implements AutoCloseable {
 
     /** The recorded state, or an empty one for a herd never applied. */
     public State state() throws StateException {
-        return stored().orElseGet(() -> State.empty(herd.name()));
-    }
-
-    private Optional<State> stored() throws StateException {
-        return HerdStates.read(herd, store);
+        return HerdStates.read(herd, store).orElseGet(() -> State.empty(herd.name()));
     }
 
     /** Refreshes against reality and plans. */
@@ -168,7 +164,7 @@ public final class Engine implements AutoCloseable {
      */
     public Plan plan(Planner.Options options, Map<String, Health> knownHealth, Listing listing)
             throws ProviderException, StateException, InterruptedException {
-        Optional<State> stored = stored();
+        Optional<State> stored = HerdStates.read(herd, store);
         State state = pkis.withPki(stored.orElseGet(() -> State.empty(herd.name())));
         if (listing == null) {
             listing = list();
@@ -180,7 +176,11 @@ public final class Engine implements AutoCloseable {
                 ? new Reality(instances, listing.providerOf(), Map.of(), Map.of())
                 : Refresher.refresh(herd, pkis.clientContexts(state), c -> roles.role(c, state), state, listing, knownHealth);
         Plan plan = new Planner(settings.clock().instant()).plan(herd, templates, state, reality, options);
-        return options.heal() || options.destroy() ? plan : plan.withStrays(providers.strays(plan));
+        if (options.heal()) {
+            return plan; // heal keeps pools in step as it goes, and asks the providers for no more than it must
+        }
+        var loadBalancers = io.drover.plan.LoadBalancerChanges.of(plan, providers.loadBalancers());
+        return (options.destroy() ? plan : plan.withStrays(providers.strays(plan))).withLoadBalancers(loadBalancers);
     }
 
     /** Where a TLS etcd cluster is in a CA rotation. */
@@ -287,7 +287,7 @@ public final class Engine implements AutoCloseable {
      * holds the state lock.
      */
     public ImportSummary importServers(Map<String, State> sources) throws Exception {
-        return new Importer(herd, list()).record(store, stored(), sources, this::outputs, events);
+        return new Importer(herd, list()).record(store, HerdStates.read(herd, store), sources, this::outputs, events);
     }
 
     @Override

@@ -126,6 +126,25 @@ final class HerdProviders implements Providers, AutoCloseable {
         return strays;
     }
 
+    /**
+     * Every load balancer of this herd on each provider that offers them, by provider name (a cluster's may be on
+     * another provider than its servers, or left on one it moved away from).
+     */
+    Map<String, List<io.drover.spi.LoadBalancer>> loadBalancers() throws ProviderException {
+        Map<String, List<io.drover.spi.LoadBalancer>> all = new LinkedHashMap<>();
+        for (String name : names) {
+            try {
+                java.util.Optional<io.drover.spi.LoadBalancers> lbs = get(name).loadBalancers();
+                if (lbs.isPresent()) {
+                    all.put(name, lbs.get().list());
+                }
+            } catch (ProviderException e) {
+                throw named(name, e);
+            }
+        }
+        return all;
+    }
+
     @Override
     public synchronized void close() {
         opened.values().forEach(Provider::close);

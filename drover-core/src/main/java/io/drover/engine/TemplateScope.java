@@ -64,8 +64,9 @@ public final class TemplateScope {
         };
     }
 
+    /** The members that serve: spares are left out (an etcd learner answers no client, a web spare is outside the pool). */
     private static List<ServerRecord> live(State state, String cluster) {
-        return state.cluster(cluster).stream().filter(r -> !r.tainted() && r.ip() != null).toList();
+        return state.cluster(cluster).stream().filter(r -> !r.tainted() && !r.spare() && r.ip() != null).toList();
     }
 
     private static String clusterValue(Cluster c, List<ServerRecord> servers, String attribute, Function<ServerRecord, String> address) {

@@ -17,6 +17,11 @@ public enum Action {
      * start timeout): apply waits for it instead of replacing it; a member that does not answer yet is not dead.
      */
     AWAIT("..", "wait for"),
+    /**
+     * The cluster's spare takes the place of the slot's failed server: the failed server leaves its cluster and goes,
+     * the spare is promoted (etcd: from learner to voter; plain: into the load balancer's pool) and recorded in the slot.
+     */
+    PROMOTE("^", "promote"),
     /** Nothing to do. */
     NO_OP(" ", "keep");
 

@@ -16,10 +16,11 @@ import java.util.Objects;
  * @param stage when the change runs relative to the cluster's other changes
  * @param desiredDigest the identity the slot has after the change ({@code null} for a delete)
  * @param diff for a replacement with a new identity: what changed, for display only (like the reason)
+ * @param spare for {@link Action#PROMOTE}: the spare that takes the slot ({@code null} otherwise)
  */
 public record Change(
         Action action, SlotAddress address, Reason reason, ServerRecord before, boolean createFirst, boolean leaveCluster,
-        Stage stage, String desiredDigest, IdentityDiff diff) {
+        Stage stage, String desiredDigest, IdentityDiff diff, ServerRecord spare) {
 
     /** The order of a cluster's changes. */
     public enum Stage {
@@ -27,6 +28,8 @@ public record Change(
         CLEANUP,
         /** Creates and replacements, rolling. */
         ROLL,
+        /** After the roll: a cluster's spares, created once its members serve. */
+        SPARE,
         /** After the roll: servers beyond the cluster's size, or of a cluster that goes. */
         SHRINK
     }
@@ -37,6 +40,21 @@ public record Change(
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(stage, "stage");
         diff = diff == null ? IdentityDiff.NONE : diff;
+        if ((action == Action.PROMOTE) != (spare != null)) {
+            throw new IllegalArgumentException("a spare goes with a promotion, and only with one: " + action);
+        }
+    }
+
+    /** A change with no spare to promote. */
+    public Change(
+            Action action, SlotAddress address, Reason reason, ServerRecord before, boolean createFirst, boolean leaveCluster,
+            Stage stage, String desiredDigest, IdentityDiff diff) {
+        this(action, address, reason, before, createFirst, leaveCluster, stage, desiredDigest, diff, null);
+    }
+
+    /** The slot's failed server {@code failed} makes way for {@code spare}, which fills the slot from then on. */
+    public static Change promote(SlotAddress address, Reason why, ServerRecord failed, ServerRecord spare) {
+        return new Change(Action.PROMOTE, address, why, failed, false, true, Stage.ROLL, spare.digest(), IdentityDiff.NONE, spare);
     }
 
     /** A change with nothing to show of what changed (see {@link IdentityDiffs} for the ones that have). */
@@ -72,11 +90,11 @@ public record Change(
 
     /** The same change, with the old server going first (heal: a frozen etcd member must leave before a new one joins). */
     public Change destroyFirst() {
-        return new Change(action, address, reason, before, false, leaveCluster, stage, desiredDigest, diff);
+        return new Change(action, address, reason, before, false, leaveCluster, stage, desiredDigest, diff, spare);
     }
 
     /** The same change, explained by what changed. */
     public Change withDiff(IdentityDiff newDiff) {
-        return new Change(action, address, reason, before, createFirst, leaveCluster, stage, desiredDigest, newDiff);
+        return new Change(action, address, reason, before, createFirst, leaveCluster, stage, desiredDigest, newDiff, spare);
     }
 }

@@ -28,8 +28,10 @@ public record Membership(List<Member> members) {
     public enum Standing {
         /** A started, voting member. */
         VOTER,
-        /** Known to the cluster but not (yet) voting: a learner, or added but never started. */
+        /** Known to the cluster but not (yet) voting: added but never started. */
         PENDING,
+        /** A started member that does not vote: a learner (what a spare is, or a new member not yet promoted). */
+        LEARNER,
         /** The cluster does not know it. */
         STRANGER
     }
@@ -41,7 +43,7 @@ public record Membership(List<Member> members) {
     public Standing standing(ServerRecord r) {
         for (Member m : members) {
             if (m.standsFor(r)) {
-                return m.voter() && m.started() ? Standing.VOTER : Standing.PENDING;
+                return !m.started() ? Standing.PENDING : m.voter() ? Standing.VOTER : Standing.LEARNER;
             }
         }
         return Standing.STRANGER;

@@ -17,9 +17,11 @@ import java.util.Set;
  * @param unsound servers (recorded or found) that do not serve: dead, never healthy, or not counted by their cluster.
  *     They are never asked to help a new member join, whatever the state says.
  * @param strays cluster resources (server groups, security groups) left on a provider the cluster no longer runs on
+ * @param loadBalancers what apply does to the clusters' load balancers (empty when not asked of the providers: heal)
  */
 public record Plan(String herd, State prior, List<Change> changes, Map<String, ClusterTemplate> clusters,
-        List<String> removedClusters, boolean destroy, Set<String> unsound, List<StrayCluster> strays) {
+        List<String> removedClusters, boolean destroy, Set<String> unsound, List<StrayCluster> strays,
+        List<LoadBalancerChange> loadBalancers) {
 
     /** A cluster's resources on a provider none of its servers is on any more (it moved). */
     public record StrayCluster(String cluster, String provider) {}
@@ -30,6 +32,12 @@ public record Plan(String herd, State prior, List<Change> changes, Map<String, C
         removedClusters = List.copyOf(removedClusters);
         unsound = Set.copyOf(unsound);
         strays = List.copyOf(strays);
+        loadBalancers = List.copyOf(loadBalancers);
+    }
+
+    public Plan(String herd, State prior, List<Change> changes, Map<String, ClusterTemplate> clusters,
+            List<String> removedClusters, boolean destroy, Set<String> unsound, List<StrayCluster> strays) {
+        this(herd, prior, changes, clusters, removedClusters, destroy, unsound, strays, List.of());
     }
 
     public Plan(String herd, State prior, List<Change> changes, Map<String, ClusterTemplate> clusters,
@@ -38,17 +46,27 @@ public record Plan(String herd, State prior, List<Change> changes, Map<String, C
     }
 
     public boolean hasChanges() {
-        return changes.stream().anyMatch(c -> !c.isNoOp()) || !removedClusters.isEmpty() || !strays.isEmpty();
+        return changes.stream().anyMatch(c -> !c.isNoOp()) || !removedClusters.isEmpty() || !strays.isEmpty() || !loadBalancers.isEmpty();
     }
 
     /** The same plan, also removing these stray cluster resources. */
     public Plan withStrays(List<StrayCluster> found) {
-        return new Plan(herd, prior, changes, clusters, removedClusters, destroy, unsound, found);
+        return new Plan(herd, prior, changes, clusters, removedClusters, destroy, unsound, found, loadBalancers);
+    }
+
+    /** The same plan, also showing (and, for load balancers left on another provider, making) these load balancer changes. */
+    public Plan withLoadBalancers(List<LoadBalancerChange> found) {
+        return new Plan(herd, prior, changes, clusters, removedClusters, destroy, unsound, strays, found);
+    }
+
+    /** The load balancer changes of one cluster. */
+    public List<LoadBalancerChange> loadBalancersOf(String cluster) {
+        return loadBalancers.stream().filter(c -> c.cluster().equals(cluster)).toList();
     }
 
     /** The same plan starting from another prior state (apply records what it is about to do first). */
     public Plan withPrior(State newPrior) {
-        return new Plan(herd, newPrior, changes, clusters, removedClusters, destroy, unsound, strays);
+        return new Plan(herd, newPrior, changes, clusters, removedClusters, destroy, unsound, strays, loadBalancers);
     }
 
     public long count(Action action) {
@@ -61,6 +79,6 @@ public record Plan(String herd, State prior, List<Change> changes, Map<String, C
 
     /** The same plan with other changes (heal adapts the engine's plan this way). */
     public Plan withChanges(List<Change> newChanges) {
-        return new Plan(herd, prior, newChanges, clusters, removedClusters, destroy, unsound, strays);
+        return new Plan(herd, prior, newChanges, clusters, removedClusters, destroy, unsound, strays, loadBalancers);
     }
 }

@@ -96,7 +96,7 @@ public final class Planner {
         }
         if (!options.destroy()) {
             for (ClusterTemplate t : templates.values()) {
-                for (int slot = 0; slot < t.cluster().size(); slot++) {
+                for (int slot = 0; slot < t.cluster().size() + t.cluster().spares(); slot++) {
                     slots.computeIfAbsent(new SlotAddress(t.name(), slot), k -> new ArrayList<>());
                 }
             }
@@ -122,6 +122,10 @@ public final class Planner {
                 changes.addAll(decide(address, template, e.getValue(), options, waiting.contains(address.cluster())));
             }
         }
+        if (!options.destroy()) {
+            changes = SparePlanning.arrange(changes, slots.entrySet().stream()
+                    .flatMap(e -> e.getValue().stream().filter(c -> c.votingSpare).map(c -> c.record)).toList(), templates);
+        }
         Set<String> removed = new LinkedHashSet<>();
         if (!options.heal()) {
             for (ServerRecord r : prior.servers()) {
@@ -142,14 +146,22 @@ public final class Planner {
         Health health = instance == null ? null : reality.health().get(instance.id());
         Membership membership = reality.membership().get(r.cluster());
         Membership.Standing standing = membership == null ? null : membership.standing(r);
-        boolean counted = standing == null || standing == Membership.Standing.VOTER;
+        ClusterTemplate template = templates.get(r.cluster());
+        boolean spareSlot = template != null && template.cluster().isSpareSlot(r.slot());
+        if (spareSlot && !recorded) {
+            r = r.asSpare(true);
+        }
+        // A spare serves as a learner; a member must vote.
+        boolean counted = standing == null || standing == (spareSlot ? Membership.Standing.LEARNER : Membership.Standing.VOTER);
+        // A spare already voting: a promotion was cut off before it was recorded (the planner finishes it, see SparePlanning).
+        boolean votingSpare = spareSlot && running && standing == Membership.Standing.VOTER;
         boolean trusted = recorded && !r.tainted();
         boolean sound = running && counted && (trusted || (health != null && health.isUp()));
         boolean drifted = running && instance.drifted().isPresent();
         // Known to its cluster as a learner or not at all, it is not merely slow: something went wrong while it joined.
-        boolean mayVote = standing == null || standing == Membership.Standing.VOTER;
+        boolean mayVote = standing == null || standing == Membership.Standing.VOTER || (spareSlot && standing == Membership.Standing.LEARNER);
         boolean starting = recorded && r.tainted() && running && !sound && !drifted && mayVote && withinStartTimeout(r, templates, now);
-        return new Candidate(r, instance, recorded, sound, drifted, standing, starting);
+        return new Candidate(r, instance, recorded, sound, drifted, standing, starting, votingSpare);
     }
 
     private static boolean withinStartTimeout(ServerRecord r, Map<String, ClusterTemplate> templates, Instant now) {
@@ -228,7 +240,7 @@ public final class Planner {
     private static List<Change> decide(SlotAddress address, ClusterTemplate template, List<Candidate> candidates, Options options,
             boolean waitForStarting) {
         List<Change> changes = new ArrayList<>();
-        if (template == null || address.slot() >= template.cluster().size()) {
+        if (template == null || address.slot() >= template.cluster().size() + template.cluster().spares()) {
             if (options.heal()) {
                 return changes; // shrinking is apply's decision
             }
@@ -287,10 +299,12 @@ public final class Planner {
             }
         } else if (replaced != null) {
             changes.add(new Change(Action.REPLACE, address, deadReason(replaced), replaced.record, false, true, Stage.ROLL, desired));
-        } else if (!options.heal()) {
-            changes.add(Change.create(address, desired)); // heal never creates a slot nobody applied
+        } else if (!options.heal() || template.cluster().isSpareSlot(address.slot())) {
+            // Heal never creates a slot nobody applied; a spare slot was applied with its cluster, and its spare may have
+            // been promoted into a member's place.
+            changes.add(Change.create(address, desired));
         }
-        return changes;
+        return template.cluster().isSpareSlot(address.slot()) ? SparePlanning.ofSpareSlot(changes, etcd) : changes;
     }
 
     private static Reason whyReplace(Candidate c, ClusterTemplate template, Options options) {
@@ -315,7 +329,11 @@ public final class Planner {
         if (c.instance == null) {
             return Reason.MISSING;
         }
-        if (c.standing == Membership.Standing.PENDING || c.standing == Membership.Standing.STRANGER) {
+        if (c.votingSpare) {
+            return Reason.SPARE_IS_VOTING;
+        }
+        if (c.standing == Membership.Standing.PENDING || c.standing == Membership.Standing.LEARNER
+                || c.standing == Membership.Standing.STRANGER) {
             return c.record.tainted() ? Reason.TAINTED : Reason.NOT_A_MEMBER;
         }
         if (c.record.tainted()) {
@@ -350,5 +368,5 @@ public final class Planner {
 
     /** @param starting recorded, never healthy, created within its start timeout, not ruled out by its cluster: may still come up */
     private record Candidate(ServerRecord record, Instance instance, boolean recorded, boolean sound, boolean drifted,
-            Membership.Standing standing, boolean starting) {}
+            Membership.Standing standing, boolean starting, boolean votingSpare) {}
 }

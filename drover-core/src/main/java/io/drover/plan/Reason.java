@@ -22,7 +22,10 @@ public enum Reason {
     DUPLICATE("another server fills the same slot"),
     ORPHAN("found running, tagged with this herd, but belongs to no slot"),
     ADOPTED("found running but missing from the state"),
-    DESTROY("destroy");
+    DESTROY("destroy"),
+    SPARE_PROMOTED("its spare took a member's place"),
+    SPARE_MAKES_ROOM("a new member joins as etcd's one learner: the spare leaves and comes back after"),
+    SPARE_IS_VOTING("a spare that its cluster counts as a voting member");
 
     private final String text;
 

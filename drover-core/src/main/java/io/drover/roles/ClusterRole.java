@@ -35,6 +35,12 @@ public interface ClusterRole {
         return Optional.empty();
     }
 
+    /**
+     * Makes a spare a full member in a failed member's place (etcd: promotes the learner, once it has caught up); the
+     * failed member has left already. Idempotent: a spare already promoted is left as it is.
+     */
+    default void promote(ServerRecord spare, List<ServerRecord> live) throws Exception {}
+
     /** Called before a server of a cluster that lives on is destroyed (etcd: member remove, if quorum allows). */
     void leave(ServerRecord leaving, List<ServerRecord> survivors) throws Exception;
 

@@ -199,6 +199,20 @@ public final class EtcdRole implements ClusterRole {
     }
 
     @Override
+    public void promote(ServerRecord spare, List<ServerRecord> live) throws EtcdException, InterruptedException {
+        try (EtcdGateway gateway = gateway(live, retry)) {
+            Optional<EtcdMember> member = gateway.list().stream().filter(m -> standsFor(m, spare)).findFirst();
+            if (member.isEmpty()) {
+                throw new ClusterMismatchException(cluster.name(), List.of(spare.name()), "the spare " + spare.name()
+                        + " is not a member of its cluster (someone removed it); the next apply or heal pass makes another");
+            }
+            if (member.get().learner()) {
+                gateway.promote(member.get().id()); // retried until it has caught up with the leader
+            }
+        }
+    }
+
+    @Override
     public void leave(ServerRecord leaving, List<ServerRecord> survivors) throws EtcdException, InterruptedException {
         if (survivors.isEmpty()) {
             return; // the whole cluster goes: membership no longer matters
@@ -237,17 +251,17 @@ public final class EtcdRole implements ClusterRole {
                     // Added by a run that died before recording its server, or a dead member nobody removed.
                     requireQuorumWithout(gateway, gateway.list(), m, m.started() ? m.name() : "the unstarted member " + m.hexId());
                     gateway.remove(m.id());
-                } else if (m.learner() && m.started()) {
-                    gateway.promote(m.id());
+                } else if (m.learner() && m.started() && recorded.stream().noneMatch(r -> r.spare() && standsFor(m, r))) {
+                    gateway.promote(m.id()); // a spare stays a learner
                 }
             }
             List<EtcdMember> members = gateway.list();
             List<String> outside = recorded.stream()
-                    .filter(r -> members.stream().noneMatch(m -> standsFor(m, r) && !m.learner() && m.started()))
+                    .filter(r -> members.stream().noneMatch(m -> standsFor(m, r) && m.learner() == r.spare() && m.started()))
                     .map(ServerRecord::name).toList();
             if (!outside.isEmpty()) {
                 throw new ClusterMismatchException(cluster.name(), outside, String.join(", ", outside)
-                        + (outside.size() == 1 ? " is" : " are") + " not a voting member; the next apply replaces "
+                        + (outside.size() == 1 ? " is" : " are") + " not a voting member (nor a spare learner); the next apply replaces "
                         + (outside.size() == 1 ? "it" : "them"));
             }
         }

@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param ip the peer address (etcd peer URLs, load balancer targets), see {@link io.drover.spi.Instance#ip}
  * @param accessIp the access address (outputs, clients), or {@code null} when it is the peer address; left out of
  *     the written state when null, so states stay as they were for servers without one and older states read as such
+ * @param spare a hot spare of its cluster (an etcd learner, a server outside the load balancer's pool), in one of the
+ *     slots after the members'; written only when true, so states without spares read and write as before
  */
 public record ServerRecord(
         String resource, String cluster, int slot, int generation, String name, String instanceId, String ip,
         String digest, String imageDigest, Instant createdAt, boolean tainted, Map<String, String> attributes, String provider,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String accessIp) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String accessIp, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean spare) {
 
     public ServerRecord {
         Objects.requireNonNull(resource, "resource");
@@ -37,6 +39,29 @@ public record ServerRecord(
         if (accessIp != null && (accessIp.isBlank() || accessIp.equals(ip))) {
             accessIp = null;
         }
+    }
+
+    /** A server that is not a spare. */
+    public ServerRecord(
+            String resource, String cluster, int slot, int generation, String name, String instanceId, String ip,
+            String digest, String imageDigest, Instant createdAt, boolean tainted, Map<String, String> attributes, String provider,
+            String accessIp) {
+        this(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted, attributes, provider,
+                accessIp, false);
+    }
+
+    /** The same server, marked as a spare or not. */
+    public ServerRecord asSpare(boolean value) {
+        return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted,
+                attributes, provider, accessIp, value);
+    }
+
+    /**
+     * A spare promoted into a member's slot: it keeps its name, instance and identity, and fills {@code slot} from now on.
+     */
+    public ServerRecord promotedTo(int newSlot) {
+        return new ServerRecord(resource(cluster, newSlot), cluster, newSlot, generation, name, instanceId, ip, digest, imageDigest,
+                createdAt, tainted, attributes, provider, accessIp, false);
     }
 
     /** A server whose access address is its peer address. */
@@ -53,7 +78,7 @@ public record ServerRecord(
 
     public ServerRecord withAccessIp(String address) {
         return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted,
-                attributes, provider, address);
+                attributes, provider, address, spare);
     }
 
     /** A server of the herd's first provider. */
@@ -70,7 +95,7 @@ public record ServerRecord(
 
     public ServerRecord onProvider(String newProvider) {
         return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted,
-                attributes, newProvider, accessIp);
+                attributes, newProvider, accessIp, spare);
     }
 
     public static String resource(String cluster, int slot) {
@@ -79,13 +104,13 @@ public record ServerRecord(
 
     public ServerRecord tainted(boolean value) {
         return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, value, attributes,
-                provider, accessIp);
+                provider, accessIp, spare);
     }
 
     public ServerRecord withAttribute(String key, String value) {
         Map<String, String> copy = new HashMap<>(attributes);
         copy.put(key, value);
         return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt, tainted, copy,
-                provider, accessIp);
+                provider, accessIp, spare);
     }
 }

@@ -113,6 +113,7 @@ final class StateReader {
         Map<String, String> attributes = Map.of();
         String provider = null;
         String accessIp = null;
+        boolean spare = false;
         for (String field; (field = p.nextName()) != null; ) {
             p.nextToken();
             switch (field) {
@@ -130,12 +131,13 @@ final class StateReader {
                 case "attributes" -> attributes = strings(field);
                 case "provider" -> provider = string(field);
                 case "accessIp" -> accessIp = string(field);
+                case "spare" -> spare = bool(field);
                 default -> p.skipChildren();
             }
         }
         try {
             return new ServerRecord(resource, cluster, slot, generation, name, instanceId, ip, digest, imageDigest, createdAt,
-                    tainted, attributes, provider, accessIp);
+                    tainted, attributes, provider, accessIp, spare);
         } catch (RuntimeException e) {
             throw damaged("a server record lacks its " + e.getMessage());
         }

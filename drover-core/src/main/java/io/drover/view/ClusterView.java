@@ -7,7 +7,7 @@ import java.util.List;
  * A cluster and its recorded servers. A cluster the state still records but the herd file no longer has (or a
  * herd file that could not be read) has only a name and servers.
  *
- * @param healthy servers whose health is {@code up}; {@code null} when health was not checked
+ * @param healthy member servers (spares not counted) whose health is {@code up}; {@code null} when health was not checked
  * @param leader the etcd leader's server name; {@code null} when none is known or raft status was not asked
  * @param loadBalancer the cluster's load balancer; {@code null} when it has none
  */
@@ -22,7 +22,7 @@ public record ClusterView(
     /** @param c the herd file's cluster, {@code null} when the herd file has none of this name */
     public static ClusterView of(String name, Cluster c, List<ServerView> servers) {
         boolean checked = servers.stream().anyMatch(s -> s.health() != null);
-        Integer healthy = checked ? (int) servers.stream().filter(s -> s.health() != null && s.health().isUp()).count() : null;
+        Integer healthy = checked ? (int) servers.stream().filter(s -> !Boolean.TRUE.equals(s.spare()) && s.health() != null && s.health().isUp()).count() : null;
         String leader = servers.stream().filter(s -> s.etcd() != null && "leader".equals(s.etcd().role())).map(ServerView::name)
                 .findFirst().orElse(null);
         if (c == null) {

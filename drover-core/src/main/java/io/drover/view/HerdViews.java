@@ -37,7 +37,8 @@ public final class HerdViews {
                 .created(r.createdAt() == null ? null : r.createdAt().toString(),
                         r.createdAt() == null || now == null ? null : Duration.between(r.createdAt(), now).toSeconds())
                 .digest(r.digest())
-                .tainted(r.tainted());
+                .tainted(r.tainted())
+                .spare(r.spare());
     }
 
     /**

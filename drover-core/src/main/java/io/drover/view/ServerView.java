@@ -15,13 +15,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param outdatedBecause why the planner replaces it, in words ({@code image changed}, ...)
  * @param outdatedReason the same as {@code plan --json}'s {@code reason} ({@code image_changed}, ...)
  * @param diff what changed since the apply that built it, as {@code plan --json}'s {@code diff}
+ * @param spare {@code true} for a hot spare of its cluster (an etcd learner, a server outside the load balancer's pool);
+ *     {@code null}, and left out of the document, for any other server (so documents without spares read as before)
  */
 public record ServerView(
         String name, String resource, String cluster, int slot, int generation, String id, String address,
         @JsonInclude(JsonInclude.Include.NON_NULL) String accessAddress, String provider,
         String providerType, String providerStatus, HealthView health, String createdAt, Long ageSeconds, String digest,
         String desiredDigest, Boolean outdated, String outdatedBecause, String outdatedReason, DiffView diff, Boolean drifted,
-        String driftedBecause, boolean tainted, EtcdMemberView etcd, EventView lastEvent) {
+        String driftedBecause, boolean tainted, EtcdMemberView etcd, EventView lastEvent,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Boolean spare) {
 
     public static Builder builder() {
         return new Builder();
@@ -52,6 +55,7 @@ public record ServerView(
         private Boolean drifted;
         private String driftedBecause;
         private boolean tainted;
+        private Boolean spare;
         private EtcdMemberView etcd;
         private EventView lastEvent;
 
@@ -121,6 +125,11 @@ public record ServerView(
             return this;
         }
 
+        public Builder spare(boolean isSpare) {
+            this.spare = isSpare ? Boolean.TRUE : null;
+            return this;
+        }
+
         public Builder tainted(boolean isTainted) {
             this.tainted = isTainted;
             return this;
@@ -143,7 +152,7 @@ public record ServerView(
         public ServerView build() {
             return new ServerView(name, resource, cluster, slot, generation, id, address, accessAddress, provider, providerType, providerStatus, health,
                     createdAt, ageSeconds, digest, desiredDigest, outdated, outdatedBecause, outdatedReason, diff, drifted, driftedBecause,
-                    tainted, etcd, lastEvent);
+                    tainted, etcd, lastEvent, spare);
         }
     }
 }

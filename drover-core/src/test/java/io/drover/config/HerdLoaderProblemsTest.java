@@ -70,6 +70,9 @@ class HerdLoaderProblemsTest {
                 new Case("evenEtcdSize", "herd: t\nclusters:\n  kv: {size: 4, role: etcd, image: host}\n", "3:14",
                         "use 3 or 5: an even member count adds no fault tolerance"),
                 new Case("tooLargeEtcd", "herd: t\nclusters:\n  kv: {size: 11, role: etcd, image: host}\n", "3:14", "at most 9 members"),
+                new Case("twoEtcdSpares", "herd: t\nclusters:\n  kv: {size: 3, spares: 2, role: etcd, image: host}\n", "3:25",
+                        "an etcd cluster can have at most 1 spare, got 2"),
+                new Case("negativeSpares", app("spares: -1\n"), "6:13", "'spares' must be between 0 and 100, got -1"),
                 new Case("unknownRole", app("role: etc\n"), "6:11", "unknown role 'etc' (did you mean 'etcd'?"),
                 new Case("maxUnavailableZero", app("maxUnavailable: 0\n"), "6:21", "'maxUnavailable' must be at least 1"),
                 new Case("maxUnavailableAboveSize", app("maxUnavailable: 2\n"), "6:21", "maxUnavailable (2) is larger than size (1)"),
@@ -129,6 +132,8 @@ class HerdLoaderProblemsTest {
                         "drain must be at most 15m, got 1h"),
                 new Case("loadBalancerUnknownKey", app("health: {type: http, port: 8080}\nloadBalancer: {port: 80, drian: 5s}\n"), "7:30",
                         "did you mean 'drain'?"),
+                new Case("loadBalancerUnknownProvider", app("health: {type: http, port: 8080}\nloadBalancer: {port: 80, provider: defualt}\n"), "7:40",
+                        "the load balancer names unknown provider 'defualt'"),
                 new Case("loadBalancerPortOutOfRange", app("health: {type: tcp, port: 8080}\nloadBalancer: {port: 0}\n"), "7:26",
                         "'port' must be between 1 and 65535"),
                 new Case("loadBalancerPortInUse", "herd: t\nclusters:\n  a:\n    size: 1\n    image: host\n    health: {type: tcp, port: 80}\n"

@@ -38,6 +38,7 @@ class HerdLoaderTest {
               etcd:
                 size: 3
                 role: etcd
+                spares: 1
                 image: flatcar-stable
                 provider:
                   flavor: m1.small
@@ -160,13 +161,15 @@ class HerdLoaderTest {
                 new EtcdOptions(12379, 12380, Map.of("heartbeat-interval", "100", "election-timeout", "1000",
                         "auto-compaction-mode", "periodic"), true, null),
                 HealthCheck.defaultFor(Role.ETCD), FirstBoot.EMPTY, Map.of("flavor", "m1.small", "volumeGb", 10L), true,
-                new SourcePosition(file, 14, 3), Cluster.UserDataFormat.IGNITION, "default"));
+                new SourcePosition(file, 14, 3), Cluster.UserDataFormat.IGNITION, "default").withSpares(1));
 
         Cluster web = herd.clusters().get("web");
         assertThat(web.size()).isEqualTo(4);
         assertThat(web.role()).isEqualTo(Role.PLAIN);
         assertThat(web.image()).isEqualTo("host");
         assertThat(web.maxUnavailable()).isEqualTo(2);
+        assertThat(web.spares()).as("no spares unless asked").isZero();
+        assertThat(herd.clusters().get("etcd").spares()).isEqualTo(1);
         assertThat(web.dependsOn()).containsExactly("etcd");
         assertThat(web.antiAffinity()).isTrue();
         assertThat(web.etcd()).isEqualTo(EtcdOptions.DEFAULT);
@@ -196,7 +199,7 @@ class HerdLoaderTest {
 
         assertThat(herd.outputs().keySet()).containsExactly("etcd_endpoints", "web_ips");
         assertThat(herd.outputs().get("etcd_endpoints"))
-                .isEqualTo(new Output("etcd_endpoints", "${clusters.etcd.endpoints}", null, new SourcePosition(file, 96, 3)));
+                .isEqualTo(new Output("etcd_endpoints", "${clusters.etcd.endpoints}", null, new SourcePosition(file, 97, 3)));
         assertThat(herd.outputs().get("web_ips").value()).isEqualTo("http://${clusters.web.ips}:8080");
         assertThat(herd.outputs().get("web_ips").description()).isEqualTo("where the shop answers");
     }

@@ -6,6 +6,8 @@ import io.drover.apply.ApplyResult;
 import io.drover.apply.Event;
 import io.drover.config.Herd;
 import io.drover.config.HerdLoader;
+import io.drover.plan.LoadBalancerChange;
+import io.drover.plan.LoadBalancerChange.Kind;
 import io.drover.plan.Planner;
 import io.drover.spi.Instance;
 import io.drover.spi.LoadBalancer;
@@ -244,6 +246,63 @@ class LoadBalancedEngineTest {
         assertThat(cloud.loadBalancers().count()).isZero();
     }
 
+    @Test
+    void thePlanShowsTheLoadBalancerCreatedAndEachNewServerJoining() throws Exception {
+        assertThat(plan(web(2, "v1", "10s")).loadBalancers()).containsExactly(
+                new LoadBalancerChange(Kind.CREATE, "web", "default", null, null),
+                new LoadBalancerChange(Kind.JOIN, "web", "default", "web[0]", null),
+                new LoadBalancerChange(Kind.JOIN, "web", "default", "web[1]", null));
+    }
+
+    @Test
+    void thePlanOfARollShowsEachNewServerJoiningAndEachOldOneDrainedAndOfADeadServerItsRemovalAtOnce() throws Exception {
+        apply(web(2, "v1", "10s"));
+        assertThat(plan(web(2, "v1", "10s")).loadBalancers()).as("nothing to do").isEmpty();
+
+        assertThat(plan(web(2, "v2", "10s")).loadBalancers()).containsExactly(
+                new LoadBalancerChange(Kind.JOIN, "web", "default", "web[0]", null),
+                new LoadBalancerChange(Kind.DRAIN, "web", "default", "web[0]", "web-0-1"),
+                new LoadBalancerChange(Kind.JOIN, "web", "default", "web[1]", null),
+                new LoadBalancerChange(Kind.DRAIN, "web", "default", "web[1]", "web-1-1"));
+
+        cloud.setStatus("web-1-1", Instance.Status.STOPPED);
+        assertThat(plan(web(2, "v1", "10s")).loadBalancers()).containsExactly(
+                new LoadBalancerChange(Kind.JOIN, "web", "default", "web[1]", null),
+                new LoadBalancerChange(Kind.REMOVE, "web", "default", "web[1]", "web-1-1"));
+    }
+
+    @Test
+    void aServerMissingFromThePoolOrLeftDrainingIsShownAndMendedByAnApplyWithNoServerChange() throws Exception {
+        apply(web(3, "v1", "10s"));
+        cloud.open("shop").loadBalancers().orElseThrow().removeMember("web", "web-0-1"); // as a run killed between health and join
+        cloud.open("shop").loadBalancers().orElseThrow().drainMember("web", "web-2-1"); // as a run killed mid drain
+
+        var plan = plan(web(3, "v1", "10s"));
+        assertThat(plan.loadBalancers()).containsExactly(
+                new LoadBalancerChange(Kind.JOIN, "web", "default", "web[0]", "web-0-1"),
+                new LoadBalancerChange(Kind.JOIN, "web", "default", "web[2]", "web-2-1"));
+        assertThat(plan.hasChanges()).isTrue();
+        assertThat(apply(web(3, "v1", "10s")).ok()).isTrue();
+
+        assertThat(lb().members()).extracting(PoolMember::name, PoolMember::state).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("web-0-1", PoolMember.State.READY),
+                org.assertj.core.groups.Tuple.tuple("web-1-1", PoolMember.State.READY),
+                org.assertj.core.groups.Tuple.tuple("web-2-1", PoolMember.State.READY));
+        assertThat(serverNames()).containsExactly("web-0-1", "web-1-1", "web-2-1");
+        assertThat(plan(web(3, "v1", "10s")).hasChanges()).isFalse();
+    }
+
+    @Test
+    void thePlanOfADestroyOrOfARemovedBlockShowsTheLoadBalancerDeleted() throws Exception {
+        apply(web(2, "v1", "10s"));
+        try (Engine engine = engine(load(web(2, "v1", "10s")))) {
+            assertThat(engine.plan(Planner.Options.DESTROY).loadBalancers()).containsExactly(
+                    new LoadBalancerChange(Kind.DELETE, "web", "default", null, null));
+        }
+        assertThat(plan(web(2, "v1", "10s").replace("    loadBalancer: {port: 80, drain: 10s}\n", "")).loadBalancers())
+                .containsExactly(new LoadBalancerChange(Kind.DELETE, "web", "default", null, null));
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private LoadBalancer lb() {
@@ -263,6 +322,12 @@ class LoadBalancedEngineTest {
     private Engine engine(Herd herd) {
         return new Engine(herd, factory, new FileStateStore(dir.resolve(".drover")), Map.of(), events::add,
                 new Engine.Settings(10, Duration.ofSeconds(60)).withTime(time, time));
+    }
+
+    private io.drover.plan.Plan plan(String yaml) throws Exception {
+        try (Engine engine = engine(load(yaml))) {
+            return engine.plan(Planner.Options.APPLY);
+        }
     }
 
     private ApplyResult apply(String yaml) throws Exception {

@@ -16,12 +16,20 @@ final class HealPlanning {
     private HealPlanning() {}
 
     /**
-     * Adapts the engine's plan to healing: leaves alone etcd clusters without quorum and slots still in backoff.
+     * Adapts the engine's plan to healing: leaves alone etcd clusters without quorum and slots still in backoff. A spare
+     * slot in backoff holds only itself: the promotion of the spare made just before must not wait for it.
      */
     static Plan prepare(Plan plan, Set<String> quorumLost, HealthTracker tracker, HealListener listener, Instant now) {
         Set<String> hold = new HashSet<>(quorumLost);
+        Set<String> spareHeld = new HashSet<>();
         for (Change c : plan.changes()) {
             if (c.isNoOp() || c.action() == Action.ADOPT || c.action() == Action.AWAIT) {
+                continue;
+            }
+            if (c.stage() == Change.Stage.SPARE) {
+                if (tracker.backoff(c.resource(), now).isPresent()) {
+                    spareHeld.add(c.resource()); // made again once its backoff is over, by a later pass
+                }
                 continue;
             }
             Optional<Duration> wait = tracker.backoff(c.resource(), now);
@@ -32,7 +40,7 @@ final class HealPlanning {
         }
         List<Change> changes = new ArrayList<>();
         for (Change c : plan.changes()) {
-            if (c.action() == Action.AWAIT) {
+            if (c.action() == Action.AWAIT || spareHeld.contains(c.resource())) {
                 continue; // a server still starting: a later pass adopts it once healthy, or replaces it after its start timeout
             }
             if (hold.contains(c.cluster()) && !c.isNoOp() && c.action() != Action.ADOPT) {

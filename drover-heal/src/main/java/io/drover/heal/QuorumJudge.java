@@ -34,7 +34,8 @@ final class QuorumJudge {
             // A server never seen healthy is not counted (it may be a learner, or never have started), unless it
             // answers now: then it is a member that a killed run was still waiting for, and it votes.
             List<ServerHealth> members = HealthChecks.ofCluster(health, c.name()).stream()
-                    .filter(s -> !s.record().tainted() || s.health().isUp()).toList();
+                    .filter(s -> !s.record().tainted() || s.health().isUp())
+                    .filter(s -> !s.record().spare()).toList(); // a spare is a learner: it never votes
             long down = members.stream().filter(s -> !s.starting() && unhealthy.contains(s.name())).count();
             boolean tooFewUp = !members.isEmpty() && members.size() - down < members.size() / 2 + 1;
             QuorumWatch.Verdict v = watch.observe(c.name(), tooFewUp, QuorumWatch.electionGrace(c), now);

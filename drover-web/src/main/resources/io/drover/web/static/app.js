@@ -80,6 +80,7 @@ function flags(s) {
   const out = [];
   if (s.outdated) out.push(el('span', {class: 'flag outdated', title: outdatedTitle(s)}, 'outdated'));
   if (s.drifted) out.push(el('span', {class: 'flag drifted', title: s.driftedBecause || 'the running server differs from what it was created from'}, 'drifted'));
+  if (s.spare) out.push(el('span', {class: 'flag spare', title: 'a hot spare: ready to take a failed member\'s place'}, 'spare'));
   if (s.tainted) out.push(el('span', {class: 'flag tainted', title: 'it never became healthy'}, 'tainted'));
   return out;
 }
@@ -115,7 +116,7 @@ function renderHerd(h) {
     return el('div', {class: 'cluster', 'data-cluster': c.name},
       el('h3', {}, c.name, ' ', el('span', {class: 'muted'}, (c.role || 'not in the herd file') + ' · ' + summary.join(' · '))),
       el('div', {class: 'boxes'}, ...c.servers.map(s => serverBox(c, s)),
-        ...Array.from({length: Math.max(0, (c.size ?? 0) - c.servers.length)}, () =>
+        ...Array.from({length: Math.max(0, (c.size ?? 0) - c.servers.filter(s => !s.spare).length)}, () =>
           el('div', {class: 'server empty', title: 'a slot without a server'}, 'empty slot'))),
       c.loadBalancer ? loadBalancerBox(c.loadBalancer) : null);
   }));

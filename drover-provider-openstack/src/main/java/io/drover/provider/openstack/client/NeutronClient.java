@@ -83,12 +83,18 @@ public final class NeutronClient extends ServiceClient {
     }
 
     public Subnet createSubnet(String networkId, String name, String cidr) {
+        return createSubnet(networkId, name, cidr, Map.of());
+    }
+
+    /** Creates a subnet with extra attributes, e.g. {@code enable_dhcp=false} (which Neutron needs for a loopback range). */
+    public Subnet createSubnet(String networkId, String name, String cidr, Map<String, Object> attributes) {
         ObjectNode body = OpenStackJson.object();
         ObjectNode subnet = body.putObject("subnet");
         subnet.put("network_id", networkId);
         subnet.put("name", name);
         subnet.put("cidr", cidr);
         subnet.put("ip_version", cidr.contains(":") ? 6 : 4);
+        attributes.forEach((key, value) -> subnet.set(key, OpenStackJson.MAPPER.valueToTree(value)));
         JsonNode created = post("/subnets", body, () -> listSubnets(networkId).stream()
                 .filter(s -> name.equals(s.name()) && cidr.equals(s.cidr())).findFirst()
                 .map(s -> get("/subnets/" + encode(s.id()))));
