@@ -20,14 +20,10 @@ import io.drover.testkit.MemoryCloud.Logged;
 import io.drover.testkit.MemoryCloud.Operation;
 import io.drover.testkit.MemoryProviderFactory;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,26 +52,19 @@ class LoadBalancedEngineTest {
     private final EngineTest.VirtualTime time = new EngineTest.VirtualTime(T0);
     private final MemoryCloud cloud = MemoryCloud.builder().clock(time).addresses(ADDRESSES).fixedAddress("web-0-9", "127.0.161.1").build();
     private final MemoryProviderFactory factory = new MemoryProviderFactory(cloud);
-    private final List<ServerSocket> listeners = new ArrayList<>();
+    private ListeningAddresses listening;
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private int port;
 
     @BeforeEach
     void listen() throws IOException {
-        // A bound socket completes TCP handshakes from its backlog: enough for a tcp health check, no thread needed.
-        for (int i = 1; i <= LISTENING; i++) {
-            ServerSocket s = new ServerSocket();
-            s.bind(new InetSocketAddress(InetAddress.getByName(ADDRESSES + i), port), 50);
-            port = s.getLocalPort();
-            listeners.add(s);
-        }
+        listening = new ListeningAddresses(ADDRESSES, LISTENING);
+        port = listening.port();
     }
 
     @AfterEach
     void close() throws IOException {
-        for (ServerSocket s : listeners) {
-            s.close();
-        }
+        listening.close();
     }
 
     private String web(int size, String version, String drain) {
