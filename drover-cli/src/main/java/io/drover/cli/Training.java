@@ -17,32 +17,38 @@ import com.sun.net.httpserver.HttpsServer;
 import io.drover.render.pki.PemKeyStores;
 import io.drover.roles.EtcdPki;
 import io.drover.spi.Instance;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.io.OutputStream;
-import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The training runs behind the CLI's start-up caches (bin/drover runs each once per jar and JDK, with
- * {@code -XX:AOTCacheOutput} or {@code -XX:ArchiveClassesAtExit}): a command, or the less frequent ones, on a throw-away
- * 3-member etcd herd in a temporary directory, so that the JVM records the classes they load. It starts no server: the
- * state (recorded by another JVM) lists servers that were never made, and a plan's refresh is trained against an
- * HTTPS endpoint of its own on loopback that answers as a running member.
+ * The runs behind the CLI's start-up caches, made by the build ({@code bin/start-cache}, at {@code ./mvnw package}, with
+ * {@code -XX:AOTCacheOutput} or {@code -XX:ArchiveClassesAtExit}): a kind of command on a throw-away 3-member etcd herd in
+ * a temporary directory, so that the JVM records the classes they load. It starts no server: the state (recorded by
+ * another JVM) lists servers that were never made, and a plan's refresh is trained against an HTTPS endpoint of its own
+ * on loopback that answers as a running member.
+ *
+ * <p>Every command trained must end as it would for a user: one that fails (an exception, an unexpected exit code)
+ * fails the training, and with it the build, rather than leave a cache that misses what the command really loads.
  *
  * <p>A cache per everyday command, because a cache's classes are all loaded when the JVM starts, so that a cache
- * holding more than its command loads slows the command down ({@code version} took 0.22 s with the classes of
- * {@code output} and {@code show} in its cache, 0.13 s with its own): {@link #OWN_CACHE} lists them, and {@code full} serves the others.
+ * holding more than its command loads slows the command down: {@link #OWN_CACHE} lists them, and {@code full} serves
+ * the others.
  */
 public final class Training {
     /** The commands with a start-up cache of their own, trained on that command alone; bin/drover picks by the same list. */
-    static final java.util.List<String> OWN_CACHE = java.util.List.of("version", "output", "show", "validate", "plan", "status");
+    static final List<String> OWN_CACHE = List.of("version", "output", "show", "validate", "plan", "status");
 
     /** The throw-away herd: a 3-member etcd cluster with mutual TLS, and outputs. */
     static final String HERD = """
@@ -63,6 +69,16 @@ public final class Training {
               etcd_ca_file: ${clusters.etcd.ca_file}
             """;
 
+    /** A command line trained, and the exit code it must end with. */
+    record Step(int exitCode, String... args) {}
+
+    /** A trained command ended otherwise than it does for a user. */
+    static final class TrainingFailed extends Exception {
+        TrainingFailed(String message) {
+            super(message);
+        }
+    }
+
     private Training() {}
 
     public static void main(String[] args) throws Exception {
@@ -75,61 +91,67 @@ public final class Training {
             serveMember(Path.of(args[1])); // in the child JVM of probe
             return;
         }
+        train(kind);
+    }
+
+    /** The commands of {@code kind} on a throw-away herd, twice (the second time with the JIT's view of the first). */
+    static void train(String kind) throws Exception {
         Path dir = Files.createTempDirectory("drover-training");
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        PrintStream none = new PrintStream(OutputStream.nullOutputStream());
         try {
             Path file = dir.resolve("drover.yaml");
             Files.writeString(file, HERD);
             if (!kind.equals("version") && !kind.equals("validate")) {
                 recordInChild(file);
             }
-            System.setOut(none);
-            System.setErr(none);
-            String f = file.toString();
-            for (int i = 0; i < 2; i++) { // twice: the second time with the JIT's view of the first
-                switch (kind) {
-                    case "version" -> run("version");
-                    case "output" -> {
-                        run("-f", f, "output", "etcd_endpoints");
-                        run("-f", f, "output", "--json");
-                        run("-f", f, "output", "--no-color");
-                    }
-                    case "show" -> {
-                        run("-f", f, "show");
-                        run("-f", f, "show", "--json");
-                    }
-                    case "validate" -> {
-                        run("-f", f, "validate");
-                        run("-f", f, "validate", "--json");
-                    }
-                    case "plan" -> {
-                        run("-f", f, "plan");
-                        run("-f", f, "plan", "--json");
-                        tryProbe(dir, file);
-                    }
-                    case "status" -> {
-                        run("-f", f, "status");
-                        run("-f", f, "status", "--json");
-                    }
-                    default -> {
-                        run("--help");
-                        run("schema");
-                        run("providers");
-                        run("-f", f, "plan", "--help");
-                        run("-f", f, "show");
-                        run("-f", f, "plan", "--destroy");
-                        tryProbe(dir, file);
-                        run("-f", f, "render", "--server", "etcd-0-1");
-                        run("bogus");
-                    }
+            for (int i = 0; i < 2; i++) {
+                for (Step step : steps(kind, file.toString())) {
+                    run(step);
+                }
+                if (kind.equals("plan") || kind.equals("full")) {
+                    probe(dir, file);
                 }
             }
         } finally {
+            delete(dir);
+        }
+    }
+
+    /** What a kind of cache is trained with. */
+    static List<Step> steps(String kind, String f) {
+        return switch (kind) {
+            case "version" -> List.of(new Step(ExitCodes.OK, "version"));
+            case "output" -> List.of(new Step(ExitCodes.OK, "-f", f, "output", "etcd_endpoints"),
+                    new Step(ExitCodes.OK, "-f", f, "output", "--json"), new Step(ExitCodes.OK, "-f", f, "output", "--no-color"));
+            case "show" -> List.of(new Step(ExitCodes.OK, "-f", f, "show"), new Step(ExitCodes.OK, "-f", f, "show", "--json"));
+            case "validate" -> List.of(new Step(ExitCodes.OK, "-f", f, "validate"), new Step(ExitCodes.OK, "-f", f, "validate", "--json"));
+            case "plan" -> List.of(new Step(ExitCodes.OK, "-f", f, "plan"), new Step(ExitCodes.OK, "-f", f, "plan", "--json"));
+            case "status" -> List.of(new Step(ExitCodes.OK, "-f", f, "status"), new Step(ExitCodes.OK, "-f", f, "status", "--json"));
+            case "full" -> List.of(new Step(ExitCodes.OK, "--help"), new Step(ExitCodes.OK, "schema"), new Step(ExitCodes.OK, "providers"),
+                    new Step(ExitCodes.OK, "-f", f, "plan", "--help"), new Step(ExitCodes.OK, "-f", f, "show"),
+                    new Step(ExitCodes.OK, "-f", f, "plan", "--destroy"), new Step(ExitCodes.OK, "-f", f, "render", "--server", "etcd-0-1"),
+                    new Step(ExitCodes.INVALID_OR_CHANGES, "bogus")); // an unknown command: picocli's suggestion, as users meet it
+            default -> throw new IllegalArgumentException("no training for '" + kind + "' (known: " + OWN_CACHE + " and full)");
+        };
+    }
+
+    /** One command, its output kept (not shown) and told only if it ends otherwise than {@code step} says. */
+    static void run(Step step) throws TrainingFailed {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        PrintStream capture = new PrintStream(said, true, StandardCharsets.UTF_8);
+        int exit;
+        try {
+            System.setOut(capture);
+            System.setErr(capture);
+            exit = Main.run(step.args());
+        } finally {
             System.setOut(out);
             System.setErr(err);
-            delete(dir);
+        }
+        if (exit != step.exitCode()) {
+            throw new TrainingFailed("training: 'drover " + String.join(" ", step.args()) + "' exited " + exit + ", not "
+                    + step.exitCode() + ":\n" + said.toString(StandardCharsets.UTF_8));
         }
     }
 
@@ -146,24 +168,11 @@ public final class Training {
 
     /** A JVM running this class's main with {@code args}; its errors go where this JVM's go. */
     private static ProcessBuilder child(String... args) {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 Training.class.getName()));
-        command.addAll(java.util.List.of(args));
+        command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
-    }
-
-    private static void run(String... args) {
-        Main.run(args);
-    }
-
-    /** A probe that fails (no loopback, say) costs the cache that part of the training, not the whole cache. */
-    private static void tryProbe(Path dir, Path recorded) {
-        try {
-            probe(dir, recorded);
-        } catch (Exception e) {
-            // the commands above were recorded all the same
-        }
     }
 
     /** What the training's member endpoint was asked. */
@@ -195,7 +204,7 @@ public final class Training {
                     .replace("image: host", "image: host\n    health:\n      type: etcd\n      timeout: 20s"));
             Herd probed = new HerdLoader(catalog.all()).load(file);
             String provider = probed.providers().keySet().iterator().next();
-            java.util.List<Instance> running = state.servers().stream().map(r -> new Instance(r.instanceId(), r.name(), r.ip(),
+            List<Instance> running = state.servers().stream().map(r -> new Instance(r.instanceId(), r.name(), r.ip(),
                     Instance.Status.RUNNING, Map.of(io.drover.spi.Tags.HERD, herd.name(), io.drover.spi.Tags.CLUSTER, r.cluster(),
                             io.drover.spi.Tags.RESOURCE, r.resource(), io.drover.spi.Tags.LINEAGE, state.lineage()), r.createdAt())).toList();
             try (Engine engine = new Engine(probed, catalog.all(), new FileStateStore(Engine.workDir(probed)), Map.of(), EventSink.NONE,

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * bin/find-jdk and bin/drover, run by sh as users run them: the JDK is found from its release file without starting
- * any JVM, and a start-up cache the JVM cannot use (damaged, or made for another jar) never changes what a command
- * prints. A checkout is faked in a temporary directory: the two scripts and a tiny jar in place of the CLI's.
+ * any JVM, each command starts with its JVM flags and the start-up cache the build made for it, and a cache the JVM
+ * cannot use (made for another JDK or jar, damaged) never changes what a command prints. A checkout is faked in a temporary directory: the two scripts and a tiny jar in place of the CLI's.
  */
 class LauncherTest {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
@@ -76,21 +76,93 @@ class LauncherTest {
         assertThat(dir.resolve("java-started")).doesNotExist();
     }
 
+    /** A fake JDK whose java prints the arguments bin/drover starts it with. */
+    private Path echoingJdk() throws IOException {
+        Path home = fakeJdk("jdk-echo", "25.0.1");
+        Files.writeString(home.resolve("bin/java"), "#!/bin/sh\necho \"$@\"\n");
+        return home;
+    }
+
+    @Test
+    void shortCommandsGetTheQuickCompilerAndLongRunningOnesTheNormalCompilers() throws Exception {
+        Path checkout = fakeCheckout();
+        Map<String, String> env = Map.of("JAVA_HOME", echoingJdk().toString());
+        Path drover = checkout.resolve("bin/drover");
+
+        for (String command : List.of("version", "plan", "status", "render")) {
+            assertThat(exec(env, List.of(drover.toString(), "-f", "x.yaml", command)).out()).as(command).contains("-XX:TieredStopAtLevel=1");
+        }
+        for (String command : List.of("heal", "serve", "apply", "bake", "restore", "destroy")) {
+            assertThat(exec(env, List.of(drover.toString(), "-f", "x.yaml", command)).out()).as(command)
+                    .doesNotContain("TieredStopAtLevel", "CompileThresholdScaling").contains("-XX:+UseSerialGC");
+        }
+    }
+
+    /** The build's caches, each passed to the command it was made for, and the others' to the full one. */
+    @Test
+    void eachCommandIsStartedWithTheCacheTheBuildMadeForIt() throws Exception {
+        Path checkout = fakeCheckout();
+        Path jdk = echoingJdk();
+        Path cacheDir = madeCaches(checkout, jdk, "25.0.1", "aot");
+        Path drover = checkout.resolve("bin/drover");
+
+        for (String command : Training.OWN_CACHE) {
+            assertThat(exec(Map.of("JAVA_HOME", jdk.toString()), List.of(drover.toString(), command)).out())
+                    .contains("-XX:AOTCache=" + cacheDir.resolve(command + ".aot"));
+        }
+        assertThat(exec(Map.of("JAVA_HOME", jdk.toString()), List.of(drover.toString(), "apply")).out())
+                .contains("-XX:AOTCache=" + cacheDir.resolve("full.aot"));
+    }
+
+    /** bin/start-cache makes the kinds bin/drover picks from: a cache per command of Training.OWN_CACHE, and the full one. */
+    @Test
+    void theBuildMakesTheCachesTheLauncherPicksFrom() throws Exception {
+        String launcher = Files.readString(REPO.resolve("bin/drover"));
+        String build = Files.readString(REPO.resolve("bin/start-cache"));
+
+        assertThat(caseList(launcher, "kind=$a")).containsExactlyInAnyOrderElementsOf(Training.OWN_CACHE);
+        String kinds = build.lines().filter(l -> l.startsWith("kinds=")).findFirst().orElseThrow();
+        assertThat(kinds.substring(kinds.indexOf('"') + 1, kinds.lastIndexOf('"')).split(" "))
+                .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(Training.OWN_CACHE.stream(), java.util.stream.Stream.of("full")).toList());
+    }
+
     /**
-     * A cache file that is garbage, then a real cache of another jar: both newer than the jar, so bin/drover hands them
-     * to the JVM, which must refuse them without a word and run the command as usual.
+     * A cache made for another JDK is not passed to this one (were it, the JVM's complaint about a damaged file would
+     * show under --debug); --debug says so in one line, and without it nothing is said.
+     */
+    @Test
+    void aCacheMadeForAnotherJdkIsLeftOutAndOnlyDebugSaysSo() throws Exception {
+        Path checkout = fakeCheckout();
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        boolean aot = Runtime.version().feature() >= 25;
+        Path cacheDir = madeCaches(checkout, dir.resolve("another-jdk"), "25.0.1", aot ? "aot" : "jsa");
+        Files.writeString(cacheDir.resolve(aot ? "plan.aot" : "plan.jsa"), "not a cache\n");
+        Map<String, String> env = Map.of("JAVA_HOME", javaHome.toString());
+        Path drover = checkout.resolve("bin/drover");
+
+        Result debug = exec(env, List.of(drover.toString(), "plan", "--debug"));
+        Result quiet = exec(env, List.of(drover.toString(), "plan"));
+
+        assertThat(debug.out()).isEqualTo("probe plan --debug\n");
+        assertThat(debug.err().lines()).as(debug.toString()).singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .startsWith("drover: no start-up cache: it was made for " + dir.resolve("another-jdk") + " 25.0.1");
+        assertThat(quiet.exitCode()).isZero();
+        assertThat(quiet.out()).isEqualTo("probe plan\n");
+        assertThat(quiet.err()).isEmpty();
+    }
+
+    /**
+     * A cache file that is garbage, then a real cache of another jar, both recorded as made by this JDK: bin/drover
+     * hands them to the JVM, which must refuse them without a word and run the command as usual.
      */
     @Test
     void aStartUpCacheTheJvmRefusesChangesNothingUsersSee() throws Exception {
         Path checkout = fakeCheckout();
-        Path jar = checkout.resolve("drover-cli/target/drover.jar");
-        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
         int major = Runtime.version().feature();
         String ext = major >= 25 ? "aot" : "jsa";
         Path javaHome = Path.of(System.getProperty("java.home"));
-        Path cacheDir = Files.createDirectories(checkout.resolve("drover-cli/target/start-cache"));
         // "one two" is not a command with a cache of its own: the full cache.
-        Path cache = cacheDir.resolve(javaHome.getFileName() + "-" + releaseVersion(javaHome) + "-full." + ext);
+        Path cache = madeCaches(checkout, javaHome, releaseVersion(javaHome), ext).resolve("full." + ext);
         Map<String, String> env = Map.of("JAVA_HOME", javaHome.toString());
         Path drover = checkout.resolve("bin/drover");
 
@@ -115,40 +187,42 @@ class LauncherTest {
         }
     }
 
-    /** bin/drover picks a command's start-up cache by the lists the training runs trained them with. */
+    /** Without caches (a build that skipped them), in a checkout nobody may write to: the command runs, and writes nothing. */
     @Test
-    void launcherPicksTheCacheTheTrainingMadeForTheCommand() throws Exception {
-        String launcher = Files.readString(REPO.resolve("bin/drover"));
+    void aReadOnlyCheckoutWithoutCachesRunsTheCommandAndWritesNothing() throws Exception {
+        Path checkout = fakeCheckout();
+        Path target = checkout.resolve("drover-cli/target");
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            Result r = exec(Map.of("JAVA_HOME", System.getProperty("java.home")), List.of(checkout.resolve("bin/drover").toString(), "--flag"));
 
-        assertThat(caseList(launcher, "kind=$a")).containsExactlyInAnyOrderElementsOf(Training.OWN_CACHE);
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(r.out()).isEqualTo("probe --flag\n");
+            assertThat(r.err()).isEmpty();
+            try (var files = Files.list(target)) {
+                assertThat(files.map(f -> f.getFileName().toString())).containsExactly("drover.jar");
+            }
+        } finally {
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /** Caches as the build leaves them: a file per kind, newer than the jar, and the JDK that made them. */
+    private static Path madeCaches(Path checkout, Path javaHome, String version, String ext) throws IOException {
+        Path jar = checkout.resolve("drover-cli/target/drover.jar");
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
+        Path cacheDir = Files.createDirectories(checkout.resolve("drover-cli/target/start-cache"));
+        for (String kind : java.util.stream.Stream.concat(Training.OWN_CACHE.stream(), java.util.stream.Stream.of("full")).toList()) {
+            Files.writeString(cacheDir.resolve(kind + "." + ext), "a cache\n");
+        }
+        Files.writeString(cacheDir.resolve("jdk"), javaHome + "\n" + version + "\n");
+        return cacheDir;
     }
 
     /** The commands of the {@code a|b|c) ACTION} line of a shell case. */
     private static List<String> caseList(String script, String action) {
         return script.lines().map(String::strip).filter(l -> l.contains(") " + action))
                 .map(l -> List.of(l.substring(0, l.indexOf(')')).split("\\|"))).findFirst().orElseThrow();
-    }
-
-    /** Without a cache, bin/drover runs the command at once and trains one in the background (here it cannot). */
-    @Test
-    void withoutACacheTheCommandRunsAtOnce() throws Exception {
-        Path checkout = fakeCheckout();
-
-        Result r = exec(Map.of("JAVA_HOME", System.getProperty("java.home")), List.of(checkout.resolve("bin/drover").toString(), "--flag"));
-
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).isEqualTo("probe --flag\n");
-        assertThat(r.err()).isEmpty();
-        // The training run (which fails: this jar has no io.drover.cli.Training) gives its lock back when done.
-        Path cacheDir = checkout.resolve("drover-cli/target/start-cache");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> {
-            try (var files = Files.list(cacheDir)) {
-                return files.noneMatch(f -> f.getFileName().toString().endsWith(".lock") || f.getFileName().toString().startsWith("training-"));
-            }
-        });
-        try (var files = Files.list(cacheDir)) {
-            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".aot") || f.endsWith(".jsa"));
-        }
     }
 
     /** JAVA_VERSION from a JDK's release file, as bin/find-jdk reads it. */

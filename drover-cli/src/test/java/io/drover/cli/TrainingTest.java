@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The training runs behind bin/drover's start-up caches complete (one that throws leaves its cache unmade, silently:
- * bin/drover then starts every command without it), and the TLS probe they train really reaches its endpoint.
+ * The training runs behind the build's start-up caches (bin/start-cache) complete, each command ending as it does for
+ * a user; one that does not fails the training (and the build), and the TLS probe they train really reaches its
+ * endpoint.
  */
 class TrainingTest {
     @TempDir
@@ -18,9 +20,17 @@ class TrainingTest {
     @Test
     void everyKindOfTrainingCompletes() throws Exception {
         for (String kind : Training.OWN_CACHE) {
-            Training.main(new String[] {kind});
+            Training.train(kind);
         }
-        Training.main(new String[] {"full"});
+        Training.train("full");
+    }
+
+    @Test
+    void aTrainedCommandThatEndsOtherwiseFailsTheTrainingAndSaysWhatItPrinted() {
+        assertThatThrownBy(() -> Training.run(new Training.Step(ExitCodes.OK, "bogus")))
+                .isInstanceOf(Training.TrainingFailed.class)
+                .hasMessageContaining("'drover bogus' exited 2, not 0")
+                .hasMessageContaining("bogus");
     }
 
     /** The members are probed only if the local provider listed their stand-ins as running. */
