@@ -181,15 +181,7 @@ class SparePlanTest {
         Herd3 h = running("etcd", "sha256:a");
         // A run killed after it made the new spare: it is used, not made again.
         ServerRecord newSpare = PlannerTest.record("etcd", 3, 2, "sha256:b").asSpare(true);
-        State state = h.state().without("etcd-3-1").with(newSpare);
-        List<Instance> instances = new ArrayList<>(h.instances().stream().filter(i -> !i.name().equals("etcd-3-1")).toList());
-        instances.add(PlannerTest.instance(newSpare, Instance.Status.RUNNING));
-        List<Membership.Member> members = new ArrayList<>();
-        for (ServerRecord r : state.servers()) {
-            members.add(new Membership.Member(r.name(), List.of(r.ip()), !r.spare()));
-        }
-        Plan plan = planner.plan(PlannerTest.herd(etcd), PlannerTest.templates("sha256:b", etcd), state,
-                new Reality(instances, Map.of(), Map.of("etcd", new Membership(members))), Planner.Options.APPLY);
+        Plan plan = rollWithNewSpare(etcd, h, newSpare, false);
 
         assertThat(plan.changes()).extracting(Change::resource, Change::action).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("etcd[0]", Action.PROMOTE),
@@ -206,20 +198,25 @@ class SparePlanTest {
         Cluster etcd = etcd(1);
         Herd3 h = running("etcd", "sha256:a");
         ServerRecord newSpare = PlannerTest.record("etcd", 3, 2, "sha256:b").asSpare(true);
-        State state = h.state().without("etcd-3-1").with(newSpare);
-        List<Instance> instances = new ArrayList<>(h.instances().stream().filter(i -> !i.name().equals("etcd-3-1")).toList());
-        instances.add(PlannerTest.instance(newSpare, Instance.Status.RUNNING));
-        List<Membership.Member> members = new ArrayList<>();
-        for (ServerRecord r : state.servers()) {
-            members.add(new Membership.Member(r.name(), List.of(r.ip()), true)); // the spare votes already
-        }
-        Plan plan = planner.plan(PlannerTest.herd(etcd), PlannerTest.templates("sha256:b", etcd), state,
-                new Reality(instances, Map.of(), Map.of("etcd", new Membership(members))), Planner.Options.APPLY);
+        Plan plan = rollWithNewSpare(etcd, h, newSpare, true); // the spare votes already
 
         assertThat(plan.changes()).extracting(Change::action).containsExactly(Action.PROMOTE, Action.CREATE, Action.PROMOTE, Action.CREATE,
                 Action.PROMOTE, Action.CREATE);
         assertThat(plan.changes().get(0).spare().name()).as("the voting spare finishes its promotion").isEqualTo(newSpare.name());
         assertThat(plan.changes().get(0).before().name()).isEqualTo("etcd-0-1");
+    }
+
+    /** The plan of a roll to sha256:b whose spare slot holds {@code newSpare} (of sha256:b), as a learner or a voter. */
+    private Plan rollWithNewSpare(Cluster etcd, Herd3 h, ServerRecord newSpare, boolean spareVotes) {
+        State state = h.state().without("etcd-3-1").with(newSpare);
+        List<Instance> instances = new ArrayList<>(h.instances().stream().filter(i -> !i.name().equals("etcd-3-1")).toList());
+        instances.add(PlannerTest.instance(newSpare, Instance.Status.RUNNING));
+        List<Membership.Member> members = new ArrayList<>();
+        for (ServerRecord r : state.servers()) {
+            members.add(new Membership.Member(r.name(), List.of(r.ip()), spareVotes || !r.spare()));
+        }
+        return planner.plan(PlannerTest.herd(etcd), PlannerTest.templates("sha256:b", etcd), state,
+                new Reality(instances, Map.of(), Map.of("etcd", new Membership(members))), Planner.Options.APPLY);
     }
 
     @Test
