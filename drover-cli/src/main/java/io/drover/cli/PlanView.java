@@ -41,7 +41,8 @@ final class PlanView {
                 case DELETE -> style.red(line) + server + "  will be destroyed";
                 case ADOPT -> style.cyan(line) + server + "  will be adopted into the state";
                 case AWAIT -> style.cyan(line) + server + "  will be waited for, not replaced";
-                case PROMOTE -> style.yellow(line) + server + "  will be replaced by its cluster's spare " + c.spare().name();
+                case PROMOTE -> style.yellow(line) + server + "  will be replaced by its cluster's spare "
+                        + (c.spare() != null ? c.spare().name() : "(the one made just before)");
                 case NO_OP -> line;
             };
             out.println(text + style.dim("  (" + c.reason().text() + ")"));
@@ -169,7 +170,9 @@ final class PlanView {
             m.put("server", c.before() == null ? null : c.before().name());
             m.put("createFirst", c.createFirst());
             if (c.action() == Action.PROMOTE) {
-                m.put("spare", c.spare().name()); // the spare that takes the slot of "server"
+                // The spare that takes the slot of "server"; null in a roll through the spare, where the change before
+                // this one makes it (its name is given when it is created).
+                m.put("spare", c.spare() == null ? null : c.spare().name());
             }
             if (c.action() == Action.MIGRATE) {
                 m.put("fromProvider", c.before().provider());

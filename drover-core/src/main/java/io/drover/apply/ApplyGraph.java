@@ -143,7 +143,9 @@ final class ApplyGraph {
             graph.add(reserve);
             steps.add(reserve);
         }
-        int batch = serial ? 1 : allNew ? Integer.MAX_VALUE : Math.max(1, template.cluster().maxUnavailable());
+        // A roll through the spare promotes, each time, the spare the change before it made: one change at a time.
+        boolean throughSpare = launches.stream().anyMatch(c -> c.action() == Action.PROMOTE && c.spare() == null);
+        int batch = serial || throughSpare ? 1 : allNew ? Integer.MAX_VALUE : Math.max(1, template.cluster().maxUnavailable());
         List<Step> chain = new ArrayList<>();
         for (Change c : launches) {
             Step s = new Step.ChangeStep(c, reserve);

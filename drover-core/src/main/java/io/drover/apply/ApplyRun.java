@@ -27,17 +27,23 @@ final class ApplyRun {
     /** What each reservation step got; empty when its provider cannot reserve. */
     private final Map<Step.Reserve, Optional<ClusterRole.Bootstrap>> reservations = new ConcurrentHashMap<>();
 
-    /** Servers this apply takes away (deleted or replaced): a pool made to match the state leaves them to their own drain. */
+    /**
+     * Servers whose place in the pool this apply's own steps change: those it takes away (deleted, replaced), left to
+     * their own drain, and the spares it promotes, left to their own join (a run stopped after a spare joined the pool
+     * and before the state recorded it as a member must not take it out again: the pool would be one short).
+     */
     private final Set<String> going;
 
     ApplyRun(Plan plan) {
         this.templates = Map.copyOf(plan.clusters());
-        this.going = plan.changes().stream()
+        Set<String> going = plan.changes().stream()
                 .filter(c -> c.before() != null)
                 .filter(c -> c.action() == io.drover.plan.Action.DELETE || c.action() == io.drover.plan.Action.REPLACE
                         || c.action() == io.drover.plan.Action.MIGRATE || c.action() == io.drover.plan.Action.PROMOTE)
                 .map(c -> c.before().name())
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+                .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+        plan.changes().stream().filter(c -> c.spare() != null).forEach(c -> going.add(c.spare().name()));
+        this.going = Set.copyOf(going);
         unsound.addAll(plan.unsound());
         plan.prior().servers().forEach(names::note);
         plan.changes().stream().filter(c -> c.before() != null).forEach(c -> names.note(c.before()));

@@ -34,6 +34,18 @@ sealed interface Step permits Step.ChangeStep, Step.OfCluster, Step.DestroyClust
      * @param reserve the reservation of a cluster created all at once that this change launches a member of, or null
      */
     record ChangeStep(Change change, Reserve reserve) implements Step {
+        // One node per change of the plan, even of equal changes: a roll through the spare makes a spare in the same
+        // slot once per member, and those are as many steps.
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+
         public String resource() {
             return change.resource();
         }

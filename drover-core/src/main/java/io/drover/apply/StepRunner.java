@@ -264,8 +264,8 @@ final class StepRunner {
      */
     private ServerRecord promote(Change change) throws Exception {
         ServerRecord failed = change.before();
-        ServerRecord spare = change.spare();
         ClusterTemplate template = run.template(change);
+        ServerRecord spare = change.spare() != null ? change.spare() : recordedSpare(template);
         events.emit(new Event.Progress(change.resource(), "promoting the spare " + spare.name()));
         keeper.beforeAction(change.resource(), "promote " + spare.name());
         settings.role(change.cluster()).promote(spare, liveMembers(change.cluster(), failed));
@@ -275,6 +275,13 @@ final class StepRunner {
         retire(change, failed, false);
         keeper.update(s -> s.without(failed.name()).without(spare.name()).with(promoted));
         return promoted;
+    }
+
+    /** In a roll through the spare: the spare the step before made, as the state records it in the cluster's first spare slot. */
+    private ServerRecord recordedSpare(ClusterTemplate template) {
+        int slot = template.cluster().size();
+        return keeper.current().cluster(template.name()).stream().filter(r -> r.slot() == slot && r.spare()).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no spare recorded in " + template.name() + "[" + slot + "] to promote"));
     }
 
     /** Carries a role's failure out of the provider's user-data callback, which may only throw ProviderException. */

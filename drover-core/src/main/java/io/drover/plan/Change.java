@@ -16,7 +16,9 @@ import java.util.Objects;
  * @param stage when the change runs relative to the cluster's other changes
  * @param desiredDigest the identity the slot has after the change ({@code null} for a delete)
  * @param diff for a replacement with a new identity: what changed, for display only (like the reason)
- * @param spare for {@link Action#PROMOTE}: the spare that takes the slot ({@code null} otherwise)
+ * @param spare for {@link Action#PROMOTE}: the spare that takes the slot; {@code null} otherwise, and for a promotion in a
+ *     roll whose spare is made by the change before it (see {@link #promoteNextSpare}): apply promotes the spare its
+ *     cluster records when the step runs
  */
 public record Change(
         Action action, SlotAddress address, Reason reason, ServerRecord before, boolean createFirst, boolean leaveCluster,
@@ -40,8 +42,8 @@ public record Change(
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(stage, "stage");
         diff = diff == null ? IdentityDiff.NONE : diff;
-        if ((action == Action.PROMOTE) != (spare != null)) {
-            throw new IllegalArgumentException("a spare goes with a promotion, and only with one: " + action);
+        if (action != Action.PROMOTE && spare != null) {
+            throw new IllegalArgumentException("a spare goes with a promotion only: " + action);
         }
     }
 
@@ -55,6 +57,14 @@ public record Change(
     /** The slot's failed server {@code failed} makes way for {@code spare}, which fills the slot from then on. */
     public static Change promote(SlotAddress address, Reason why, ServerRecord failed, ServerRecord spare) {
         return new Change(Action.PROMOTE, address, why, failed, false, true, Stage.ROLL, spare.digest(), IdentityDiff.NONE, spare);
+    }
+
+    /**
+     * In a roll through the spare: the slot's out-of-date server makes way for the spare of the new digest that the
+     * plan's change before this one makes (unknown yet, so none is named: apply takes the one its cluster records).
+     */
+    public static Change promoteNextSpare(SlotAddress address, Reason why, ServerRecord outOfDate, String desiredDigest) {
+        return new Change(Action.PROMOTE, address, why, outOfDate, false, true, Stage.ROLL, desiredDigest, IdentityDiff.NONE, null);
     }
 
     /** A change with nothing to show of what changed (see {@link IdentityDiffs} for the ones that have). */

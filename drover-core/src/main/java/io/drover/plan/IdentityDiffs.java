@@ -25,7 +25,7 @@ public final class IdentityDiffs {
         List<Change> explained = new ArrayList<>(changes.size());
         for (Change c : changes) {
             ClusterTemplate t = templates.get(c.cluster());
-            boolean newIdentity = (c.action() == Action.REPLACE || c.action() == Action.MIGRATE) && c.before() != null && t != null
+            boolean newIdentity = (c.action() == Action.REPLACE || c.action() == Action.MIGRATE || c.action() == Action.PROMOTE) && c.before() != null && t != null
                     && c.desiredDigest() != null && !c.desiredDigest().equals(c.before().digest());
             explained.add(newIdentity ? c.withDiff(diff(c.before(), recorded.get(c.before().digest()), t)) : c);
         }

@@ -56,9 +56,15 @@ public final class LoadBalancerChanges {
             }
             Optional<PoolMember> member = before == null ? Optional.empty() : lb.flatMap(l -> l.member(before.name()));
             switch (c.action()) {
-                case CREATE -> out.add(join(cluster, home, c, null));
-                case REPLACE, MIGRATE, DELETE -> {
-                    if (c.action() != Action.DELETE) {
+                case CREATE -> {
+                    if (!plan.clusters().get(cluster).cluster().isSpareSlot(c.slot())) { // a spare waits outside the pool
+                        out.add(join(cluster, home, c, null));
+                    }
+                }
+                case REPLACE, MIGRATE, DELETE, PROMOTE -> {
+                    if (c.action() == Action.PROMOTE) {
+                        out.add(join(cluster, home, c, c.spare() == null ? null : c.spare().name())); // the spare, once promoted
+                    } else if (c.action() != Action.DELETE) {
                         out.add(join(cluster, home, c, null));
                     }
                     if (member.isPresent()) {
@@ -70,7 +76,8 @@ public final class LoadBalancerChanges {
                 case NO_OP, AWAIT, ADOPT -> {
                     // A serving server missing from the pool (a run killed between its health check and its join), or
                     // left draining by a run killed mid-drain, is made a ready member again.
-                    boolean serves = before != null && !before.tainted() && !plan.unsound().contains(before.name());
+                    // Not a spare: it waits outside the pool.
+                    boolean serves = before != null && !before.tainted() && !before.spare() && !plan.unsound().contains(before.name());
                     if (serves && (member.isEmpty() || member.get().state() == PoolMember.State.DRAINING)) {
                         out.add(join(cluster, home, c, before.name()));
                     }

@@ -1,5 +1,6 @@
 package io.drover.plan;
 
+import io.drover.addr.SlotAddress;
 import io.drover.config.Cluster;
 import io.drover.config.Role;
 import io.drover.plan.Change.Stage;
@@ -19,6 +20,9 @@ final class SparePlanning {
     /** Why a member's server is replaced when a spare may take its place: it failed, it is not merely out of date. */
     private static final Set<Reason> FAILED = EnumSet.of(Reason.MISSING, Reason.NOT_RUNNING, Reason.UNHEALTHY, Reason.TAINTED,
             Reason.NOT_A_MEMBER);
+
+    /** Why a member's server is replaced while it still serves: it is out of date. */
+    private static final Set<Reason> ROLLED = EnumSet.of(Reason.IMAGE_CHANGED, Reason.CONFIG_CHANGED);
 
     private SparePlanning() {}
 
@@ -67,11 +71,76 @@ final class SparePlanning {
                 out.set(spareAt, new Change(Action.CREATE, spare.address(), Reason.SPARE_PROMOTED, null, false, false, Stage.SPARE,
                         t.digest()));
             }
+            rollThroughSpare(out, t, votingSpares);
             if (cluster.role() == Role.ETCD) {
                 makeRoom(out, t);
             }
         }
         return out;
+    }
+
+    /**
+     * A roll of members that still serve (their image or first-boot config changed) goes through the spare slot: a spare
+     * of the new digest is made there first (an old-digest spare is replaced, not promoted: promoting it would put an
+     * out-of-date member in a slot that must then be rolled again), then, member by member, the spare is promoted (the
+     * cluster has one voter more than its size for a moment), the old member leaves and goes, and the next spare of the
+     * new digest is made in the spare slot. So the voters never drop below the size, etcd never has two learners (the spare
+     * slot holds the only one), and the cluster has a caught-up spare after every member. All in the roll stage, in this
+     * order: apply runs them one after another.
+     *
+     * <p>Only when every member change of the cluster is such a roll: a failed member (promoted above), a new slot or a
+     * leftover makes the roll as it was (each new member joins on its own; in etcd the spare steps aside).
+     */
+    private static void rollThroughSpare(List<Change> changes, ClusterTemplate t, List<ServerRecord> votingSpares) {
+        Cluster cluster = t.cluster();
+        int spareSlot = cluster.size(); // the first spare slot; others (plain clusters) roll after, as before
+        List<Change> rolled = new ArrayList<>();
+        for (Change c : changes) {
+            if (!c.cluster().equals(t.name()) || cluster.isSpareSlot(c.slot()) || c.isNoOp() || c.action() == Action.ADOPT) {
+                continue;
+            }
+            if (c.action() != Action.REPLACE || !c.createFirst() || !ROLLED.contains(c.reason())) {
+                return;
+            }
+            rolled.add(c);
+        }
+        if (rolled.isEmpty()) {
+            return;
+        }
+        ServerRecord ready = null;
+        List<Change> making = new ArrayList<>();
+        for (Change c : changes) {
+            if (!c.cluster().equals(t.name()) || c.slot() != spareSlot || c.stage() == Stage.CLEANUP) {
+                continue;
+            }
+            ServerRecord r = c.before();
+            boolean ofDesired = r != null && t.digest().equals(r.digest());
+            boolean voting = r != null && votingSpares.stream().anyMatch(v -> v.name().equals(r.name()));
+            if (ofDesired && (voting || c.action() == Action.NO_OP || c.action() == Action.ADOPT)) {
+                ready = r; // a promotion cut off before it was recorded is finished by the first promotion
+            } else if (c.action() != Action.ADOPT && !c.isNoOp()) {
+                making.add(c);
+            }
+        }
+        int at = changes.indexOf(rolled.get(0));
+        changes.removeAll(rolled);
+        // The spare slot's own changes: its spare is promoted (a ready one, recorded or adopted) or made anew below.
+        changes.removeIf(c -> c.cluster().equals(t.name()) && c.slot() == spareSlot && c.stage() != Stage.CLEANUP);
+        List<Change> roll = new ArrayList<>();
+        if (ready == null) {
+            for (Change c : making) {
+                roll.add(new Change(c.action(), c.address(), c.reason(), c.before(), c.createFirst(), c.leaveCluster(), Stage.ROLL,
+                        c.desiredDigest(), c.diff()));
+            }
+        }
+        SlotAddress spareAddress = new SlotAddress(t.name(), spareSlot);
+        for (Change member : rolled) {
+            roll.add(ready != null ? Change.promote(member.address(), member.reason(), member.before(), ready)
+                    : Change.promoteNextSpare(member.address(), member.reason(), member.before(), t.digest()));
+            ready = null; // the next one is the spare the step before makes
+            roll.add(new Change(Action.CREATE, spareAddress, Reason.SPARE_PROMOTED, null, false, false, Stage.ROLL, t.digest()));
+        }
+        changes.addAll(Math.min(at, changes.size()), roll);
     }
 
     /** The index of a spare slot's change whose spare can be promoted now, or -1. */

@@ -133,14 +133,102 @@ class SparePlanTest {
     void anEtcdSpareStepsAsideWhileANewMemberJoinsAsTheOneLearner() {
         Cluster etcd = etcd(1);
         Herd3 h = running("etcd", "sha256:a");
-        // A changed config rolls every member: each new member joins as a learner, which etcd 3.4 allows only one of.
-        Plan plan = planner.plan(PlannerTest.herd(etcd), PlannerTest.templates("sha256:b", etcd), h.state(), h.reality(Map.of(), Set.of()),
+        // A member slot nobody ever filled (here: not recorded, not running) gets a new member, which joins as a learner,
+        // which etcd 3.4 allows only one of.
+        State state = h.state().without("etcd-2-1");
+        List<Instance> instances = h.instances().stream().filter(i -> !i.name().equals("etcd-2-1")).toList();
+        Plan plan = planner.plan(PlannerTest.herd(etcd), PlannerTest.templates("sha256:a", etcd), state,
+                new Reality(instances, Map.of(), h.reality(Map.of("etcd-2-1", Membership.Standing.STRANGER), Set.of()).membership()),
                 Planner.Options.APPLY);
 
         List<Change> spareSlot = plan.changes().stream().filter(c -> c.resource().equals("etcd[3]")).toList();
         assertThat(spareSlot).extracting(Change::action).containsExactly(Action.DELETE, Action.CREATE);
         assertThat(spareSlot).extracting(Change::stage).containsExactly(Stage.CLEANUP, Stage.SPARE);
         assertThat(spareSlot.get(0).leaveCluster()).isTrue();
+    }
+
+    @Test
+    void anEtcdRollGoesThroughTheSpareOfTheNewDigestMemberByMember() {
+        Cluster etcd = etcd(1);
+        Herd3 h = running("etcd", "sha256:a");
+        Plan plan = planner.plan(PlannerTest.herd(etcd), PlannerTest.templates("sha256:b", etcd), h.state(), h.reality(Map.of(), Set.of()),
+                Planner.Options.APPLY);
+
+        // The old spare goes first (it leaves: the one learner's place is free), then each member makes way for a spare of
+        // the new digest, made just before.
+        assertThat(plan.changes()).extracting(Change::resource, Change::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("etcd[3]", Action.REPLACE),
+                org.assertj.core.groups.Tuple.tuple("etcd[0]", Action.PROMOTE),
+                org.assertj.core.groups.Tuple.tuple("etcd[3]", Action.CREATE),
+                org.assertj.core.groups.Tuple.tuple("etcd[1]", Action.PROMOTE),
+                org.assertj.core.groups.Tuple.tuple("etcd[3]", Action.CREATE),
+                org.assertj.core.groups.Tuple.tuple("etcd[2]", Action.PROMOTE),
+                org.assertj.core.groups.Tuple.tuple("etcd[3]", Action.CREATE));
+        assertThat(plan.changes()).extracting(Change::stage).containsOnly(Stage.ROLL);
+        assertThat(plan.changes()).extracting(Change::desiredDigest).containsOnly("sha256:b");
+        Change oldSpare = plan.changes().get(0);
+        assertThat(oldSpare.createFirst()).as("two learners at once are refused").isFalse();
+        assertThat(oldSpare.leaveCluster()).isTrue();
+        assertThat(plan.changes()).filteredOn(c -> c.action() == Action.PROMOTE)
+                .allSatisfy(c -> assertThat(c.spare()).as("made by the change before").isNull())
+                .allSatisfy(c -> assertThat(c.leaveCluster()).isTrue())
+                .allSatisfy(c -> assertThat(c.reason()).isEqualTo(Reason.CONFIG_CHANGED));
+    }
+
+    @Test
+    void aRollPromotesASpareOfTheNewDigestThatIsAlreadyThereFirst() {
+        Cluster etcd = etcd(1);
+        Herd3 h = running("etcd", "sha256:a");
+        // A run killed after it made the new spare: it is used, not made again.
+        ServerRecord newSpare = PlannerTest.record("etcd", 3, 2, "sha256:b").asSpare(true);
+        Plan plan = rollWithNewSpare(etcd, h, newSpare, false);
+
+        assertThat(plan.changes()).extracting(Change::resource, Change::action).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("etcd[0]", Action.PROMOTE),
+                org.assertj.core.groups.Tuple.tuple("etcd[3]", Action.CREATE),
+                org.assertj.core.groups.Tuple.tuple("etcd[1]", Action.PROMOTE),
+                org.assertj.core.groups.Tuple.tuple("etcd[3]", Action.CREATE),
+                org.assertj.core.groups.Tuple.tuple("etcd[2]", Action.PROMOTE),
+                org.assertj.core.groups.Tuple.tuple("etcd[3]", Action.CREATE));
+        assertThat(plan.changes().get(0).spare().name()).isEqualTo(newSpare.name());
+    }
+
+    @Test
+    void aRollWhosePromotionWasCutOffBeforeItWasRecordedFinishesIt() {
+        Cluster etcd = etcd(1);
+        Herd3 h = running("etcd", "sha256:a");
+        ServerRecord newSpare = PlannerTest.record("etcd", 3, 2, "sha256:b").asSpare(true);
+        Plan plan = rollWithNewSpare(etcd, h, newSpare, true); // the spare votes already
+
+        assertThat(plan.changes()).extracting(Change::action).containsExactly(Action.PROMOTE, Action.CREATE, Action.PROMOTE, Action.CREATE,
+                Action.PROMOTE, Action.CREATE);
+        assertThat(plan.changes().get(0).spare().name()).as("the voting spare finishes its promotion").isEqualTo(newSpare.name());
+        assertThat(plan.changes().get(0).before().name()).isEqualTo("etcd-0-1");
+    }
+
+    /** The plan of a roll to sha256:b whose spare slot holds {@code newSpare} (of sha256:b), as a learner or a voter. */
+    private Plan rollWithNewSpare(Cluster etcd, Herd3 h, ServerRecord newSpare, boolean spareVotes) {
+        State state = h.state().without("etcd-3-1").with(newSpare);
+        List<Instance> instances = new ArrayList<>(h.instances().stream().filter(i -> !i.name().equals("etcd-3-1")).toList());
+        instances.add(PlannerTest.instance(newSpare, Instance.Status.RUNNING));
+        List<Membership.Member> members = new ArrayList<>();
+        for (ServerRecord r : state.servers()) {
+            members.add(new Membership.Member(r.name(), List.of(r.ip()), spareVotes || !r.spare()));
+        }
+        return planner.plan(PlannerTest.herd(etcd), PlannerTest.templates("sha256:b", etcd), state,
+                new Reality(instances, Map.of(), Map.of("etcd", new Membership(members))), Planner.Options.APPLY);
+    }
+
+    @Test
+    void aRollOfAPlainClusterGoesThroughItsSpareToo() {
+        Cluster web = web(1);
+        Herd3 h = running("web", "sha256:a");
+        Plan plan = planner.plan(PlannerTest.herd(web), PlannerTest.templates("sha256:b", web), h.state(), Reality.of(h.instances()),
+                Planner.Options.APPLY);
+
+        assertThat(plan.changes()).extracting(Change::action).containsExactly(Action.REPLACE, Action.PROMOTE, Action.CREATE, Action.PROMOTE,
+                Action.CREATE, Action.PROMOTE, Action.CREATE);
+        assertThat(plan.changes().get(0).createFirst()).as("a plain spare serves nobody: the new one may come first").isTrue();
     }
 
     @Test
