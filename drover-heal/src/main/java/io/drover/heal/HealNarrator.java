@@ -34,7 +34,11 @@ final class HealNarrator {
 
     /** Says what heal is about to do and why, with how long detection took; remembers each decision for the apply's events. */
     void announce(List<Change> acting, Map<String, Instant> firstFailure, Map<String, ServerHealth> health) {
-        Instant decided = clock.instant();
+        announce(acting, firstFailure, health, clock.instant());
+    }
+
+    /** {@link #announce(List, Map, Map)} of a decision taken at {@code decided} (before a spare was promoted at once). */
+    void announce(List<Change> acting, Map<String, Instant> firstFailure, Map<String, ServerHealth> health, Instant decided) {
         for (Change c : acting) {
             String server = c.before() == null ? null : c.before().name();
             Instant first = server == null ? null : firstFailure.get(server);
