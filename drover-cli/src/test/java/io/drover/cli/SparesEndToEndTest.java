@@ -170,8 +170,13 @@ class SparesEndToEndTest {
                 // Where the time went, from heal's own timestamps (its lines since the fault).
                 System.out.printf("  fault at [%s]; heal said:%n", wall.toString().substring(11, 23));
                 herd.log(healLog).lines().skip(seen).limit(30).forEach(l -> System.out.println("    " + l));
-                await(context + ": whole, a new spare caught up").atMost(LocalEtcdHerd.bound(Duration.ofSeconds(60)))
-                        .pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> assertWhole(writer, context));
+                try {
+                    await(context + ": whole, a new spare caught up").atMost(LocalEtcdHerd.bound(Duration.ofSeconds(60)))
+                            .pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> assertWhole(writer, context));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(context + ": not whole again; heal said since the fault:\n"
+                            + herd.log(healLog).lines().skip(seen).collect(java.util.stream.Collectors.joining("\n")), e);
+                }
                 LocalEtcdHerd.assertNoWriteLost(writer, context);
                 assertThat(state().server(spare)).as(context + ": the promoted spare " + spare + " is kept, a member").hasValueSatisfying(
                         r -> assertThat(r.spare()).isFalse());
