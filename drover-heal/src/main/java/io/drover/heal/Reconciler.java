@@ -285,7 +285,7 @@ public final class Reconciler implements AutoCloseable {
         Map<String, Instant> firstFailure = new HashMap<>();
         for (ServerHealth s : health.values()) {
             Cluster cluster = herd.clusters().get(s.record().cluster());
-            if (s.starting() || stillStarting(s, cluster, checked) || spareInUnsettledCluster(s, cluster, health)) {
+            if (s.starting() || stillStarting(s, cluster, checked) || HealthChecks.spareInUnsettledCluster(s, cluster, health)) {
                 continue;
             }
             int before = tracker.run(s.name()).failures();
@@ -305,20 +305,6 @@ public final class Reconciler implements AutoCloseable {
             metrics.servers(c.name(), (int) servers.stream().filter(s -> s.health().isUp()).count(), servers.size());
         }
         return new Checked(listing, health, unhealthy, firstFailure, quorum.lost(herd, health, unhealthy, checked));
-    }
-
-    /**
-     * An etcd spare (a learner) answers a health check only while its cluster has a leader: while a member fails or is
-     * gone (a dead leader's survivors electing another, say), its failed checks are the cluster's, not its own, and are
-     * not counted; judged dead, it would not be promoted when it is needed most. Gone (the provider says so) is not a
-     * check: it counts. Seen with a 300 ms timeout and 2 failures: the spare judged dead during an election.
-     */
-    private static boolean spareInUnsettledCluster(ServerHealth s, Cluster cluster, Map<String, ServerHealth> health) {
-        if (!s.record().spare() || s.gone() || cluster.role() != io.drover.config.Role.ETCD) {
-            return false;
-        }
-        return HealthChecks.ofCluster(health, cluster.name()).stream()
-                .anyMatch(m -> !m.record().spare() && !m.starting() && (m.gone() || !m.health().isUp()));
     }
 
     /**
