@@ -194,8 +194,10 @@ public final class HealBenchmark {
             // Heal's first word on the victim: its decision, or (with a spare) the promotion it starts before it plans,
             // whose 'detected' event may come after the cluster is at full strength.
             String type = e.path("type").asString("");
-            if (("detected".equals(type) || "step".equals(type)) && victim.equals(e.path("server").asString(""))) {
-                return Optional.of(Duration.between(killed, Instant.parse(e.path("time").asString())).toMillis());
+            Instant at = Instant.parse(e.path("time").asString());
+            // Not before the kill: the victim may be a promoted spare, whose own making heal reported earlier.
+            if (("detected".equals(type) || "step".equals(type)) && victim.equals(e.path("server").asString("")) && !at.isBefore(killed)) {
+                return Optional.of(Duration.between(killed, at).toMillis());
             }
         }
         return Optional.empty();
