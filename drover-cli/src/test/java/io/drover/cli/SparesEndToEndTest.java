@@ -35,7 +35,9 @@ import tools.jackson.databind.JsonNode;
  * its own (bin/drover's JVM flags, its own backoff), a writer recording acknowledged writes: a member killed with -9,
  * a member frozen with SIGSTOP and the leader killed with -9 are each replaced by the spare learner, promoted, so that
  * the cluster has three healthy voting members again within about a second and a half of the fault (measured from
- * the fault, polling etcd itself); a new learner is caught up soon after; no acknowledged write is lost. Heal killed
+ * the fault, polling etcd itself); a new learner is caught up soon after; no acknowledged write is lost. The herd has
+ * the "fast failover with a spare" settings of docs/heal.md (health every 100 ms, 300 ms timeout, 2 failures; etcd
+ * election timeout 500 ms): what a frozen member and a dead leader take is mostly those timeouts. Heal killed
  * with -9 while it promotes the spare is finished by the next heal: never two learners, never a promoted spare left
  * out of the state. One trial each; 10 with {@code -Ddrover.test.thorough=true}; bounds stretched by
  * {@code -Ddrover.test.slowness}.
@@ -44,16 +46,9 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparesEndToEndTest {
     private static final String ADDRESSES = "127.0.212.0/24";
-    /** The goals: back to three healthy voters within 1.5 s of the kill (median), never over 3 s. */
+    /** The goals: back to three healthy voters within 1.5 s of the fault (median), never over 3 s. */
     private static final Duration MEDIAN = Duration.ofMillis(1500);
     private static final Duration WORST = Duration.ofSeconds(3);
-    /**
-     * What a frozen member adds: it answers nothing, so heal must see its checks time out {@code failures} times in a
-     * row (3 x 250 ms apart, 500 ms each, the defaults) before it acts; a dead one is reported stopped at once.
-     */
-    private static final Duration FREEZE_DETECTION = Duration.ofMillis(1250);
-    /** What a dead leader adds: the survivors elect a new one (election timeout 1 s) before the learner can be promoted. */
-    private static final Duration ELECTION = Duration.ofSeconds(1);
 
     @TempDir
     static Path dir;
@@ -67,7 +62,12 @@ class SparesEndToEndTest {
     @BeforeAll
     void applyWithASpare() throws Exception {
         herd = new LocalEtcdHerd(dir, "spares", ADDRESSES);
-        Files.writeString(herd.file, Files.readString(herd.file).replace("    role: etcd\n", "    role: etcd\n    spares: 1\n"));
+        // Fast failover with a spare (docs/heal.md): a frozen member is seen after 2 checks of 300 ms, 100 ms apart, and
+        // the survivors of a dead leader elect another after 0.5-1 s of silence instead of 1-2 s.
+        Files.writeString(herd.file, Files.readString(herd.file)
+                .replace("    role: etcd\n", "    role: etcd\n    spares: 1\n    health:\n      interval: 100ms\n      timeout: 300ms\n      failures: 2\n")
+                .replace("election-timeout: 1000", "election-timeout: 500"));
+        assertThat(Files.readString(herd.file)).contains("election-timeout: 500", "failures: 2");
         // Heal first: it idles until the apply, and is past its start-up patience (timeouts of servers not yet seen
         // healthy do not count for 10 s) and its JIT's first passes by the time of the first fault.
         startHeal();
@@ -93,19 +93,19 @@ class SparesEndToEndTest {
     @Test
     @Order(1)
     void aKilledMemberIsReplacedByTheSpareWithinASecondAndAHalf() throws Exception {
-        trials("kill -9 of a member", false, this::kill, Duration.ZERO);
+        trials("kill -9 of a member", false, this::kill);
     }
 
     @Test
     @Order(2)
-    void aFrozenMemberIsReplacedByTheSpareOnceHealSeesItFrozen() throws Exception {
-        trials("SIGSTOP of a member", false, server -> signal(server, "STOP"), FREEZE_DETECTION);
+    void aFrozenMemberIsReplacedByTheSpareWithinASecondAndAHalf() throws Exception {
+        trials("SIGSTOP of a member", false, server -> signal(server, "STOP"));
     }
 
     @Test
     @Order(3)
-    void aKilledLeaderIsReplacedByTheSpareOnceANewLeaderIsElected() throws Exception {
-        trials("kill -9 of the leader", true, this::kill, ELECTION);
+    void aKilledLeaderIsReplacedByTheSpareWithinASecondAndAHalf() throws Exception {
+        trials("kill -9 of the leader", true, this::kill);
     }
 
     @Test
@@ -130,7 +130,9 @@ class SparesEndToEndTest {
                         assertWhole(writer, "heal killed while promoting " + spare);
                     });
             assertThat(mostLearners.get()).as("never two learners").isLessThanOrEqualTo(1);
-            ServerRecord promoted = state().server(spare).orElseThrow(() -> new AssertionError(spare + " left out of the state"));
+            String killedLog = herd.log("heal-" + (healRuns - 2) + ".log");
+            ServerRecord promoted = state().server(spare).orElseThrow(() -> new AssertionError(spare + " left out of the state; the killed heal said:\n"
+                    + killedLog + "\nthe next heal said:\n" + uncheckedLog()));
             assertThat(promoted.spare()).as("the promoted spare is recorded as a member").isFalse();
             assertThat(state().server(victim)).as("the dead member's record is gone").isEmpty();
             LocalEtcdHerd.assertNoWriteLost(writer, "heal killed while promoting " + spare);
@@ -143,14 +145,17 @@ class SparesEndToEndTest {
         void on(String server) throws Exception;
     }
 
-    private void trials(String what, boolean leader, Fault fault, Duration detection) throws Exception {
+    private void trials(String what, boolean leader, Fault fault) throws Exception {
         int rounds = TestDepth.rounds(1, 10);
         List<Long> took = new ArrayList<>();
         try (EtcdWriter writer = herd.writer().start("w" + what.hashCode() + "/")) {
             await().atMost(Duration.ofSeconds(20)).until(() -> writer.acknowledged().size() > 20);
             for (int round = 0; round < rounds; round++) {
                 String victim = member(leader).name();
+                String spare = spare().name();
                 String context = what + " (" + victim + "), round " + round;
+                long seen = herd.log(healLog).lines().count();
+                java.time.Instant wall = java.time.Instant.now();
                 long faulted = System.nanoTime();
                 fault.on(victim);
                 try {
@@ -162,9 +167,19 @@ class SparesEndToEndTest {
                 long ms = (System.nanoTime() - faulted) / 1_000_000;
                 took.add(ms);
                 System.out.printf("%s: three healthy voting members %d ms after the fault%n", context, ms);
-                await(context + ": whole, a new spare caught up").atMost(LocalEtcdHerd.bound(Duration.ofSeconds(60)))
-                        .pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> assertWhole(writer, context));
+                // Where the time went, from heal's own timestamps (its lines since the fault).
+                System.out.printf("  fault at [%s]; heal said:%n", wall.toString().substring(11, 23));
+                herd.log(healLog).lines().skip(seen).limit(30).forEach(l -> System.out.println("    " + l));
+                try {
+                    await(context + ": whole, a new spare caught up").atMost(LocalEtcdHerd.bound(Duration.ofSeconds(60)))
+                            .pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> assertWhole(writer, context));
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError(context + ": not whole again; heal said since the fault:\n"
+                            + herd.log(healLog).lines().skip(seen).collect(java.util.stream.Collectors.joining("\n")), e);
+                }
                 LocalEtcdHerd.assertNoWriteLost(writer, context);
+                assertThat(state().server(spare)).as(context + ": the promoted spare " + spare + " is kept, a member").hasValueSatisfying(
+                        r -> assertThat(r.spare()).isFalse());
             }
         }
         List<Long> sorted = took.stream().sorted().toList();
@@ -173,9 +188,9 @@ class SparesEndToEndTest {
         // single trial on a shared machine is no median (seen 1.3 s and 2.7 s for one kill at load 10-16).
         if (took.size() >= 5) {
             assertThat(sorted.get(sorted.size() / 2)).as("%s: median ms of %s; heal said:%n%s", what, took, herd.log(healLog))
-                    .isLessThanOrEqualTo(LocalEtcdHerd.bound(MEDIAN.plus(detection)).toMillis());
+                    .isLessThanOrEqualTo(LocalEtcdHerd.bound(MEDIAN).toMillis());
         }
-        assertThat(sorted.getLast()).as("%s: worst ms of %s", what, took).isLessThan(LocalEtcdHerd.bound(WORST.plus(detection)).toMillis());
+        assertThat(sorted.getLast()).as("%s: worst ms of %s", what, took).isLessThan(LocalEtcdHerd.bound(WORST).toMillis());
     }
 
     // ---- the cluster as etcd says ------------------------------------------------------------------------------
@@ -280,6 +295,14 @@ class SparesEndToEndTest {
         Process p = new ProcessBuilder("kill", "-" + name, "--", "-" + pgid.getAsLong()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as("kill -%s -- -%d: %s", name, pgid.getAsLong(), out).isZero();
+    }
+
+    private String uncheckedLog() {
+        try {
+            return herd.log(healLog);
+        } catch (java.io.IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private void startHeal() {

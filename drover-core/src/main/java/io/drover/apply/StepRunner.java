@@ -269,6 +269,9 @@ final class StepRunner {
         events.emit(new Event.Progress(change.resource(), "promoting the spare " + spare.name()));
         keeper.beforeAction(change.resource(), "promote " + spare.name());
         settings.role(change.cluster()).promote(spare, liveMembers(change.cluster(), failed));
+        // A live member from now on: a spare found voting (a promotion cut off before it was recorded, or heal's fast
+        // path) is unsound to the plan, and a member joining after this (the new spare) would drop it from the cluster.
+        run.serving(spare.name());
         ServerRecord promoted = spare.promotedTo(change.slot());
         pools.join(template, promoted); // into the pool before the record says it serves, as for any new server
         events.emit(new Event.Progress(change.resource(), "the spare " + spare.name() + " serves in " + failed.name() + "'s place"));

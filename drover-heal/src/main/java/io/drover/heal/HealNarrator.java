@@ -3,6 +3,7 @@ package io.drover.heal;
 import io.drover.apply.Event;
 import io.drover.plan.Action;
 import io.drover.plan.Change;
+import io.drover.plan.Reason;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,11 @@ final class HealNarrator {
 
     /** Says what heal is about to do and why, with how long detection took; remembers each decision for the apply's events. */
     void announce(List<Change> acting, Map<String, Instant> firstFailure, Map<String, ServerHealth> health) {
-        Instant decided = clock.instant();
+        announce(acting, firstFailure, health, clock.instant());
+    }
+
+    /** {@link #announce(List, Map, Map)} of a decision taken at {@code decided} (before a spare was promoted at once). */
+    void announce(List<Change> acting, Map<String, Instant> firstFailure, Map<String, ServerHealth> health, Instant decided) {
         for (Change c : acting) {
             String server = c.before() == null ? null : c.before().name();
             Instant first = server == null ? null : firstFailure.get(server);
@@ -65,7 +70,11 @@ final class HealNarrator {
                 Duration took = Duration.between(d.at(), clock.instant());
                 metrics.healed(cluster, took);
                 metrics.replaced(cluster, d.change().reason().name().toLowerCase());
-                tracker.replaced(f.resource(), clock.instant());
+                if (d.change().reason() != Reason.SPARE_PROMOTED) {
+                    // A spare made again because the last one took a member's place did not fail: counted as a
+                    // replacement, a herd that lost a few members in 10 minutes would wait minutes for its next spare.
+                    tracker.replaced(f.resource(), clock.instant());
+                }
                 String old = d.change().before() == null ? "" : d.change().before().name() + " replaced by ";
                 listener.on(new HealEvent(clock.instant(), HealEvent.Kind.HEALED, cluster, f.resource(), f.server(),
                         old + f.server() + ", healthy", took));

@@ -88,4 +88,18 @@ public final class HealthChecks {
         });
         return list;
     }
+
+    /**
+     * An etcd spare (a learner) answers a health check only while its cluster has a leader: while a member fails or is
+     * gone (a dead leader's survivors electing another, say), its failed checks are the cluster's, not its own, and are
+     * not counted; judged dead, it would not be promoted when it is needed most. Gone (the provider says so) is not a
+     * check: it counts. Seen with a 300 ms timeout and 2 failures: the spare judged dead during an election.
+     */
+    static boolean spareInUnsettledCluster(ServerHealth s, Cluster cluster, Map<String, ServerHealth> health) {
+        if (!s.record().spare() || s.gone() || cluster.role() != io.drover.config.Role.ETCD) {
+            return false;
+        }
+        return ofCluster(health, cluster.name()).stream()
+                .anyMatch(m -> !m.record().spare() && !m.starting() && (m.gone() || !m.health().isUp()));
+    }
 }

@@ -73,6 +73,7 @@ public final class Reconciler implements AutoCloseable {
     private final UnfilledSlots unfilled;
     private final QuorumJudge quorum;
     private final HealNarrator narrator;
+    private final SparesFirst sparesFirst;
     private HealLeadership leadership;
     private final List<LeaderTask> leaderTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -102,6 +103,7 @@ public final class Reconciler implements AutoCloseable {
         this.unfilled = new UnfilledSlots(herd, listener);
         this.quorum = new QuorumJudge(metrics, listener);
         this.narrator = new HealNarrator(listener, metrics, tracker, clock);
+        this.sparesFirst = new SparesFirst(store, listener);
         this.applied = new AppliedHerd(herd, this.providers.values(), store, this.environment,
                 new Engine.Settings(options.parallelism(), options.membershipDeadline()).forHeal(), narrator::onEngineEvent, listener);
         this.leadership = HealLeadership.alone(listener, metrics);
@@ -283,7 +285,7 @@ public final class Reconciler implements AutoCloseable {
         Map<String, Instant> firstFailure = new HashMap<>();
         for (ServerHealth s : health.values()) {
             Cluster cluster = herd.clusters().get(s.record().cluster());
-            if (s.starting() || stillStarting(s, cluster, checked)) {
+            if (s.starting() || stillStarting(s, cluster, checked) || HealthChecks.spareInUnsettledCluster(s, cluster, health)) {
                 continue;
             }
             int before = tracker.run(s.name()).failures();
@@ -348,12 +350,18 @@ public final class Reconciler implements AutoCloseable {
             if (locked == null || locked.destroyed() || !current(locked).key().equals(now.key())) {
                 return passed(start, checked, List.of(), null, quorumLost, null);
             }
+            // A spare takes a failed etcd member's place before the plan's refresh of reality: the plan then finishes
+            // that promotion (see SparesFirst), as it would one a crash cut off.
+            Instant decided = clock.instant();
+            Set<String> inBackoff = new HashSet<>();
+            locked.servers().forEach(r -> tracker.backoff(r.resource(), decided).ifPresent(w -> inBackoff.add(r.resource())));
+            sparesFirst.promote(herd, engine, locked, checked.health(), unhealthy, quorumLost, inBackoff);
             plan = HealPlanning.prepare(engine.plan(planning, known), quorumLost, tracker, listener, clock.instant());
             List<Change> acting = plan.changes().stream().filter(c -> !c.isNoOp()).toList();
             if (acting.isEmpty()) {
                 return passed(start, checked, List.of(), null, quorumLost, null);
             }
-            narrator.announce(acting, checked.firstFailure(), checked.health());
+            narrator.announce(acting, checked.firstFailure(), checked.health(), decided);
             ApplyResult result;
             try {
                 result = engine.apply(plan);
