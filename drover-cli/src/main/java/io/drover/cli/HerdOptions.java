@@ -12,6 +12,12 @@ final class HerdOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
+    /**
+     * The herd file when the command runs without picocli ({@link PlainCommandLine}); through picocli, -f is the top
+     * command's inherited option (see {@link DroverCommand#file}), so that it is one option in every position.
+     */
+    Path file;
+
     @Option(names = "--json", description = "Machine-readable JSON output.")
     boolean json;
 
@@ -21,14 +27,29 @@ final class HerdOptions {
     @Option(names = "--debug", description = "Show stack traces of unexpected errors.")
     boolean debug;
 
-    /** Has {@code resource} closed by the top command once picocli has run the command line. */
+    /** What the command opened (state store connections), when it runs without picocli (see {@link PlainCommandLine}). */
+    private final java.util.List<AutoCloseable> resources = new java.util.ArrayList<>();
+
+    /**
+     * Has {@code resource} closed when the command line has run: by the top command once picocli has run it, else
+     * by {@link #closeResources}.
+     */
     void closeWhenDone(AutoCloseable resource) {
-        DroverCommand.closeWhenDone(command, resource);
+        if (command != null) {
+            DroverCommand.closeWhenDone(command, resource);
+        } else {
+            resources.add(resource);
+        }
+    }
+
+    /** Closes what {@link #closeWhenDone} was given, for a command run without picocli. */
+    void closeResources() {
+        DroverCommand.close(resources);
     }
 
     /** The herd file: -f wherever it was given ({@code drover -f FILE apply}, {@code drover apply -f FILE}), or ./drover.yaml. */
     Path file() {
-        Path given = command != null && command.root().userObject() instanceof DroverCommand top ? top.file : null;
+        Path given = command != null && command.root().userObject() instanceof DroverCommand top ? top.file : file;
         return given != null ? given : DEFAULT_FILE;
     }
 }

@@ -51,6 +51,10 @@ public final class Main {
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         LibraryLogging.configure(java.util.Arrays.asList(args).contains("--debug"));
+        java.util.Optional<Integer> plain = PlainCommandLine.run(args, new java.io.PrintWriter(System.err, true));
+        if (plain.isPresent()) {
+            return plain.get();
+        }
         CommandLine cli = commandLine(args);
         try {
             return cli.execute(args);

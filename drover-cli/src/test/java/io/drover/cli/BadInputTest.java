@@ -128,6 +128,7 @@ class BadInputTest {
 
             assertThat(r.err().lines().toList()).as(r.toString()).containsExactly("drover: no herd file at " + missing
                     + " (write one, see docs/herd-file.md, or point to yours with -f FILE)");
+            assertThat(Cli.runPlain(args)).isEqualTo(r);
         }
     }
 

@@ -29,6 +29,12 @@ final class Cli {
         });
     }
 
+    /** The same command line through {@link PlainCommandLine}, which must take it. */
+    static synchronized Result runPlain(String... args) {
+        return capture((o, e) -> PlainCommandLine.run(args, new java.io.PrintWriter(e, true))
+                .orElseThrow(() -> new AssertionError("not a plain command line: " + String.join(" ", args))));
+    }
+
     private interface Command {
         int run(PrintStream out, PrintStream err);
     }

@@ -27,6 +27,7 @@ class ShowCommandTest {
             assertThat(r.out()).as(r.toString()).contains("etcd-0-1", "etcd-1-1", "etcd-2-1", "127.0.0.3");
             assertThat(r.err()).as(r.toString()).contains("drover: warning: the herd file has 1 problem", "drover validate")
                     .doesNotContain("\tat ");
+            assertThat(Cli.runPlain(args)).isEqualTo(r);
         }
     }
 
