@@ -33,6 +33,11 @@ final class LibraryLogging {
         }
     }
 
+    /** Whether --debug chose the debug configuration (for the JDK's own loggers, see {@link JdkLoggerFinder}). */
+    static boolean debugging() {
+        return Debug.class.getName().equals(System.getProperty(PROPERTY));
+    }
+
     private static void read(String properties) {
         try {
             LogManager.getLogManager().readConfiguration(new ByteArrayInputStream(properties.getBytes(StandardCharsets.UTF_8)));

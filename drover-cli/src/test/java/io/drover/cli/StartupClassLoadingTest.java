@@ -55,6 +55,8 @@ class StartupClassLoadingTest {
         assertThat(run.loaded()).noneMatch(c -> c.startsWith("io.drover.provider") || c.startsWith("io.drover.config.")
                 || c.startsWith("io.drover.engine.") || c.startsWith("tools.jackson."));
         assertThat(run.loaded()).doesNotContain("picocli.CommandLine$Model$CommandSpec");
+        assertThat(run.loaded()).as("System.exit asks the JDK's logger whether to log the exit; java.util.logging stays unstarted")
+                .doesNotContain("java.util.logging.LogManager");
         assertNothingHeavy(run);
     }
 

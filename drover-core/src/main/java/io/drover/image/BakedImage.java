@@ -1,6 +1,7 @@
 package io.drover.image;
 
 import io.drover.spi.ImageSource;
+import io.drover.spi.Timestamps;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -66,7 +67,7 @@ public record BakedImage(
             }
             String outputs = p.getProperty("outputs", "rootfs");
             return Optional.of(new BakedImage(directory.toAbsolutePath().normalize(), digest, p.getProperty("name", ""),
-                    Instant.parse(p.getProperty("createdAt", Instant.EPOCH.toString())),
+                    Timestamps.parse(p.getProperty("createdAt", Instant.EPOCH.toString())),
                     new LinkedHashSet<>(Arrays.asList(outputs.split(","))), Long.parseLong(p.getProperty("bytes", "0")),
                     p.getProperty("kernelCommandLine", "")));
         } catch (IOException | RuntimeException e) {

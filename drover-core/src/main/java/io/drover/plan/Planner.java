@@ -253,11 +253,13 @@ public final class Planner {
         }
         String desired = template.digest();
         // The one to keep: on the cluster's provider, then already of the desired digest, then recorded, then the
-        // newest generation.
-        Comparator<Candidate> keeping = Comparator.<Candidate, Boolean>comparing(c -> template.provider().equals(c.record.provider()))
-                .thenComparing(c -> desired.equals(c.record.digest()))
-                .thenComparing(c -> c.recorded)
-                .thenComparingInt(c -> c.record.generation());
+        // newest generation. (Written out: Comparator's composed comparators are lambdas the start-up cache does not keep.)
+        Comparator<Candidate> keeping = (a, b) -> {
+            int c = Boolean.compare(template.provider().equals(a.record.provider()), template.provider().equals(b.record.provider()));
+            c = c != 0 ? c : Boolean.compare(desired.equals(a.record.digest()), desired.equals(b.record.digest()));
+            c = c != 0 ? c : Boolean.compare(a.recorded, b.recorded);
+            return c != 0 ? c : Integer.compare(a.record.generation(), b.record.generation());
+        };
         Candidate best = candidates.stream().filter(c -> c.sound).max(keeping).orElse(null);
         // No server of the slot serves yet, but one is still starting: it keeps the slot, and apply waits for it.
         boolean awaiting = best == null && waitForStarting;

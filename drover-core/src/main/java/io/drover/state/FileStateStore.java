@@ -1,6 +1,7 @@
 package io.drover.state;
 
 import io.drover.spi.FileErrors;
+import io.drover.spi.Timestamps;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -230,7 +231,7 @@ public final class FileStateStore implements StateStore {
     static LockInfo parseHolder(String text) {
         String[] f = text.split("\t");
         try {
-            return new LockInfo(f.length > 5 ? f[5] : "-", f[0], f[1], f[2], Long.parseLong(f[3]), Instant.parse(f[4]));
+            return new LockInfo(f.length > 5 ? f[5] : "-", f[0], f[1], f[2], Long.parseLong(f[3]), Timestamps.parse(f[4]));
         } catch (RuntimeException e) {
             return new LockInfo("-", "?", "another process", "this machine", -1, Instant.now());
         }

@@ -1,5 +1,6 @@
 package io.drover.state;
 
+import io.drover.spi.Timestamps;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -221,7 +222,7 @@ final class StateReader {
         try {
             return switch (p.currentToken()) {
                 case VALUE_NULL -> null;
-                case VALUE_STRING -> Instant.parse(p.getString());
+                case VALUE_STRING -> Timestamps.parse(p.getString());
                 case VALUE_NUMBER_INT -> Instant.ofEpochSecond(p.getLongValue());
                 case VALUE_NUMBER_FLOAT -> Instant.ofEpochSecond(0, p.getDecimalValue().movePointRight(9).longValue());
                 default -> throw damaged(what + " should be a time");

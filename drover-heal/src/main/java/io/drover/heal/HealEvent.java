@@ -1,5 +1,6 @@
 package io.drover.heal;
 
+import io.drover.spi.Timestamps;
 import io.drover.view.EventView;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +81,7 @@ public record HealEvent(Instant time, Kind kind, String cluster, String resource
 
     public static HealEvent fromMap(Map<String, Object> m) {
         Object seconds = m.get("seconds");
-        return new HealEvent(Instant.parse((String) m.get("time")), Kind.valueOf(((String) m.get("type")).toUpperCase()),
+        return new HealEvent(Timestamps.parse((String) m.get("time")), Kind.valueOf(((String) m.get("type")).toUpperCase()),
                 (String) m.get("cluster"), (String) m.get("resource"), (String) m.get("server"), (String) m.get("message"),
                 seconds instanceof Number n ? Duration.ofMillis(Math.round(n.doubleValue() * 1000)) : null);
     }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.drover.heal.EventLog;
 import io.drover.heal.HealEvent;
+import io.drover.spi.Timestamps;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -253,7 +254,7 @@ public final class WebServer implements AutoCloseable {
             };
             return Instant.now().minus(d);
         }
-        return Instant.parse(value);
+        return Timestamps.parse(value);
     }
 
     private static String first(String rawQuery, String name) {

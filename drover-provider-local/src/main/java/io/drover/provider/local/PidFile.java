@@ -1,5 +1,6 @@
 package io.drover.provider.local;
 
+import io.drover.spi.Timestamps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ record PidFile(long pid, Instant started) {
             if (lines.length < 2) {
                 return Optional.empty();
             }
-            return Optional.of(new PidFile(Long.parseLong(lines[0].strip()), Instant.parse(lines[1].strip())));
+            return Optional.of(new PidFile(Long.parseLong(lines[0].strip()), Timestamps.parse(lines[1].strip())));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | NumberFormatException | DateTimeParseException e) {

@@ -2,6 +2,7 @@ package io.drover.provider.local;
 
 import io.drover.spi.Image;
 import io.drover.spi.Instance;
+import io.drover.spi.Timestamps;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ record ServerMetadata(String id, String name, String ip, String cluster, Map<Str
                     json.path("cluster").asString(""),
                     tags,
                     new Image(image.path("reference").asString(""), image.path("id").asString(""), image.path("digest").asString("")),
-                    Instant.parse(json.path("createdAt").asString()));
+                    Timestamps.parse(json.path("createdAt").asString()));
         } catch (JacksonException | java.time.format.DateTimeParseException e) {
             throw new IOException(serverDir.resolve(FILE) + " is damaged: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.drover.state.etcd;
 
+import io.drover.spi.Timestamps;
 import io.drover.state.LockInfo;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ final class LockInfoJson {
         try {
             JsonNode n = JSON.readTree(bytes);
             return new LockInfo(n.path("id").asString("-"), n.path("operation").asString("?"), n.path("user").asString("?"),
-                    n.path("host").asString("?"), n.path("pid").asLong(-1), Instant.parse(n.path("since").asString()));
+                    n.path("host").asString("?"), n.path("pid").asLong(-1), Timestamps.parse(n.path("since").asString()));
         } catch (JacksonException | java.time.format.DateTimeParseException e) {
             return new LockInfo("-", "?", "someone (unreadable lock value)", "?", -1, Instant.now());
         }
