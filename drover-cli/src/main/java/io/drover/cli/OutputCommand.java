@@ -26,9 +26,9 @@ final class OutputCommand implements Callable<Integer> {
                     throw new UserError("no output named '" + name + "'"
                             + (outputs.isEmpty() ? " (the herd has no outputs yet: run 'drover apply')" : " (outputs: " + String.join(", ", outputs.keySet()) + ")"));
                 }
-                System.out.println(options.json ? Json.write(value) : value);
+                System.out.println(options.json ? TextJson.string(value) : value);
             } else if (options.json) {
-                System.out.println(Json.pretty(outputs));
+                System.out.println(TextJson.pretty(outputs));
             } else {
                 outputs.forEach((k, v) -> System.out.println(k + " = " + v));
             }

@@ -80,6 +80,11 @@ class StartupClassLoadingTest {
         assertThat(run.output().strip()).startsWith("https://127.0.0.2:2379,");
         assertThat(run.loaded()).doesNotContain("picocli.CommandLine$Model$CommandSpec")
                 .noneMatch(c -> c.startsWith("tools.jackson.databind."));
+
+        Run json = run("-f", herd.toString(), "output", "--json");
+
+        assertThat(json.output()).contains("\"etcd_endpoints\" : \"https://127.0.0.2:2379,");
+        assertThat(json.loaded()).noneMatch(c -> c.startsWith("tools.jackson.databind."));
     }
 
     @Test
