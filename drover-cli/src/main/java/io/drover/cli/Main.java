@@ -50,6 +50,7 @@ public final class Main {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        Warmup.startFor(requested(args));
         LibraryLogging.configure(java.util.Arrays.asList(args).contains("--debug"));
         java.util.Optional<Integer> plain = PlainCommandLine.run(args, new java.io.PrintWriter(System.err, true));
         if (plain.isPresent()) {
