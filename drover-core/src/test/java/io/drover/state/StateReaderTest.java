@@ -3,8 +3,12 @@ package io.drover.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,57 @@ class StateReaderTest {
 
         assertThat(read).isEqualTo(state);
         assertThat(read.outputs().keySet()).as("in the file's order (the writer sorts)").containsExactly("etcd_endpoints", "z_last");
+    }
+
+    /**
+     * Every component of the state's records, found by reflection and given a value of its own that is not its default:
+     * a field added to a record and not to the reader reads back as its default, and this fails.
+     */
+    @Test
+    void readsBackEveryFieldOfEveryStateRecord() throws Exception {
+        State state = (State) filled(State.class, "state");
+
+        State read = StateReader.read(StateCodec.json(state), "test");
+
+        // The nested records first, so that a failure names the field itself.
+        for (Object[] pair : new Object[][] {{state.servers().get(0), read.servers().get(0)}, {state.applied(), read.applied()}, {state, read}}) {
+            for (RecordComponent c : pair[0].getClass().getRecordComponents()) {
+                assertThat(c.getAccessor().invoke(pair[1])).as(pair[0].getClass().getSimpleName() + "." + c.getName())
+                        .isEqualTo(c.getAccessor().invoke(pair[0]));
+            }
+        }
+    }
+
+    /** A record of the state whose every component holds a value named after it (so no two are alike), none a default. */
+    private static Object filled(Class<?> record, String name) throws Exception {
+        RecordComponent[] components = record.getRecordComponents();
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            values[i] = value(components[i].getGenericType(), name + "." + components[i].getName(), i + 1);
+        }
+        Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        return record.getDeclaredConstructor(types).newInstance(values);
+    }
+
+    private static Object value(Type type, String name, int n) throws Exception {
+        if (type == String.class) {
+            return name;
+        } else if (type == int.class) {
+            return n;
+        } else if (type == long.class) {
+            return (long) n;
+        } else if (type == boolean.class) {
+            return true;
+        } else if (type == Instant.class) {
+            return Instant.parse("2026-11-30T17:38:55.544123Z").plusSeconds(n);
+        } else if (type == ServerRecord.class || type == AppliedHerd.class) {
+            return filled((Class<?>) type, name);
+        } else if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
+            return List.of(value(p.getActualTypeArguments()[0], name + "[0]", n));
+        } else if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
+            return Map.of(name + ".key", value(p.getActualTypeArguments()[1], name + ".value", n));
+        }
+        throw new AssertionError("a state record has a field of type " + type + " (" + name + "): give it a value here and read it in StateReader");
     }
 
     @Test
