@@ -90,14 +90,16 @@ final class EtcdElection implements Election {
 
     /** A lease of this replica that is still surely valid, granted (and the replica listed under it) if need be. */
     private synchronized void ensureLease() throws StateException {
+        Long doubted = null;
         if (timer != null) {
             try {
                 timer.ensureSafe();
                 return;
             } catch (LeadershipLostException e) {
                 // expired or about to: a fresh one, so this replica may lead again later (never under the old term);
-                // the old one goes now, with any key still bound to it
-                client.getLeaseClient().revoke(lease);
+                // the old one goes once the new one lists this replica (revoked first, the replica was missing from
+                // the roster in between: 'status' showed one replica fewer, seen in CI)
+                doubted = lease;
             }
         }
         long seconds = Math.max(2, (settings.lease().toMillis() + 999) / 1000);
@@ -109,6 +111,9 @@ final class EtcdElection implements Election {
         calls.call("list this heal replica", () -> client.getKVClient().put(keys.replica(id),
                 ByteSequence.from(toJson(new LockInfo(Long.toHexString(id), me.operation(), me.user(), me.host(), me.pid(), me.since()))),
                 PutOption.builder().withLeaseId(id).build()));
+        if (doubted != null) {
+            client.getLeaseClient().revoke(doubted); // with any key still bound to it: the old listing, a leader key
+        }
     }
 
     /** One renewal, timed from when it was sent; a lease etcd no longer knows is lost for good. */
