@@ -103,7 +103,7 @@ public final class Reconciler implements AutoCloseable {
         this.unfilled = new UnfilledSlots(herd, listener);
         this.quorum = new QuorumJudge(metrics, listener);
         this.narrator = new HealNarrator(listener, metrics, tracker, clock);
-        this.sparesFirst = new SparesFirst(store, listener);
+        this.sparesFirst = new SparesFirst(store, listener, tracker);
         this.applied = new AppliedHerd(herd, this.providers.values(), store, this.environment,
                 new Engine.Settings(options.parallelism(), options.membershipDeadline()).forHeal(), narrator::onEngineEvent, listener);
         this.leadership = HealLeadership.alone(listener, metrics);
@@ -353,9 +353,7 @@ public final class Reconciler implements AutoCloseable {
             // A spare takes a failed etcd member's place before the plan's refresh of reality: the plan then finishes
             // that promotion (see SparesFirst), as it would one a crash cut off.
             Instant decided = clock.instant();
-            Set<String> inBackoff = new HashSet<>();
-            locked.servers().forEach(r -> tracker.backoff(r.resource(), decided).ifPresent(w -> inBackoff.add(r.resource())));
-            sparesFirst.promote(herd, engine, locked, checked.health(), unhealthy, quorumLost, inBackoff);
+            sparesFirst.promote(herd, engine, locked, checked.health(), unhealthy, quorumLost, decided);
             plan = HealPlanning.prepare(engine.plan(planning, known), quorumLost, tracker, listener, clock.instant());
             List<Change> acting = plan.changes().stream().filter(c -> !c.isNoOp()).toList();
             if (acting.isEmpty()) {

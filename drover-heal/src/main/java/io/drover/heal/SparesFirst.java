@@ -10,6 +10,7 @@ import io.drover.state.LeadershipLostException;
 import io.drover.state.ServerRecord;
 import io.drover.state.State;
 import io.drover.state.StateStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,10 +33,12 @@ import java.util.Set;
 final class SparesFirst {
     private final StateStore store;
     private final HealListener listener;
+    private final HealthTracker tracker;
 
-    SparesFirst(StateStore store, HealListener listener) {
+    SparesFirst(StateStore store, HealListener listener, HealthTracker tracker) {
         this.store = store;
         this.listener = listener;
+        this.tracker = tracker;
     }
 
     /**
@@ -43,7 +46,7 @@ final class SparesFirst {
      * failed member; a failure is said and left to the plan, which tries the same steps again through the engine.
      */
     void promote(Herd herd, Engine engine, State state, Map<String, ServerHealth> health, Set<String> unhealthy,
-            Set<String> quorumLost, Set<String> inBackoff) throws LeadershipLostException, InterruptedException {
+            Set<String> quorumLost, Instant now) throws LeadershipLostException, InterruptedException {
         for (Cluster cluster : herd.clusters().values()) {
             // With a load balancer, a member leaves the pool before the cluster: the engine's own order, left to it.
             if (cluster.role() != Role.ETCD || cluster.spares() == 0 || cluster.loadBalancer() != null || quorumLost.contains(cluster.name())) {
@@ -52,7 +55,7 @@ final class SparesFirst {
             List<ServerRecord> recorded = state.cluster(cluster.name());
             Optional<ServerRecord> failed = recorded.stream().filter(r -> !r.spare() && unhealthy.contains(r.name())).findFirst();
             // A member slot in backoff holds its whole cluster this pass (HealPlanning): so it holds this path too.
-            if (failed.isEmpty() || recorded.stream().anyMatch(r -> !r.spare() && inBackoff.contains(r.resource()))) {
+            if (failed.isEmpty() || recorded.stream().anyMatch(r -> !r.spare() && tracker.backoff(r.resource(), now).isPresent())) {
                 continue;
             }
             try {
