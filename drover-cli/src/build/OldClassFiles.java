@@ -17,10 +17,10 @@ import org.objectweb.asm.Opcodes;
 /**
  * {@code java -cp ASM OldClassFiles.java JAR}: rewrites the class files in JAR that are older than Java 6 as Java 8 ones,
  * with the stack map frames the JVM's type-checking verifier wants; run by bin/start-cache before it trains the
- * start-up caches. picocli ships Java 5 class files, and neither an AOT cache (JDK 25: "Old class has been linked") nor
- * a CDS archive keeps classes verified the old way, so every command that goes through picocli loaded and verified its
- * 228 classes from the jar; upgraded, they come from the cache (OldClassFilesTest). Only the class file's version and
- * frames change; the bytecode is the same. A jar without old class files is left untouched.
+ * start-up caches. picocli ships Java 5 class files, which JDK 25's AOT cache leaves out ("Old class has been linked"),
+ * so every command that goes through picocli loaded and verified its 228 classes from the jar; upgraded, they come from
+ * the cache (OldClassFilesTest). Only the class file's version and frames change; the bytecode is the same. A jar
+ * without old class files is left untouched.
  */
 public final class OldClassFiles {
     public static void main(String[] args) throws IOException {
