@@ -185,7 +185,8 @@ public final class Training {
      * is an HTTPS endpoint on loopback that answers as an etcd member would (the others refuse). A start-up cache
      * trained without this misses most of what a real plan runs. The endpoint runs in a child JVM: its server side
      * (the HTTP server, the member's certificate made with BouncyCastle) is nothing a command runs, and every class
-     * this JVM loads goes into the cache.
+     * this JVM loads goes into the cache. Without the probe, plan took 850 vs 666 ms (15 alternating whole bin/drover runs
+     * on a 3-member local herd, quiet 2-core machine).
      */
     static Seen probe(Path dir, Path recorded) throws Exception {
         Process member = child("member", recorded.toString()).redirectOutput(ProcessBuilder.Redirect.PIPE).start();

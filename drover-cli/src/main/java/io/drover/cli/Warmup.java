@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the HTTP client), made on a second thread while the main one parses the command line and reads the herd file: on
  * a cold JVM each costs tens of milliseconds the first time, mostly in class initialisation (P-256's precomputed
  * table, the JDK's CA list), which the real use then finds done. Heal, restarted while a server is down, is judged
- * by how soon it acts.
+ * by how soon it acts. Without it (15 alternating whole bin/drover runs, start-up caches, quiet 2-core machine):
+ * plan 740 vs 610 ms, output 207 vs 188 ms.
  */
 final class Warmup {
     /** The commands that reach a provider or servers; the others (output, show, validate...) would not use it. */

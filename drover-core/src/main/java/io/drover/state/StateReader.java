@@ -17,7 +17,10 @@ import tools.jackson.core.json.JsonFactory;
  * Reads a state's JSON token by token into {@link State}. Every command reads the state, most write none, and Jackson's
  * object mapper (building a deserializer for each record by reflection) cost a short command such as {@code output}
  * about a fifth of its time; the writer stays with the mapper ({@link StateCodec}), and a test reads back what it
- * writes. Unknown properties are skipped (a newer drover's additions), missing ones take their defaults.
+ * writes. Unknown properties are skipped (a newer drover's additions), missing ones take their defaults. With the
+ * mapper's databind instead (start-up caches, 15 alternating whole bin/drover runs, quiet 2-core machine): output
+ * 342 vs 191 ms, plan 671 vs 621 ms. StateReaderTest reads back every field of every state record, so a field added
+ * without this reader fails it.
  */
 final class StateReader {
     private static final JsonFactory JSON = new JsonFactory();
